@@ -80,6 +80,17 @@ export interface HarImportResult {
   skipped: { index: number; reason: string }[]
   /** Entries imported with less than they recorded (a multipart body past its part limit): place in `sids`, what was cut. */
   cut: { index: number; reason: string }[]
+  /**
+   * Entries whose multipart file parts came without their files (a HAR keeps a file's name, not its bytes): place
+   * in `sids`, and each such part's name and recorded file name. Sending one again needs its file chosen.
+   */
+  filesToChoose: HarFilesToChoose[]
+}
+
+/** An imported entry's file parts that have no file until the person chooses one. */
+export interface HarFilesToChoose {
+  index: number
+  parts: { name: string; fileName: string }[]
 }
 
 /**

@@ -6,6 +6,7 @@ import type { HarDocument } from '../../src/engine/har/har-types'
 import type { MultipartPart } from '../../src/shared/request'
 import { done, send, spec } from './helpers'
 import { sendChoosingFiles } from './har-files-chosen'
+import { harOfUpload } from './har-upload-entry'
 import { importText, sendSaved, useImportTarget } from './import-formats-helpers'
 import { multipartParts, type ArrivedPart } from './multipart-parts'
 
@@ -220,42 +221,7 @@ describe('HAR export of a multipart request', () => {
         { name: 'receipt', value: '' },
       ],
     }
-    const har = JSON.stringify({
-      log: {
-        version: '1.2',
-        creator: { name: 'WebInspector', version: '537.36' },
-        entries: [
-          {
-            startedDateTime: '2026-12-06T10:00:00.000Z',
-            time: 12,
-            request: {
-              method: 'POST',
-              url: `${stub.url}/upload`,
-              httpVersion: 'HTTP/1.1',
-              headers: [{ name: 'Content-Type', value: postData.mimeType }],
-              queryString: [],
-              cookies: [],
-              headersSize: -1,
-              bodySize: 180,
-              postData,
-            },
-            response: {
-              status: 200,
-              statusText: 'OK',
-              httpVersion: 'HTTP/1.1',
-              headers: [],
-              cookies: [],
-              content: { size: 0, mimeType: 'text/plain' },
-              redirectURL: '',
-              headersSize: -1,
-              bodySize: 0,
-            },
-            cache: {},
-            timings: { send: 1, wait: 10, receive: 1 },
-          },
-        ],
-      },
-    })
+    const har = harOfUpload(`${stub.url}/upload`, postData)
     const into = join(dir, 'chrome')
     const report = (await importText(har, into)).unmapped.join('\n')
     expect(report).toContain('file part "receipt" (receipt may.pdf) needs a file')
@@ -269,6 +235,10 @@ describe('HAR export of a multipart request', () => {
     // Opened onto the timeline, the row's request has the same file part.
     const onto = await service.invoke('har.import', { text: har, name: 'chrome.har' })
     if (!onto.ok) throw new Error(onto.error.message)
+    // The row's details say which part needs its file before Send goes.
+    expect(onto.value.filesToChoose).toEqual([
+      { index: 0, parts: [{ name: 'receipt', fileName: 'receipt may.pdf' }] },
+    ])
     const asRequest = await service.invoke('session.request', { sid: onto.value.sids[0] ?? '' })
     if (!asRequest.ok) throw new Error(asRequest.error.message)
     expect(asRequest.value.body).toEqual({

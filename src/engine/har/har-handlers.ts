@@ -63,7 +63,13 @@ export function createHarHandlers(deps: HarHandlerDeps): Handlers {
           bodies: deps.bodies,
           newSid: () => `har${++imported}`,
         })
-        return ok({ sids: r.sids, skipped: r.skipped, cut: r.cut, batchId: r.batchId })
+        return ok({
+          sids: r.sids,
+          skipped: r.skipped,
+          cut: r.cut,
+          filesToChoose: r.filesToChoose,
+          batchId: r.batchId,
+        })
       } catch (e) {
         if (e instanceof HarFormatError) return fail('parse', `Could not import the HAR: ${e.message}`)
         if (e instanceof HarImportStopped) return fail('too_large', e.message)

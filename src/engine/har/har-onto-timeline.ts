@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import type { HarImportResult } from '../../shared/body-view'
+import type { HarFilesToChoose, HarImportResult } from '../../shared/body-view'
+import type { RequestBody } from '../../shared/request'
 import {
   MAX_SERVER_TIMING_ENTRIES,
   serverTimingOf,
@@ -81,6 +82,7 @@ export async function harOntoTimeline(
   const base = deps.clock.now()
   const sids: string[] = []
   const cut: HarImportResult['cut'] = []
+  const filesToChoose: HarFilesToChoose[] = []
   let sliceStart = performance.now()
   for (let i = 0; i < size; i++) {
     const start = starts[i] ?? first
@@ -90,7 +92,10 @@ export async function harOntoTimeline(
     const at = { entry, start, body: bodies[i] ?? null }
     const lost = multipartCut(entry.request.postData)
     if (lost !== '') cut.push({ index: i, reason: lost })
-    emitEntry(sid, at, base + (start - first), { id: batchId, index: i, size }, deps)
+    const parts = multipartBodyOf(entry.request.postData)
+    const unchosen = partsToChoose(parts)
+    if (unchosen.length > 0) filesToChoose.push({ index: i, parts: unchosen })
+    emitEntry(sid, at, parts, base + (start - first), { id: batchId, index: i, size }, deps)
     // Let go of the bytes once stored.
     bodies[i] = null
     if ((i + 1) % SLICE_ENTRIES === 0 || performance.now() - sliceStart > SLICE_MS) {
@@ -98,7 +103,20 @@ export async function harOntoTimeline(
       sliceStart = performance.now()
     }
   }
-  return { sids, skipped: parsed.skipped, cut, batchId }
+  return { sids, skipped: parsed.skipped, cut, filesToChoose, batchId }
+}
+
+/** Parts one entry's notice names, at most (the rest are in the composer's Body tab). */
+const MAX_NAMED_PARTS = 20
+
+/** The file parts of a recorded multipart body: each has its file name only, until a file is chosen. */
+function partsToChoose(body: RequestBody | undefined): HarFilesToChoose['parts'] {
+  if (body?.kind !== 'multipart') return []
+  const out: HarFilesToChoose['parts'] = []
+  for (const p of body.parts)
+    if (p.kind === 'file' && p.path === '' && out.length < MAX_NAMED_PARTS)
+      out.push({ name: p.name.slice(0, 200), fileName: (p.fileName ?? '').slice(0, 200) })
+  return out
 }
 
 const num = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? x : -1)
@@ -116,6 +134,7 @@ function headerList(h: unknown): HeaderList {
 function emitEntry(
   sid: string,
   parsed: ParsedHarEntry,
+  parts: RequestBody | undefined,
   t0: number,
   batch: { id: string; index: number; size: number },
   deps: HarOntoTimelineDeps,
@@ -140,9 +159,8 @@ function emitEntry(
   const url = e.request.url
   const method = e.request.method.toUpperCase()
   emit({ type: 'queued', sid, t: t0, kind: 'http', wall: Math.round(wall), method, url, hop: 0, batch })
-  // A multipart body recorded as its parts is kept as those parts (Edit as new request, Copy as and a HAR of
-  // it again have them); another body as its text.
-  const parts = multipartBodyOf(e.request.postData)
+  // A multipart body recorded as its parts (`parts`) is kept as those parts (Edit as new request, Copy as and a
+  // HAR of it again have them); another body as its text.
   deps.records.markImported(
     sid,
     parts === undefined && e.request.postData?.text !== undefined

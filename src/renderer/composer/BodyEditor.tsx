@@ -12,6 +12,7 @@ import { useActiveDraft } from '../tabs/use-active-draft'
 import { KeyValueTable } from './KeyValueTable'
 import { MultipartTable } from './MultipartTable'
 import { multipartHeaderWarning } from './multipart-warning'
+import { partsToChoose } from './parts-to-choose'
 
 const KINDS: { kind: BodyKind; label: string }[] = [
   { kind: 'none', label: 'None' },
@@ -163,6 +164,8 @@ function MultipartBody() {
   const parts = useActiveDraft((d) => d.multipart)
   const warning = useActiveDraft((d) => multipartHeaderWarning(d.headers))
   const setMultipartParts = useAppStore((s) => s.setMultipartParts)
+  const canPick = useAppStore((s) => s.info?.capabilities.nativeDialogs === true)
+  const recorded = useMemo(() => partsToChoose(parts, true), [parts])
   return (
     <>
       {warning !== null ? (
@@ -171,8 +174,24 @@ function MultipartBody() {
         </p>
       ) : null}
       <MultipartTable parts={parts} onChange={setMultipartParts} />
+      {recorded.length > 0 ? (
+        <p className="field-warning" role="note" data-testid="parts-to-choose">
+          ⚠ {recordedPartsText(recorded)}: type {recorded.length === 1 ? 'its' : 'each'} path in the
+          part&apos;s file box (Tab or ↓ completes){canPick ? ' or use Choose…' : ''}. Send refuses{' '}
+          {recorded.length === 1 ? 'it' : 'them'} until then.
+        </p>
+      ) : null}
     </>
   )
+}
+
+/** `Part "scan" was recorded without its file (receipt.png)`, or the same of several. */
+function recordedPartsText(parts: readonly { name: string; fileName: string }[]): string {
+  const names = parts.map((p) => `"${p.name}"`).join(', ')
+  const files = parts.map((p) => p.fileName).join(', ')
+  return parts.length === 1
+    ? `Part ${names} was recorded without its file (${files})`
+    : `Parts ${names} were recorded without their files (${files})`
 }
 
 function FileBody() {

@@ -22,11 +22,16 @@ export function FilePathField({
   value,
   onChange,
   className = 'kv-input mono',
+  placeholder = '/path/to/file — Tab or ↓ completes',
+  missing = false,
 }: {
   label: string
   value: string
   onChange(path: string): void
   className?: string
+  placeholder?: string
+  /** The path is needed and not there (a recorded part's file): marked, for the eye and for assistive tech. */
+  missing?: boolean
 }) {
   const complete = useAppStore((s) => s.completeFilePath)
   const pickFile = useAppStore((s) => s.pickFile)
@@ -62,10 +67,11 @@ export function FilePathField({
     <span className="file-path-field">
       <input
         ref={inputRef}
-        className={className}
+        className={missing ? `${className} path-missing` : className}
         aria-label={label}
+        aria-invalid={missing || undefined}
         title={value === '' ? undefined : value}
-        placeholder="/path/to/file — Tab or ↓ completes"
+        placeholder={placeholder}
         value={value}
         list={listId}
         spellCheck={false}

@@ -1,4 +1,5 @@
 import { FilePathField } from './FilePathField'
+import { partPathLabel } from './parts-to-choose'
 import { RemoveCell } from './KeyValueTable'
 import { fileTypeOrDefault } from '../../shared/file-type'
 import type { MultipartPart } from '../../shared/request'
@@ -133,9 +134,15 @@ export function MultipartTable({ parts, onChange }: MultipartTableProps) {
                 ) : (
                   <div className="kv-file">
                     <FilePathField
-                      label={`Part ${i + 1} file path`}
+                      label={partPathLabel(i)}
                       value={part.path}
                       onChange={(path) => update(i, { ...part, path })}
+                      {...(part.path === '' && part.fileName
+                        ? {
+                            placeholder: `choose the file for ${part.fileName} — Tab or ↓ completes`,
+                            missing: part.enabled,
+                          }
+                        : {})}
                     />
                     <input
                       className="kv-input mono kv-ct"

@@ -1,5 +1,7 @@
-import { useEffect, useRef } from 'react'
+import { useEffect, useMemo, useRef } from 'react'
 import { useAppStore } from '../store/store-context'
+import { useActiveDraft } from '../tabs/use-active-draft'
+import { partPathLabel, partsToChoose } from './parts-to-choose'
 
 /** The last `http.send` command error, said plainly. Network errors are on the timeline, not here. */
 export function SendError() {
@@ -17,6 +19,7 @@ export function SendError() {
       <strong>Not sent:</strong> {error.message}
       {error.detail && folder === null ? <span className="muted"> — {error.detail}</span> : null}
       <span className="muted code"> ({error.code})</span>
+      <ChooseFileButton />
       {folder !== null ? (
         <button
           type="button"
@@ -33,5 +36,37 @@ export function SendError() {
         </button>
       ) : null}
     </div>
+  )
+}
+
+/**
+ * Send refused a file part with no file chosen (a HAR's upload, a part left empty): the way to choose it, one
+ * click away. Opens the Body tab and puts the cursor in that part's file box.
+ */
+function ChooseFileButton() {
+  const refused = useAppStore((s) => s.sendError?.code === 'file')
+  const multipart = useActiveDraft((d) => d.bodyKind === 'multipart')
+  const parts = useActiveDraft((d) => d.multipart)
+  const choosePart = useAppStore((s) => s.chooseComposerPart)
+  const first = useMemo(() => partsToChoose(parts)[0], [parts])
+  if (!refused || !multipart || first === undefined) return null
+  return (
+    <button
+      type="button"
+      className="secondary-button choose-file"
+      onClick={() => {
+        choosePart('body')
+        // The Body tab's table is drawn on the next frame.
+        requestAnimationFrame(() => {
+          const box = document.querySelector<HTMLInputElement>(
+            `input[aria-label="${partPathLabel(first.index)}"]`,
+          )
+          box?.scrollIntoView({ block: 'nearest' })
+          box?.focus()
+        })
+      }}
+    >
+      Choose the file for part &quot;{first.name}&quot;{first.fileName ? ` (${first.fileName})` : ''}
+    </button>
   )
 }

@@ -6,6 +6,7 @@ import { rowLabel } from '../timeline/row-labels'
 import { CookiesPanel } from './CookiesPanel'
 import { PhaseTable } from './PhaseTable'
 import { RequestActions } from './RequestActions'
+import { HarFilesNotice } from './HarFilesNotice'
 import { ResponsePanel } from './ResponsePanel'
 import { ComparePanel } from './ComparePanel'
 import { HeadersPanel } from './HeadersPanel'
@@ -55,6 +56,7 @@ export function DetailsPane() {
     <section className="details" aria-label="Details" data-sid={sid}>
       <StatusLine row={row} />
       <RequestActions sid={sid} />
+      <HarFilesNotice sid={sid} />
       {row.sent?.traceId !== undefined ? <TraceLine traceId={row.sent.traceId} /> : null}
       {row.job || row.laneOf !== undefined ? <JobPanel row={row} /> : null}
       <ScriptStrip row={row} />

@@ -206,6 +206,7 @@ function Cell({ id, row, inFlight }: { id: ColumnId; row: SessionRow; inFlight: 
               HAR
             </span>
           ) : null}
+          <FilesToChooseBadge sid={row.sid} />
           {row.queued.name ? (
             <>
               <span className="req-name">
@@ -286,6 +287,22 @@ export function GroupRow({ item, index, top }: { item: GroupItem; index: number;
         </span>
       </div>
     </div>
+  )
+}
+
+/** On a HAR row whose file parts came without their files: Send needs them chosen (its details say how). */
+function FilesToChooseBadge({ sid }: { sid: string }) {
+  const parts = useAppStore((s) => s.harFilesToChoose.get(sid))
+  if (parts === undefined || parts.length === 0) return null
+  const names = parts.map((p) => p.fileName).join(', ')
+  return (
+    <span
+      className="files-badge"
+      data-testid="files-badge"
+      title={`Recorded without its file${parts.length === 1 ? '' : 's'} (${names}): choose ${parts.length === 1 ? 'it' : 'them'} after Edit as new request to send again`}
+    >
+      needs file
+    </span>
   )
 }
 

@@ -1,6 +1,6 @@
 import type { TimelineState } from './apply-batch'
 import type { StateCreator } from 'zustand/vanilla'
-import type { HarImportResult, SnippetTarget } from '../../shared/body-view'
+import type { HarFilesToChoose, HarImportResult, SnippetTarget } from '../../shared/body-view'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
 
@@ -14,6 +14,11 @@ export type HarScope = 'all' | 'shown' | 'selected'
 export interface HarSlice {
   /** Imported HARs by batch id, for naming their group. */
   importedBatches: ReadonlyMap<string, string>
+  /**
+   * Imported sessions whose multipart file parts came without their files, by session id: their row and details
+   * say so, since Send refuses such a part until its file is chosen.
+   */
+  harFilesToChoose: ReadonlyMap<string, HarFilesToChoose['parts']>
   /** The last HAR or request action's outcome, in plain words. */
   harNote: { text: string; error: boolean } | null
   /** Credentials and secret values are redacted unless `includeSecrets` is set. */
@@ -51,6 +56,7 @@ export function scopeSids(
 export function createHarSlice(client: ApiClient): StateCreator<AppState, [], [], HarSlice> {
   return (set, get) => ({
     importedBatches: new Map(),
+    harFilesToChoose: new Map(),
     harNote: null,
     exportHar: async (scope, shown, includeSecrets = false) => {
       const s = get()
@@ -91,10 +97,16 @@ export function createHarSlice(client: ApiClient): StateCreator<AppState, [], []
       const batches = new Map(get().importedBatches)
       batches.set(res.value.batchId, name)
       const skipped = res.value.skipped.length
+      const toChoose = new Map(get().harFilesToChoose)
+      for (const f of res.value.filesToChoose) {
+        const sid = res.value.sids[f.index]
+        if (sid !== undefined) toChoose.set(sid, f.parts)
+      }
       set({
         importedBatches: batches,
+        harFilesToChoose: toChoose,
         harNote: {
-          text: `Imported ${res.value.sids.length} from ${name}${skipped > 0 ? `, ${skipped} skipped` : ''}${cutNote(res.value.cut)}`,
+          text: `Imported ${res.value.sids.length} from ${name}${skipped > 0 ? `, ${skipped} skipped` : ''}${cutNote(res.value.cut)}${filesNote(res.value.filesToChoose)}`,
           error: false,
         },
       })
@@ -110,8 +122,10 @@ export function createHarSlice(client: ApiClient): StateCreator<AppState, [], []
       s.newTab()
       s.setMethod(r.method)
       s.setUrl(r.url)
-      s.setHeaders(r.headers.filter((h) => !COMPOSER_DEFAULTS.has(h.name.toLowerCase())))
       const b = r.body
+      s.setHeaders(
+        r.headers.filter((h) => !COMPOSER_DEFAULTS.has(h.name.toLowerCase()) && !recordedBoundary(h, b)),
+      )
       if (b.kind === 'json') s.setJsonBody(b.text)
       else if (b.kind === 'text') s.setTextBody({ text: b.text, contentType: b.contentType })
       else if (b.kind === 'form') s.setFormFields(b.fields)
@@ -150,6 +164,25 @@ export function harSids(rows: TimelineState['rows'], listed: readonly string[]):
     for (const m of row.members ?? []) out.push(m)
   }
   return out
+}
+
+/**
+ * A recorded `multipart/…` Content-Type beside a body kept as its parts: it names the recording's boundary, and
+ * sent with the parts the engine writes (with a boundary of its own) the server could not split them. The body
+ * brings its own type.
+ */
+function recordedBoundary(h: { name: string; value: string }, body: { kind: string }): boolean {
+  return (
+    body.kind === 'multipart' && h.name.toLowerCase() === 'content-type' && /^\s*multipart\//i.test(h.value)
+  )
+}
+
+/** How many imported requests need a file chosen before they can be sent again. */
+function filesNote(files: HarImportResult['filesToChoose']): string {
+  const n = files.length
+  if (n === 0) return ''
+  const who = n === 1 ? `request ${(files[0]?.index ?? 0) + 1} has` : `${n} requests have`
+  return `; ${who} file parts recorded without their files (${n === 1 ? 'its details say' : 'their details say'} how to choose them)`
 }
 
 /** The first request a HAR import cut (a multipart body past its part limit), and how many more were. */
