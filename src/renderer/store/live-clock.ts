@@ -54,7 +54,8 @@ const FRAME_MS = 17
 /**
  * Drive `clock` from `store` while `timeline.inFlight > 0`, still when idle: a tick on the first animation frame
  * any consumer needs one (live text every READABLE_EVERY_MS, the pacers as they say), the wait between them
- * slept on a timer. A change of the timeline, the clock sync or the time view ticks at once.
+ * slept on a timer. A change of the timeline, the clock sync or the time view ticks at once when idle, on the
+ * next frame while live: one tick a frame at most, however many batches land in it.
  * Returns the stop function.
  */
 export function driveLiveClock(store: AppStore, clock: LiveClock, frames: FrameScheduler): () => void {
@@ -86,9 +87,14 @@ export function driveLiveClock(store: AppStore, clock: LiveClock, frames: FrameS
     // Asleep until it is due, then the next frame: at most a frame late, never early (an early tick moves nothing).
     else handle = { timer: true, id: timers.after(onFrame, due) }
   }
+  // Idle, a change ticks at once. Live and asleep, it wakes the clock on the next frame, not in the task that
+  // made the change: a burst lands several batches a frame, and a tick in each was that many ticks a frame.
   const update = (): void => {
-    if (handle?.timer) cancel()
     if (handle === null) tick()
+    else if (handle.timer) {
+      cancel()
+      onFrame()
+    }
   }
   update()
   clock.repace = () => {
