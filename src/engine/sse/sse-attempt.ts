@@ -2,12 +2,12 @@ import type { Socket } from 'node:net'
 import type { Agent, Dispatcher } from 'undici'
 import type { HeaderList } from '../../shared/timeline'
 import { connectionPhases, type ConnectionTiming } from '../http/connector'
-import { isKnownCoding } from '../http/decompression-guard'
 import { EngineError, classifyError, invalidHeadFailure, isRequestRefusal } from '../http/errors'
 import { responseHeadersEvent } from '../http/exchange-events'
 import { headerValue, pairHeaders } from '../http/http-headers'
 import { pausedOn, type PausedReader } from '../http/paused-parser-end'
 import { PhaseTimeouts } from '../http/phase-timeouts'
+import { InformationalResponses } from '../http/informational'
 import { wireHeaders, type PreparedBody } from '../http/request-body'
 import { SentRequest } from '../http/sent-request'
 import type { ExchangeMarks } from '../http/timings'
@@ -16,7 +16,7 @@ import type { AttemptEnd } from './sse-attempt-end'
 import type { AttemptOwner } from './sse-attempt-owner'
 import { RefusalBody } from './sse-refusal'
 import { headersTimeoutError } from './sse-headers-timeout'
-import { responsePolicy, type ReadMode } from './sse-response-policy'
+import { responsePolicy, streamCoding, type ReadMode } from './sse-response-policy'
 import { createStreamDecoder, type StreamDecoder } from './stream-decoder'
 import { StreamInflater } from './stream-inflater'
 
@@ -161,6 +161,9 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
     const t = this.now()
     this.marks.firstByte ??= t
     this.marks.sendEnd ??= this.marks.firstByte
+    // An interim response (103 Early Hints): a marker, not the stream's answer; its headers timeout runs on.
+    if (status < 200) return this.interim(status, rawHeaders, statusText ?? '')
+    this.informational?.finish()
     this.timeouts?.headers(t)
     this.lastProgress = t
     this.resumeFn = resume
@@ -174,14 +177,9 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
       this.abortFn?.(new EngineError('internal', 'Following a redirect'))
       return false
     }
-    // `none` is not a registered coding, but servers send it to mean identity (graphql-yoga on every stream).
-    const given = headerValue(headers, 'content-encoding').trim().toLowerCase()
-    const encoding = given === 'none' ? '' : given
-    if (encoding && encoding !== 'identity' && !isKnownCoding(encoding)) {
-      this.fatal = new EngineError(
-        'network',
-        `The stream uses content encoding "${encoding}", which is not supported`,
-      )
+    const encoding = streamCoding(headerValue(headers, 'content-encoding'))
+    if (encoding instanceof EngineError) {
+      this.fatal = encoding
       this.abortFn?.(this.fatal)
       return false
     }
@@ -199,11 +197,27 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
       this.isEventStream = policy.eventStream
       this.decoder = this.makeDecoder(policy.mode)
     }
-    if (encoding && encoding !== 'identity') this.inflate(encoding)
+    if (encoding) this.inflate(encoding)
     if (policy.kind === 'read') {
       this.opened = true
       this.session.opened(this, status, policy.mode, t, policy.note)
     }
+    return true
+  }
+
+  /** Reported as a send's are (informational.ts): the first few with their headers, then a count, bounded. */
+  private interim(status: number, raw: Buffer[], statusText: string): true {
+    this.informational ??= new InformationalResponses({
+      sid: this.session.sid,
+      now: () => this.now(),
+      emit: (e) => this.session.emitPhase(this, () => e),
+      // The attempt's own headers timeout, running since the request was sent, ends a flood of them.
+      headersTimeoutMs: 0,
+      sentAt: 0,
+      onTimeout: () => undefined,
+      ...(this.sent.info ? { protocol: this.sent.info.protocol } : {}),
+    })
+    this.informational.add(status, statusText, raw)
     return true
   }
 
@@ -354,6 +368,9 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
     this.inflater?.destroy()
   }
 
+  /** Interim (1xx) responses, once one came. */
+  private informational: InformationalResponses | null = null
+
   /** A timeout ran out: the attempt fails as undici's own timeout failed it (the session may reconnect). */
   stopWith(error: EngineError): void {
     const timeout = this.session.headersTimeout
@@ -364,6 +381,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
     if (this.ended) return
     this.ended = true
     this.timeouts?.stop()
+    this.informational?.finish()
     this.failing?.stop()
     this.session.attemptEnded(this, end)
   }

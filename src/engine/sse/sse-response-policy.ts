@@ -1,4 +1,6 @@
 import type { AppError } from '../../shared/result'
+import { isKnownCoding } from '../http/decompression-guard'
+import { EngineError } from '../http/errors'
 import type { StreamMode } from '../../shared/timeline'
 import { streamModeFor } from './stream-decoder'
 
@@ -46,4 +48,16 @@ export function responsePolicy(
     eventStream,
     note: `Read as raw chunks: the response is ${type}, not text/event-stream (no events, no reconnect)`,
   }
+}
+
+/**
+ * The content coding to undo of a stream whose Content-Encoding is `given` ('' for none or identity), or the error
+ * it fails with when the engine cannot undo it. `none` is not a registered coding, but servers send it to mean
+ * identity (graphql-yoga on every stream).
+ */
+export function streamCoding(given: string): string | EngineError {
+  const coding = given.trim().toLowerCase()
+  if (coding === '' || coding === 'none' || coding === 'identity') return ''
+  if (isKnownCoding(coding)) return coding
+  return new EngineError('network', `The stream uses content encoding "${coding}", which is not supported`)
 }
