@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ScopedVariable } from '../../src/shared/collection'
-import { tokenAt } from '../../src/renderer/editor/variable-tokens'
+import { completionSpot, tokenAt } from '../../src/renderer/editor/variable-tokens'
 import { previewUrl, variableHints } from '../../src/renderer/composer/variable-hints'
 import {
   escapeTemplate,
@@ -28,6 +28,8 @@ describe('the template escape', () => {
     expect(hasTemplate('\\{{apiKey}}')).toBe(false)
     expect(hasTemplate('\\{{apiKey}}{{x}}')).toBe(true)
     expect(tokenAt('a \\{{apiKey}} b', 6)).toBeNull()
+    expect(completionSpot('k=\\{{api', '', 0)).toBeNull()
+    expect(completionSpot('k={{api', '', 0)).toEqual({ from: 4, prefix: 'api', closed: false })
     expect(tokenAt('a \\{{apiKey}} {{x}}', 16)).toEqual({ name: 'x', from: 14, to: 19 })
     const scoped: ScopedVariable[] = [
       { name: 'apiKey', value: 'SECRET', scope: 'environment', source: 'Local', secret: false },

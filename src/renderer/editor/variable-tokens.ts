@@ -74,7 +74,8 @@ export interface CompletionSpot {
  */
 export function completionSpot(before: string, after: string, lineStart: number): CompletionSpot | null {
   const m = /\{\{\s*([A-Za-z_$][\w.$-]*)?$/.exec(before)
-  if (!m) return null
+  // After an escape (`\{{`) the braces are text: nothing to complete.
+  if (!m || before[m.index - 1] === '\\') return null
   const prefix = m[1] ?? ''
   return { from: lineStart + before.length - prefix.length, prefix, closed: /^\s*\}\}/.test(after) }
 }
