@@ -11,7 +11,7 @@ import { feedLines, stdinLineVariable, streamFileOf, type LineCheck } from './gr
 import { InputReads } from './input-reads'
 import { onInterrupt, signalWords, type Interrupt } from './interrupt'
 import { messagesOf } from './grpc-message-input'
-import { openSavedGrpc } from './grpc-saved'
+import { openSavedGrpc, type SavedGrpcCall } from './grpc-saved'
 import { oauthCliOptions } from './oauth-args'
 import { reportLogCut } from './stream-cut-note'
 
@@ -59,6 +59,24 @@ export async function runGrpcCli(
     io.err(`flightdeck: ${command.message}\n`)
     return 2
   }
+  // One listener for Ctrl+C and SIGTERM from here to the command's end, handed from step to step (the schema,
+  // the input read, the call): a signal between two steps ends in words too, never in a silent death.
+  const interrupt = onInterrupt((signal) =>
+    io.err(`flightdeck: stopped ${signalWords(signal)} before the call: the call was not made\n`),
+  )
+  try {
+    return await withEngine(command, io, stdin, interrupt)
+  } finally {
+    interrupt.off()
+  }
+}
+
+async function withEngine(
+  command: GrpcCliCall | SavedGrpcCall,
+  io: GrpcIo,
+  stdin: Readable,
+  interrupt: Interrupt,
+): Promise<number> {
   const service = createEngineService({
     host: 'cli',
     flushEveryMs: FLUSH_MS,
@@ -70,10 +88,12 @@ export async function runGrpcCli(
   // The engine's own gRPC part, which its commands (a saved request's grpc.open) use too.
   const grpc = await grpcEngineFor(service.streams)
   try {
-    if (command.kind !== 'saved') return await run(service, grpc, command, io, stdin)
-    const opened = await openSavedGrpc(service, command, io.err)
+    if (interrupt.signal !== null) return interrupt.exitCode(1)
+    if (command.kind !== 'saved') return await run(service, grpc, command, io, stdin, interrupt)
+    const opened = await untilSignal(openSavedGrpc(service, command, io.err), interrupt)
+    if (opened === null) return interrupt.exitCode(1)
     if (!opened.ok) return failed(io, opened.error)
-    return await follow(service, grpc, opened.value.sid, command, io, null)
+    return await follow(service, grpc, opened.value.sid, command, io, null, interrupt)
   } finally {
     await service.dispose()
     grpc.dispose()
@@ -86,14 +106,29 @@ async function run(
   c: GrpcCliCall,
   io: GrpcIo,
   stdin: Readable,
+  interrupt: Interrupt,
 ): Promise<number> {
-  const schema = await grpc.schema({
-    target: c.target,
-    tls: c.tls,
-    metadata: c.metadata,
-    schema: c.schema,
-    base: process.cwd(),
-  })
+  // A server that never answers its reflection holds the schema for up to 15 s: Ctrl+C ends that wait.
+  const fetching =
+    c.schema.kind === 'reflection'
+      ? `asking ${c.target} for its schema (reflection)`
+      : 'reading the .proto files'
+  const outcome =
+    c.kind === 'call' ? 'the call was not made' : `nothing was ${c.kind === 'list' ? 'listed' : 'described'}`
+  interrupt.handOver((signal) =>
+    io.err(`flightdeck: stopped ${signalWords(signal)} while ${fetching}: ${outcome}\n`),
+  )
+  const schema = await untilSignal(
+    grpc.schema({
+      target: c.target,
+      tls: c.tls,
+      metadata: c.metadata,
+      schema: c.schema,
+      base: process.cwd(),
+    }),
+    interrupt,
+  )
+  if (schema === null) return interrupt.exitCode(1)
   if (!schema.ok) return failed(io, schema.error)
   if (c.kind === 'list') return list(schema.value, c, io)
   if (c.kind === 'describe') {
@@ -110,18 +145,21 @@ async function run(
   const input =
     c.data.kind === 'file' ? `${c.data.path} (-d @)` : c.data.kind === 'stdin' ? 'stdin (-d -)' : null
   const reads = new InputReads()
-  const reading = onInterrupt((signal) => {
+  const reading = interrupt
+  reading.handOver((signal) => {
     io.err(
       `flightdeck: stopped ${signalWords(signal)} ${input ? `while reading ${input}` : 'before the call'}: the call was not made\n`,
     )
     reads.stop()
     if (c.data.kind === 'stdin') stdin.destroy()
   })
-  try {
-    return await callWith(service, grpc, c, io, stdin, kind, reading, reads)
-  } finally {
-    reading.off()
-  }
+  return callWith(service, grpc, c, io, stdin, kind, reading, reads)
+}
+
+/** `work`'s answer, or null once a signal has come (the engine's disposal then ends what `work` waits for). */
+function untilSignal<T>(work: Promise<T>, interrupt: Interrupt): Promise<T | null> {
+  if (interrupt.signal !== null) return Promise.resolve(null)
+  return Promise.race([work, interrupt.signalled.then(() => null)])
 }
 
 /** The call, once its kind is known: its input read (or opened, to be fed a line at a time), made and followed. */
@@ -159,7 +197,8 @@ async function callWith(
     return reading.exitCode(1)
   }
   if (!messages.ok) return failed(io, messages.error)
-  reading.off()
+  // From here a signal stops the call (follow): one that comes while it opens, as soon as it has opened.
+  reading.handOver(() => {})
   const spec: GrpcCallSpec = {
     target: c.target,
     method: c.name,
@@ -176,7 +215,7 @@ async function callWith(
     lines?.opened?.destroy()
     return failed(io, opened.error)
   }
-  return follow(service, grpc, opened.value.sid, c, io, lines)
+  return follow(service, grpc, opened.value.sid, c, io, lines, reading)
 }
 
 /**
@@ -199,6 +238,7 @@ async function follow(
   c: Follow,
   io: GrpcIo,
   lines: Lines | null,
+  interrupt: Interrupt,
 ): Promise<number> {
   let received = 0
   let stopped = false
@@ -227,7 +267,8 @@ async function follow(
     }
   })
   const timer = c.durationMs === null ? null : setTimeout(stop, c.durationMs)
-  const interrupt = onInterrupt(stop)
+  interrupt.handOver(stop)
+  if (interrupt.signal !== null) stop()
   const offOutClosed = io.onOutClosed?.(stop)
   let badLine: string | null = null
   if (lines) {
@@ -282,7 +323,6 @@ async function follow(
     // A pipe whose writer pauses holds its read open: the call is over, so is the feed.
     lines?.opened?.destroy()
     if (timer) clearTimeout(timer)
-    interrupt.off()
     offOutClosed?.()
     off()
   }

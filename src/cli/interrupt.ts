@@ -17,11 +17,22 @@ export interface Interrupt {
   exitCode(code: number): number
   /** Stops listening (the command is over). */
   off(): void
+  /**
+   * What the signal does from now on, for the command's next step (a body read, then the send): one listener
+   * from the command's start to its end, so no step between two leaves the signal to Node's default (a silent
+   * death). A signal that already came is not repeated: the new step reads `signal` before it starts.
+   */
+  handOver(stop: (signal: StopSignal) => void): void
+  /** Settles with the signal when it comes (never, if none does): to race a wait that cannot be stopped. */
+  readonly signalled: Promise<StopSignal>
 }
 
 /** Calls `stop` on the first SIGINT or SIGTERM, once; a signal after it gets Node's default. */
 export function onInterrupt(stop: (signal: StopSignal) => void): Interrupt {
   let signal: StopSignal | null = null
+  let current = stop
+  let settle: (signal: StopSignal) => void = () => {}
+  const signalled = new Promise<StopSignal>((resolve) => (settle = resolve))
   const listeners = new Map<StopSignal, () => void>()
   const off = (): void => {
     for (const [name, listener] of listeners) process.off(name, listener)
@@ -32,7 +43,8 @@ export function onInterrupt(stop: (signal: StopSignal) => void): Interrupt {
       if (signal !== null) return
       signal = name
       off()
-      stop(name)
+      current(name)
+      settle(name)
     }
     listeners.set(name, listener)
     process.on(name, listener)
@@ -43,6 +55,10 @@ export function onInterrupt(stop: (signal: StopSignal) => void): Interrupt {
     },
     exitCode: (code) => (signal === null ? code : EXIT_CODES[signal]),
     off,
+    handOver: (next) => {
+      current = next
+    },
+    signalled,
   }
 }
 

@@ -149,6 +149,25 @@ export class ChannelPool {
   private readonly clients = new Map<string, grpc.Client>()
   /** Each channel's connection number (the timeline's Connection column), as HTTP's connections have. */
   private readonly ids = new WeakMap<grpc.Client, number>()
+  /**
+   * Every call under way on the pool's channels: closing a channel lets its calls go on, so `close` cancels them
+   * (a reflection the server never answers would otherwise hold the process until its deadline).
+   */
+  private readonly calls = new Set<grpc.InterceptingCall>()
+  private readonly track: grpc.Interceptor = (options, nextCall) => {
+    const call: grpc.InterceptingCall = new grpc.InterceptingCall(nextCall(options), {
+      start: (metadata, _listener, next) => {
+        this.calls.add(call)
+        next(metadata, {
+          onReceiveStatus: (status, nextStatus) => {
+            this.calls.delete(call)
+            nextStatus(status)
+          },
+        })
+      },
+    })
+    return call
+  }
 
   /** A client on a (possibly shared) channel, and whether the channel was already open (READY). */
   async client(
@@ -172,7 +191,10 @@ export class ChannelPool {
     }
     const creds = await channelCredentials(target, tls)
     if (!creds.ok) return creds
-    const client = new grpc.Client(target.address, creds.value, channelOptions(maxMessageBytes))
+    const client = new grpc.Client(target.address, creds.value, {
+      ...channelOptions(maxMessageBytes),
+      interceptors: [this.track],
+    })
     const connectionId = takeConnectionId()
     this.ids.set(client, connectionId)
     this.clients.set(key, client)
@@ -185,6 +207,9 @@ export class ChannelPool {
   }
 
   close(): void {
+    for (const call of this.calls)
+      call.cancelWithStatus(grpc.status.CANCELLED, 'Flightdeck closed the channel')
+    this.calls.clear()
     for (const c of this.clients.values()) c.close()
     this.clients.clear()
   }
