@@ -1,7 +1,18 @@
 import type { Readable } from 'node:stream'
 import type { GraphqlCliCommand } from './graphql-args'
 import type { InputReads } from './input-reads'
+import { MAX_STDIN_BODY_BYTES } from './stdin-body'
 import { unresolvedVariable } from './unresolved-variable'
+
+/**
+ * The most of a file `--query @file` takes: 1 MiB. A query is text a person or a code generator writes; large
+ * generated ones are tens of KB, and servers refuse far less (a body-parser's default is 100 KB, graphql-js
+ * counts tokens). A bigger file is the wrong file (`@/dev/zero`, a schema dump, a log), read whole into memory
+ * before this limit: refused, not sent.
+ */
+export const MAX_QUERY_FILE_BYTES = 1024 * 1024
+/** `--variables @file` and `--params @file` are data, so they take what a body read whole takes (64 MiB). */
+const MAX_JSON_FILE_BYTES = MAX_STDIN_BODY_BYTES
 
 /**
  * What `flightdeck graphql` reads before it sends: `--query`, `--variables` and `--params`, each typed or read
@@ -32,7 +43,7 @@ export async function readInputs(c: Command, reads: InputReads): Promise<Inputs 
     const { getIntrospectionQuery } = await import('graphql')
     query = getIntrospectionQuery({ descriptions: true })
   }
-  const q = await textOf(query, '--query', reads)
+  const q = await textOf(query, '--query', reads, MAX_QUERY_FILE_BYTES)
   if (!q.ok) return q.message
   const vars = c.variables === null ? null : await jsonObject(c.variables, '--variables', reads)
   if (typeof vars === 'string') return vars
@@ -45,10 +56,16 @@ async function textOf(
   given: string,
   what: string,
   reads: InputReads,
+  limit: number,
 ): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
   if (!given.startsWith('@')) return { ok: true, text: given }
   try {
-    const text = await readAll(await reads.open(given.slice(1)))
+    const text = await readAll(await reads.open(given.slice(1)), limit)
+    if (text === null)
+      return {
+        ok: false,
+        message: `the ${what} file ${given.slice(1)} is longer than ${what} may be: at most ${limit / (1024 * 1024)} MiB (${limit} bytes); nothing was sent`,
+      }
     // Its {{variables}} are refused as typed ones are: a plain graphql command has none to give them.
     const unresolved = unresolvedVariable('graphql', [[`the ${what} file ${given.slice(1)}`, text]])
     return unresolved === null ? { ok: true, text } : { ok: false, message: unresolved }
@@ -60,9 +77,18 @@ async function textOf(
   }
 }
 
-async function readAll(input: Readable): Promise<string> {
+/** The whole of `input` as text, or null past `limit` bytes (the read then stopped). */
+async function readAll(input: Readable, limit: number): Promise<string | null> {
   const chunks: Buffer[] = []
-  for await (const chunk of input as AsyncIterable<Buffer>) chunks.push(chunk)
+  let bytes = 0
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    bytes += chunk.length
+    if (bytes > limit) {
+      input.destroy()
+      return null
+    }
+    chunks.push(chunk)
+  }
   return Buffer.concat(chunks).toString('utf8')
 }
 
@@ -71,7 +97,7 @@ async function jsonObject(
   what: string,
   reads: InputReads,
 ): Promise<Record<string, unknown> | string> {
-  const t = await textOf(given, what, reads)
+  const t = await textOf(given, what, reads, MAX_JSON_FILE_BYTES)
   if (!t.ok) return t.message
   try {
     const v: unknown = JSON.parse(t.text)
