@@ -4,8 +4,9 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
 /**
  * A short composer that holds more than it shows, through the browser host in headless Chromium (which draws no
  * scrollbars): the part that is cut says so ("more below ↓" over a fade) and the cue goes once the end is in
- * sight; a send's error, above the variable hints, is in sight when it comes even where the person had scrolled
- * the composer down. At 1024×700; pictures light and dark in the test's output folder.
+ * sight, and it covers no control of the row it lies over; a send's error, above the variable hints, is in sight
+ * when it comes even where the person had scrolled the composer down, and the unknown names it gives are not said
+ * again under the hints. At 1024×700; pictures light and dark in the test's output folder.
  */
 
 let host: RunningWebHost
@@ -40,6 +41,38 @@ async function whollyIn(what: Locator, within: Locator): Promise<boolean> {
   )
 }
 
+/**
+ * The controls (buttons, checkboxes, selects) that `scroller`'s "more below ↓" words lie over: the words' box is
+ * worked out from the cue's style (sticky at the lower edge, its padding, text-align, font), as it is drawn.
+ */
+async function controlsUnderCue(scroller: Locator): Promise<string[]> {
+  return scroller.evaluate((el) => {
+    const cue = getComputedStyle(el, '::after')
+    const box = el.getBoundingClientRect()
+    const inner = { left: box.left + el.clientLeft, width: el.clientWidth }
+    const ctx = document.createElement('canvas').getContext('2d')
+    if (ctx === null) return ['(no canvas)']
+    ctx.font = `${cue.fontSize} ${cue.fontFamily}`
+    const words = ctx.measureText(cue.content.replace(/^"|"$/g, '')).width
+    const padLeft = parseFloat(cue.paddingLeft)
+    const padRight = parseFloat(cue.paddingRight)
+    const room = inner.width - padLeft - padRight
+    const offset =
+      cue.textAlign === 'right' ? room - words : cue.textAlign === 'center' ? (room - words) / 2 : 0
+    const left = inner.left + padLeft + offset
+    const bottom = box.top + el.clientTop + el.clientHeight
+    const top = bottom - parseFloat(cue.height) + parseFloat(cue.paddingTop)
+    const under: string[] = []
+    for (const c of el.querySelectorAll('button, input[type="checkbox"], select')) {
+      const r = c.getBoundingClientRect()
+      if (r.width === 0 || r.right <= left || r.left >= left + words || r.bottom <= top || r.top >= bottom)
+        continue
+      under.push(c.getAttribute('aria-label') ?? c.textContent ?? c.tagName)
+    }
+    return under
+  })
+}
+
 async function pictures(page: Page, name: string): Promise<void> {
   await page.mouse.move(1, 1)
   for (const scheme of ['light', 'dark'] as const) {
@@ -61,6 +94,7 @@ test('a cut composer says there is more below, and a send error comes into sight
   await expect(panel).toHaveAttribute('data-more', 'below')
   const cue = await panel.evaluate((el) => getComputedStyle(el, '::after').content)
   expect(cue).toBe('"more below ↓"')
+  expect(await controlsUnderCue(panel)).toEqual([])
   await pictures(page, 'oauth-form-cut')
   await panel.evaluate((el) => el.scrollTo(0, el.scrollHeight))
   await expect(panel).toHaveAttribute('data-more', 'above')
@@ -69,12 +103,32 @@ test('a cut composer says there is more below, and a send error comes into sight
   await composer.getByRole('tab', { name: 'Params' }).click()
   const url = composer.getByRole('textbox', { name: /URL/ }).first()
   await url.fill(URL_OF_UNKNOWNS)
-  await composer.getByRole('button', { name: 'Send', exact: true }).click()
   const error = composer.getByRole('alert')
+  const unknownLine = composer.getByRole('status').filter({ hasText: 'Unknown:' })
+  await expect(unknownLine).toContainText('apiHost')
+  const before = await composer.evaluate((el) => el.scrollHeight)
+  await composer.getByRole('button', { name: 'Send', exact: true }).click()
   await expect(error).toContainText('Not sent: Unknown variables {{apiHost}}')
+  // The names are said once, in the error the send put where the person looks.
+  await expect(error).toContainText('{{experimentVariant}}')
+  await expect(unknownLine).toHaveCount(0)
   await expect(composer).toHaveAttribute('data-more', /below/)
   expect(await whollyIn(error, composer)).toBe(true)
+  expect(await controlsUnderCue(composer)).toEqual([])
+  const after = await composer.evaluate((el) => el.scrollHeight)
+  test.info().annotations.push({
+    type: 'composer height',
+    description: `${before} px before the send, ${after} after`,
+  })
   await pictures(page, 'send-error-cut')
+
+  // The composer scrolled to its end, the params table below the hints is cut: its words lie clear of the rows'
+  // checkboxes and × buttons.
+  await composer.evaluate((el) => el.scrollTo(0, el.scrollHeight))
+  await expect(panel).toHaveAttribute('data-more', 'below')
+  expect(await controlsUnderCue(panel)).toEqual([])
+  await pictures(page, 'params-cut')
+  await composer.evaluate((el) => el.scrollTo(0, 0))
 
   // Scrolled down to the table, the person sends again: the new error is brought into sight.
   // (The URL field keeps the focus, so the keys send without scrolling the composer themselves.)

@@ -19,10 +19,13 @@ export function VariableHints() {
     () => variableHints(composerTemplatedTexts(draft, graphql), vars),
     [draft, vars, graphql],
   )
+  // A send just refused naming every unknown one (SendError, above): the names are said there, once.
+  const refusal = useAppStore((s) => (s.sendError?.code === 'unknown_variable' ? s.sendError.message : null))
   const url = draft.url
   const preview = useMemo(() => (url.includes('{{') ? previewUrl(url, vars) : ''), [url, vars])
   if (hints.length === 0) return null
   const unknown = hints.filter((h) => h.state === 'unknown')
+  const namedAbove = refusal !== null && unknown.every((h) => refusal.includes(`{{${h.name}}}`))
 
   return (
     <div className="var-hints" aria-label="Variables">
@@ -46,7 +49,7 @@ export function VariableHints() {
           {h.name}
         </span>
       ))}
-      {unknown.length > 0 ? (
+      {unknown.length > 0 && namedAbove ? null : unknown.length > 0 ? (
         <span className="var-warning" role="status">
           Unknown: {unknown.map((h) => h.name).join(', ')}
         </span>
