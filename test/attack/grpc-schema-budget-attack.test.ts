@@ -143,6 +143,14 @@ describe('.proto files that cost more than they are worth', () => {
     )
   }, 60_000)
 
+  it('600 imported files load: a real API imports that many (Google Ads v25: over 500; was refused at 500)', async () => {
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 600; i++)
+      files[`chain${i}.proto`] =
+        `syntax = "proto3";\npackage c${i};\n${i < 599 ? `import "chain${i + 1}.proto";\n` : ''}message M { string s = 1; }\n`
+    expect(await load(files, 'chain0.proto')).toBe('described')
+  }, 60_000)
+
   it('a file that imports itself is counted once', async () => {
     const text = `syntax = "proto3";\npackage q;\nimport "self.proto";\n${lines(60, (k) => `enum S${k} {\n${lines(1000, (i) => `  S${k}_V${i} = ${i};`)}\n}`)}\n`
     expect(await load({ 'self.proto': text }, 'self.proto')).toBe('described')

@@ -133,7 +133,7 @@ export async function rootFromDescriptorFiles(
 }
 
 /** Each message and service resolved on its own, the engine's thread free between them; packages last. */
-async function resolveInSteps(ns: protobuf.NamespaceBase, pause: Breather): Promise<void> {
+export async function resolveInSteps(ns: protobuf.NamespaceBase, pause: Breather): Promise<void> {
   const stack: protobuf.ReflectionObject[] = [...ns.nestedArray]
   while (stack.length > 0) {
     const next = stack.pop()!
