@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from '@playwright/test'
 import { chromiumLaunchOptions } from '../test/e2e/chromium'
 import { startScaleServer, type ScaleServer } from '../test/e2e/scale-server'
 import { startBuiltWebHost } from '../test/e2e/web-host'
+import { recordBurstFrames, type El, type PageGlobals } from './ui-burst-frames'
 import { bodyFirstPaint } from './ui-body-paint'
 import {
   BURST_TRACE_CATEGORIES,
@@ -59,34 +60,6 @@ const BODY_MB = Number(process.env.BENCH_UI_BODY_MB ?? 100)
 /** The issue's burst, run last onto the rows the first left: 10,000 requests at 1,000 in flight. */
 const BURST_TOTAL = Number(process.env.BENCH_UI_BURST_TOTAL ?? 10_000)
 const BURST_CONCURRENCY = Number(process.env.BENCH_UI_BURST_CONCURRENCY ?? 1000)
-
-/** The bits of the page the in-page code touches (the bench's tsconfig has no DOM lib). */
-interface El {
-  textContent: string | null
-  value?: string
-  disabled?: boolean
-  click(): void
-}
-interface Doc {
-  querySelector(sel: string): El | null
-}
-interface PageGlobals {
-  document: Doc
-  requestAnimationFrame(cb: (t: number) => void): void
-  api: { invoke(name: string, payload: unknown): Promise<{ ok: boolean }> }
-  __frames?: number[]
-  __doneAt?: number
-  /** Durations of the main thread's long tasks (the Long Tasks API: each over 50 ms) during the burst. */
-  __longTasks?: number[]
-  performance: { now(): number }
-  console: { timeStamp(label: string): void }
-  PerformanceObserver: {
-    new (cb: (list: { getEntries(): { startTime: number; duration: number }[] }) => void): {
-      observe(options: { type: string; buffered?: boolean }): void
-      disconnect(): void
-    }
-  }
-}
 
 function maxOf(values: readonly number[]): number {
   return values.reduce((a, b) => Math.max(a, b), 0)
@@ -152,6 +125,8 @@ function ensureBuilt(): void {
 /** What one burst measured: every frame gap, the Long Tasks API's tasks, each task's CPU time, the settle. */
 interface BurstResult {
   frames: number[]
+  /** The frame counter's own time on the page's thread (its callbacks, timed from inside). */
+  counterMs: number
   longTasks: number[]
   taskCpu: number[]
   settleMs: number
@@ -198,37 +173,7 @@ async function burst(
   })
   await page.evaluate(() => 0)
   // Record every frame from the first click until the toolbar says all rows are done.
-  await page.evaluate(
-    ([rows, stamp]) => {
-      const g = globalThis as unknown as PageGlobals
-      const frames: number[] = []
-      g.__frames = frames
-      delete g.__doneAt
-      const longTasks: number[] = []
-      g.__longTasks = longTasks
-      const from = g.performance.now()
-      g.console.timeStamp(stamp)
-      const observer = new g.PerformanceObserver((list) => {
-        for (const e of list.getEntries())
-          if (e.startTime >= from && longTasks.length < 100_000) longTasks.push(e.duration)
-      })
-      observer.observe({ type: 'longtask' })
-      let last = -1
-      const tick = (t: number): void => {
-        if (last >= 0) frames.push(t - last)
-        last = t
-        const stats = g.document.querySelector('.toolbar-stats')?.textContent ?? ''
-        if (stats.startsWith(`${rows} requests`) && !stats.includes('in flight')) {
-          g.__doneAt = Date.now()
-          observer.disconnect()
-          return
-        }
-        if (frames.length < 100_000) g.requestAnimationFrame(tick)
-      }
-      g.requestAnimationFrame(tick)
-    },
-    [run.rowsBefore + run.total, SPAN_START_STAMP] as const,
-  )
+  await page.evaluate(recordBurstFrames, [run.rowsBefore + run.total, SPAN_START_STAMP] as const)
   const clicks = Math.ceil(run.total / 1000)
   await send.evaluate(
     async (button, [n, apart]) => {
@@ -253,18 +198,24 @@ async function burst(
     console.log(`${run.label}: trace in ${file}; the longest tasks by CPU:`)
     console.log(formatTasks(longestTasks(traceEvents(trace), origin, 8, true)))
   }
-  const { frames, doneAt, longTasks } = await page.evaluate(() => {
+  const { frames, counterMs, doneAt, longTasks } = await page.evaluate(() => {
     const g = globalThis as unknown as PageGlobals
-    return { frames: g.__frames ?? [], doneAt: g.__doneAt ?? 0, longTasks: g.__longTasks ?? [] }
+    return {
+      frames: g.__frames ?? [],
+      counterMs: g.__counterMs ?? 0,
+      doneAt: g.__doneAt ?? 0,
+      longTasks: g.__longTasks ?? [],
+    }
   })
   if (server.answered.size === 0) throw new Error('the server answered nothing')
-  return { frames, longTasks, taskCpu, settleMs: doneAt - server.lastAnsweredAt(), loadAvg }
+  return { frames, counterMs, longTasks, taskCpu, settleMs: doneAt - server.lastAnsweredAt(), loadAvg }
 }
 
 function burstLine(label: string, r: BurstResult): string {
   const cpuOver = r.taskCpu.filter((ms) => ms > 50)
   return (
-    `${label}: frame p95 ${percentile(r.frames, 95)} ms over ${r.frames.length} frames, settle ${Math.round(r.settleMs)} ms; ` +
+    `${label}: frame p95 ${percentile(r.frames, 95)} ms over ${r.frames.length} frames (the counter's own time ` +
+    `${Math.round(r.counterMs * 10) / 10} ms), settle ${Math.round(r.settleMs)} ms; ` +
     `${r.longTasks.length} main-thread tasks over 50 ms (target 0), longest ${Math.round(maxOf(r.longTasks))} ms; ` +
     `by CPU time ${cpuOver.length} over 50 ms, longest ${Math.round(maxOf(r.taskCpu))} ms, ${r.taskCpu.filter((ms) => ms > 16).length} over 16 ms, ` +
     `${Math.round(r.taskCpu.reduce((a, b) => a + b, 0))} ms in all; load average ${Math.round(r.loadAvg * 10) / 10}`
