@@ -7,6 +7,7 @@ import type { BodyStore } from '../http/body-store'
 import type { SessionRecords } from '../sessions/session-records'
 import { DEFAULT_EXPORT_BODY_BYTES, exportHar } from './har-export'
 import { binaryPostWords } from './har-post-data'
+import { literalRequest } from './literal-request'
 import { sessionSnippetRequest, snippet } from './snippets'
 import { HarFormatError, HarImportStopped, harOntoTimeline } from './har-onto-timeline'
 import { WorkerDied } from '../workers/pool'
@@ -88,14 +89,22 @@ export function createHarHandlers(deps: HarHandlerDeps): Handlers {
       if (binary !== null) {
         // A text body would send the base64 letters: the body is left out, and the note says what it was.
         const note = `Its body, ${binary}, is not in the composer: a text body cannot hold its bytes (import the HAR into a collection to send them)`
-        return ok({ method: r.queued.method, url: r.queued.url, headers, body: { kind: 'none' }, note })
+        return ok(
+          literalRequest({
+            method: r.queued.method,
+            url: r.queued.url,
+            headers,
+            body: { kind: 'none' },
+            note,
+          }),
+        )
       }
       if (post) {
         body = /json/i.test(post.mimeType)
           ? { kind: 'json', text: post.text }
           : { kind: 'text', text: post.text, contentType: post.mimeType }
       }
-      return ok({ method: r.queued.method, url: r.queued.url, headers, body })
+      return ok(literalRequest({ method: r.queued.method, url: r.queued.url, headers, body }))
     },
     'session.snippet': async (p) => {
       const r = deps.records.get(p.sid)
