@@ -69,6 +69,13 @@ export class MqttPacketLog {
     return out.summary
   }
 
+  /** The session ends between connections: the publishes carried for the next one are each marked lost. */
+  abandoned(record: (words: string, id: string) => void): string {
+    const out = this.inFlight.abandon('the session ended')
+    for (const lost of out.lost) record(lost.words, JSON.stringify(lost.c))
+    return out.summary ? `; ${out.summary}` : ''
+  }
+
   /** A packet MQTT.js wrote. */
   sent(attempt: SessionAttempt, p: Packet): void {
     const t = this.host.now()

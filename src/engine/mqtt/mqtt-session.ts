@@ -12,6 +12,7 @@ import type { PluggedSessionInit } from '../streams/stream-engine'
 import { parseStreamUrl } from '../streams/stream-plumbing'
 import { clientOptions, connectSentEvent } from './mqtt-options'
 import { connackNote, publishArgs, subackEntries } from './mqtt-packets'
+import { SendQuota, unsentWords } from './mqtt-send-quota'
 import { attemptEndReport } from './mqtt-attempt-end'
 import { connackRefusal, describeMqttClientError } from './mqtt-client-errors'
 import { endAfterParsed, endGracefully, endWhenHandled, forceEnd } from './mqtt-client-end'
@@ -56,6 +57,8 @@ export class MqttSession implements SessionTransport {
   private closing = false
   /** Stops a graceful close's timers. */
   private stopClosing: (() => void) | null = null
+  /** Our QoS 1/2 publishes held to the broker's Receive Maximum (mqtt-send-quota.ts), one per connection. */
+  private quota = new SendQuota()
   private lastProgress = 0
   private readonly subscriptions = new Map<string, MqttQos>()
   private readonly clientId: string
@@ -198,6 +201,7 @@ export class MqttSession implements SessionTransport {
         note: connackNote(code, connack.sessionPresent, o.protocolVersion, connack.properties),
       })
       this.packets.opened(attempt)
+      this.quota = new SendQuota(connack.properties?.receiveMaximum)
       readPublishesQuickly(client, o, onMessage)
       if (this.subscriptions.size > 0)
         this.subscribe(
@@ -283,6 +287,8 @@ export class MqttSession implements SessionTransport {
     this.stopClosing?.()
     this.stopClosing = null
     this.packets.note(attempt, this.packets.pairing.flush(this.init.ctx.clock.now()))
+    const unsent = this.quota.drop()
+    if (unsent > 0) this.record(attempt, 'out', 'control', unsentWords(unsent), 'unsent', '')
     // Publishes awaiting acks: a persistent session that reconnects sends them again, else they are lost (also
     // when the kernel gives up reconnecting: its last failed attempt ends the session).
     const o = this.init.options
@@ -333,8 +339,7 @@ export class MqttSession implements SessionTransport {
     const args = publishArgs(p, this.init.options.protocolVersion)
     if (!args.ok) return args
     this.packets.lastPublishSeq = -1
-    // The handshake's steps and their reason codes are in the log: the callback has nothing more to do.
-    client.publish(p.topic, args.value.payload, args.value.options, () => undefined)
+    this.quota.publish(client, p.topic, args.value.payload, args.value.options)
     return ok({ seq: this.packets.lastPublishSeq })
   }
 
@@ -387,13 +392,9 @@ export class MqttSession implements SessionTransport {
   private leftBehind(): string {
     const state = this.kernel.state
     if (state !== 'waiting' && state !== 'connecting') return ''
-    const out = this.packets.inFlight.abandon('the session ended')
     const t = this.init.ctx.clock.now()
-    for (const lost of out.lost)
-      this.kernel.record('out', 'control', lost.words, t, undefined, {
-        event: 'lost',
-        id: JSON.stringify(lost.c),
-      })
-    return out.summary ? `; ${out.summary}` : ''
+    return this.packets.abandoned((words, id) =>
+      this.kernel.record('out', 'control', words, t, undefined, { event: 'lost', id }),
+    )
   }
 }

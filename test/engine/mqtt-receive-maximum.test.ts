@@ -1,0 +1,72 @@
+import { connectAsync } from 'mqtt'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EngineService } from '../../src/engine/service'
+import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
+import { makeService } from './helpers'
+import { logUntil } from './log-until'
+import { settle } from './stream-helpers'
+
+/**
+ * mosquitto tells a client it takes 20 of its QoS 1/2 publishes in flight at once (CONNACK's Receive Maximum) and
+ * refuses the 21st ('Quota exceeded'). A person who publishes 100 at once has every one delivered, in order: the
+ * engine sends 20, and each next one as an earlier one's handshake completes.
+ */
+
+if (!MOSQUITTO) console.warn(`skipping the MQTT Receive Maximum test: ${MOSQUITTO_MISSING}`)
+
+const N = 100
+
+let broker: MosquittoFixture
+let service: EngineService
+
+beforeAll(async () => {
+  if (!MOSQUITTO) return
+  broker = await startMosquitto([])
+  service = makeService()
+})
+afterAll(async () => {
+  if (!MOSQUITTO) return
+  await service.dispose()
+  await broker.close()
+})
+
+describe.skipIf(!MOSQUITTO)("the broker's Receive Maximum", () => {
+  for (const qos of [1, 2] as const) {
+    it(`100 QoS ${qos} publishes at once are each delivered, in order, none refused`, async () => {
+      const sub = await connectAsync(broker.url, { protocolVersion: 5, reconnectPeriod: 0 })
+      const got: string[] = []
+      sub.on('message', (_t, payload) => got.push(payload.toString()))
+      await sub.subscribeAsync(`rm${qos}/#`, { qos })
+      const r = await service.invoke('mqtt.open', {
+        url: broker.url,
+        subscriptions: [],
+        options: { protocolVersion: 5, reconnect: false },
+      })
+      if (!r.ok) throw new Error(r.error.message)
+      const sid = r.value.sid
+      // Open once a QoS 0 publish is taken (bounded: 100 tries, 20 ms apart).
+      const probe = { sid, topic: 'probe', payload: '', qos: 0, retain: false } as const
+      for (let i = 0; i < 100 && !(await service.invoke('mqtt.publish', probe)).ok; i++)
+        await new Promise((res) => setTimeout(res, 20))
+      const sent = await Promise.all(
+        Array.from({ length: N }, (_, i) =>
+          service.invoke('mqtt.publish', { sid, topic: `rm${qos}/t`, payload: `n${i}`, qos, retain: false }),
+        ),
+      )
+      expect(sent.filter((s) => !s.ok)).toEqual([])
+      const done = qos === 1 ? 'PUBACK' : 'PUBCOMP'
+      const log = await logUntil(service, sid, (e) => e.event === done && e.dir === 'in', N, 15_000)
+      const acks = log.filter((e) => e.event === done && e.dir === 'in')
+      const refused = acks.filter(
+        (e) => (JSON.parse(e.id ?? '{}') as { reasonCode?: number }).reasonCode !== 0,
+      )
+      expect(refused.map((e) => e.data)).toEqual([])
+      expect(log.filter((e) => /Quota exceeded/.test(e.data))).toEqual([])
+      for (let i = 0; i < 100 && got.length < N; i++) await new Promise((res) => setTimeout(res, 50))
+      expect(got).toEqual(Array.from({ length: N }, (_, i) => `n${i}`))
+      await sub.endAsync()
+      await service.invoke('session.cancel', { sid })
+      await settle(service, sid)
+    }, 30_000)
+  }
+})
