@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react'
 import { useAppStore } from '../store/store-context'
+import { HarNote } from './HarNote'
 import { scopeSids, type HarScope } from './har-slice'
 import { rowSids, type ViewItem } from './table-view'
 
@@ -26,7 +27,7 @@ export function HarMenu({ items }: { items: readonly ViewItem[] }) {
   }
 
   return (
-    <span className="menu-wrap">
+    <span className="menu-wrap har-menu">
       <button
         type="button"
         className="secondary-button small"
@@ -94,11 +95,7 @@ export function HarMenu({ items }: { items: readonly ViewItem[] }) {
           if (file) void file.text().then((text) => importHar(file.name, text))
         }}
       />
-      {note ? (
-        <span className={note.error ? 'har-note error' : 'har-note'} role="status">
-          {note.text}
-        </span>
-      ) : null}
+      {note ? <HarNote key={note.text} text={note.text} error={note.error} /> : null}
     </span>
   )
 }
