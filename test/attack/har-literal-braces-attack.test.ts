@@ -112,6 +112,17 @@ describe('a HAR whose recorded traffic holds {{apiKey}}', () => {
     expect(exported.value.skipped).toContain(
       `${files.find((f) => f.includes('items'))}: its literal "{{" (kept as text with \\{{ in Flightdeck) is written as {{, which Postman reads as a variable: check what Postman would fill in before sending it there`,
     )
+    const brunoDir = mkdtempSync(join(tmpdir(), 'fd-har-braces-bruno-'))
+    try {
+      const file = join(brunoDir, 'out')
+      const bruno = await service.invoke('export.collection', { dir, format: 'bruno', file })
+      if (!bruno.ok) throw new Error(bruno.error.message)
+      expect(bruno.value.skipped).toContain(
+        `${files.find((f) => f.includes('items'))}: its literal "{{" (kept as text with \\{{ in Flightdeck) is written as {{, which Bruno reads as a variable: check what Bruno would fill in before sending it there`,
+      )
+    } finally {
+      rmSync(brunoDir, { recursive: true, force: true })
+    }
 
     // The same folder run by `flightdeck run` with the environment.
     const configDir = mkdtempSync(join(tmpdir(), 'fd-har-braces-cli-'))

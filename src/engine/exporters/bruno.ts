@@ -376,7 +376,7 @@ function escapedOnDisk(path: string, written: string, skipped: string[]): void {
 export async function exportBruno(
   loaded: LoadedCollection,
 ): Promise<{ files: Map<string, string>; copies: BrunoFileCopy[]; skipped: string[] }> {
-  const { root, skipped } = await readExportTree(loaded)
+  const { root, skipped } = await readExportTree(loaded, 'Bruno')
   const copies = await BrunoExportFiles.of(root, loaded.info.dir, skipped)
   const files = new Map<string, string>()
   files.set(
