@@ -69,4 +69,28 @@ describe.skipIf(!MOSQUITTO)("the broker's Receive Maximum", () => {
       await settle(service, sid)
     }, 30_000)
   }
+
+  it('publishes still waiting when the connection closes are said in the log, none sent', async () => {
+    const r = await service.invoke('mqtt.open', {
+      url: broker.url,
+      subscriptions: [],
+      options: { protocolVersion: 5, reconnect: false },
+    })
+    if (!r.ok) throw new Error(r.error.message)
+    const sid = r.value.sid
+    const probe = { sid, topic: 'probe', payload: '', qos: 0, retain: false } as const
+    for (let i = 0; i < 100 && !(await service.invoke('mqtt.publish', probe)).ok; i++)
+      await new Promise((res) => setTimeout(res, 20))
+    // The broker frozen: none of the first 20 is answered, so the other 10 wait until the connection is gone.
+    broker.pause()
+    for (let i = 0; i < 30; i++)
+      await service.invoke('mqtt.publish', { sid, topic: 'rm/held', payload: `h${i}`, qos: 2, retain: false })
+    await broker.stop()
+    const log = await logUntil(service, sid, (e) => e.event === 'unsent', 1, 15_000)
+    expect(log.filter((e) => e.event === 'unsent').map((e) => e.data)).toEqual([
+      "10 publishes were not sent: they waited for the broker's Receive Maximum when the connection closed",
+    ])
+    expect(log.filter((e) => e.dir === 'out' && e.event === 'rm/held')).toHaveLength(20)
+    await broker.restart()
+  }, 30_000)
 })
