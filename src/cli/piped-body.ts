@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises'
 import type { RequestBody } from '../shared/request'
 import { InputReads } from './input-reads'
-import { onInterrupt, signalWords } from './interrupt'
+import { signalWords, type Interrupt, type StopSignal } from './interrupt'
 import { MAX_STDIN_BODY_BYTES, spoolStdin, STDIN_NAME, STDIN_PATH, type PipeName } from './stdin-body'
 import { fileVariable } from './unresolved-variable'
 
@@ -15,20 +15,24 @@ export interface PipedBody {
  * `send` and `sse` with `-d @-` (stdin) or `-d @fifo`: the pipe read once, to a temp copy (stdin-body.ts), its
  * `{{variables}}` refused as a body file's are (exit 2). Ctrl+C or SIGTERM while it is read (a FIFO no writer
  * has opened yet, a writer that pauses, a terminal's stdin not yet ended) stops the command at once, in words,
- * exit 130 / 143, the copy removed and nothing sent. Answers null for a body that is no pipe, or the exit code
- * when the command ends here (its words written to `err`).
+ * exit 130 / 143, the copy removed and nothing sent. `interrupt` is the command's own, handed to the read and
+ * back to `after` (what the signal does once the read is over). Answers null for a body that is no pipe, or the
+ * exit code when the command ends here (its words written to `err`).
  */
 export async function pipedBody(
   command: 'send' | 'sse',
   body: RequestBody,
   err: (text: string) => void,
+  interrupt: Interrupt,
+  after: (signal: StopSignal) => void,
 ): Promise<PipedBody | number | null> {
   if (body.kind !== 'file') return null
   const fromStdin = body.path === STDIN_PATH
   if (!fromStdin && !(await isFifo(body.path))) return null
   const name: PipeName = fromStdin ? STDIN_NAME : { shown: `${body.path} (-d @)`, what: 'a pipe' }
   const reads = new InputReads()
-  const reading = onInterrupt((signal) => {
+  const reading = interrupt
+  reading.handOver((signal) => {
     err(`flightdeck: stopped ${signalWords(signal)} while reading ${name.shown}: nothing was sent\n`)
     reads.stop()
   })
@@ -39,7 +43,7 @@ export async function pipedBody(
   } catch (e) {
     spooled = new Error(`${name.shown} could not be read: ${(e as Error).message}; nothing was sent`)
   } finally {
-    reading.off()
+    reading.handOver(after)
   }
   if (reading.signal !== null) {
     if (!(spooled instanceof Error)) await spooled.remove()

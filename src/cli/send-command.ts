@@ -4,7 +4,7 @@ import type { CliCommand } from './args'
 import { oauthCliOptions } from './oauth-args'
 import { sendSaved, USER_ERROR_CODES } from './collection-send'
 import type { CliIo } from './index'
-import { onInterrupt } from './interrupt'
+import { onInterrupt, signalWords, type Interrupt, type StopSignal } from './interrupt'
 import { fileVariable } from './unresolved-variable'
 import type { RequestBody } from '../shared/request'
 import { buildReport, humanLines, type ExchangeOutcome } from './report'
@@ -22,24 +22,42 @@ export async function runSend(command: SendCommand, io: CliIo): Promise<number> 
   // zod compiles an object schema's parser (new Function, ~17 KB of source for a request) on its first parse, to
   // run the next thousand faster; a send parses each once, and V8's code cache cannot keep generated code.
   z.config({ jitless: true })
-  // `-d @-` and `-d @fifo`: the pipe is read once, to a copy the request sends as a file body (a 307's resend
-  // reads the copy).
-  const piped = command.kind === 'send' ? await pipedBody('send', command.request.body, io.err) : null
-  if (typeof piped === 'number') return piped
+  // One listener for Ctrl+C and SIGTERM from the start to the end, handed from the body's read to the send: a
+  // signal between the two ends in words too, never in a silent death that leaves the body's copy behind.
+  const beforeSend = (signal: StopSignal): void =>
+    io.err(`flightdeck: stopped ${signalWords(signal)} before the request was sent: nothing was sent\n`)
+  const interrupt = onInterrupt(beforeSend)
   try {
-    return await sendOnce(
-      piped && command.kind === 'send'
-        ? { ...command, request: { ...command.request, body: piped.body } }
-        : command,
-      io,
-      piped !== null,
-    )
+    // `-d @-` and `-d @fifo`: the pipe is read once, to a copy the request sends as a file body (a 307's resend
+    // reads the copy).
+    const piped =
+      command.kind === 'send'
+        ? await pipedBody('send', command.request.body, io.err, interrupt, beforeSend)
+        : null
+    if (typeof piped === 'number') return piped
+    try {
+      return await sendOnce(
+        piped && command.kind === 'send'
+          ? { ...command, request: { ...command.request, body: piped.body } }
+          : command,
+        io,
+        interrupt,
+        piped !== null,
+      )
+    } finally {
+      await piped?.remove()
+    }
   } finally {
-    await piped?.remove()
+    interrupt.off()
   }
 }
 
-async function sendOnce(command: SendCommand, io: CliIo, bodyLookedAt = false): Promise<number> {
+async function sendOnce(
+  command: SendCommand,
+  io: CliIo,
+  interrupt: Interrupt,
+  bodyLookedAt = false,
+): Promise<number> {
   // A saved request's --env-var and --global-var: read here, so a plain `send <url>` never loads their module.
   const session = command.kind === 'send-saved' ? await import('./env-var-args') : null
   const given =
@@ -68,11 +86,12 @@ async function sendOnce(command: SendCommand, io: CliIo, bodyLookedAt = false): 
   // Ctrl+C or SIGTERM cancels the request (the engine reports it, and the report is printed) instead of killing
   // the process mid-write; one that comes before the engine named the session cancels it once it does.
   let sid: string | null = null
-  const interrupt = onInterrupt(() => {
-    if (sid) void service.invoke('session.cancel', { sid })
-  })
   const scripts = watchScripts(service)
   try {
+    if (interrupt.signal !== null) return interrupt.exitCode(1)
+    interrupt.handOver(() => {
+      if (sid) void service.invoke('session.cancel', { sid })
+    })
     if (session && given && command.kind === 'send-saved')
       await session.useSessionVariables(service, given, command.allowEmptySecrets, io.err)
     const sent =
@@ -117,7 +136,6 @@ async function sendOnce(command: SendCommand, io: CliIo, bodyLookedAt = false): 
     return interrupt.exitCode(1)
   } finally {
     scripts.stop()
-    interrupt.off()
     await service.dispose()
   }
 }

@@ -3,10 +3,11 @@ import { formatBytes } from '../shared/format'
 import type { StreamEntry } from '../shared/streams'
 import type { TimelineEvent } from '../shared/timeline'
 import { parseStreamArgs, STREAM_USAGE, type StreamCliCommand } from './stream-args'
-import { onInterrupt, signalWords } from './interrupt'
+import { onInterrupt, signalWords, type Interrupt, type StopSignal } from './interrupt'
 import { fileVariable } from './unresolved-variable'
 import { reportLogCut } from './stream-cut-note'
 import { pipedBody } from './piped-body'
+import { jsonLine, printJsonMessage } from './stream-json'
 
 /**
  * `flightdeck sse <url>` and `flightdeck ws <url>`: open one stream session through the engine and print its
@@ -25,8 +26,6 @@ export interface StreamIo {
 
 /** Most bytes of one message a line for people shows (`--json` prints it all). */
 const MAX_PRINT = 1024 * 1024
-/** Bytes of a message's data read from the log at a time, for `--json` (a multiple of 3: base64 pieces join). */
-const PIECE = 3 * 256 * 1024
 const FLUSH_MS = 10
 /**
  * Once the reader of stdout has gone, how long a WebSocket's closing handshake may take before the command
@@ -47,23 +46,40 @@ export async function runStreamCli(argv: readonly string[], io: StreamIo): Promi
     io.err(`flightdeck: ${command.message}\n`)
     return 2
   }
-  // `-d @-` and `-d @fifo`: the pipe is read once, to a copy each reconnect sends again.
-  const piped = command.kind === 'sse' ? await pipedBody('sse', command.request.body, io.err) : null
-  if (typeof piped === 'number') return piped
+  // One listener for Ctrl+C and SIGTERM from here to the end, handed from the body's read to the session.
+  const beforeOpen = (signal: StopSignal): void =>
+    io.err(`flightdeck: stopped ${signalWords(signal)} before the stream was opened: nothing was sent\n`)
+  const interrupt = onInterrupt(beforeOpen)
   try {
-    return await open(
-      piped && command.kind === 'sse'
-        ? { ...command, request: { ...command.request, body: piped.body } }
-        : command,
-      io,
-      piped !== null,
-    )
+    // `-d @-` and `-d @fifo`: the pipe is read once, to a copy each reconnect sends again.
+    const piped =
+      command.kind === 'sse'
+        ? await pipedBody('sse', command.request.body, io.err, interrupt, beforeOpen)
+        : null
+    if (typeof piped === 'number') return piped
+    try {
+      return await open(
+        piped && command.kind === 'sse'
+          ? { ...command, request: { ...command.request, body: piped.body } }
+          : command,
+        io,
+        piped !== null,
+        interrupt,
+      )
+    } finally {
+      await piped?.remove()
+    }
   } finally {
-    await piped?.remove()
+    interrupt.off()
   }
 }
 
-async function open(command: Session, io: StreamIo, bodyLookedAt: boolean): Promise<number> {
+async function open(
+  command: Session,
+  io: StreamIo,
+  bodyLookedAt: boolean,
+  interrupt: Interrupt,
+): Promise<number> {
   // A body file's {{variables}} are refused as typed ones are: a plain sse has none to give them (a piped body's
   // copy was looked at as it was read).
   if (command.kind === 'sse' && command.request.body.kind === 'file' && !bodyLookedAt) {
@@ -75,13 +91,21 @@ async function open(command: Session, io: StreamIo, bodyLookedAt: boolean): Prom
   }
   const service = createEngineService({ host: 'cli', flushEveryMs: FLUSH_MS })
   try {
-    return await run(service, command, io)
+    return await run(service, command, io, interrupt)
   } finally {
     await service.dispose()
   }
 }
 
-async function run(service: EngineService, command: Session, io: StreamIo): Promise<number> {
+async function run(
+  service: EngineService,
+  command: Session,
+  io: StreamIo,
+  interrupt: Interrupt,
+): Promise<number> {
+  if (interrupt.signal !== null) return interrupt.exitCode(1)
+  // A signal while the session opens closes it as soon as it has (below).
+  interrupt.handOver(() => {})
   const opened =
     command.kind === 'sse'
       ? await service.invoke('sse.open', { request: command.request, stream: command.stream })
@@ -100,12 +124,17 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
   let reconnectsCut = false
   let origin: number | null = null
   let closing = false
-  /** Closes the session; `why` (the command's own reason: "after 1 message (--max)") gets a line of its own. */
-  const close = (why = ''): void => {
+  /**
+   * Closes the session; `why` (the command's own reason: "after 1 message (--max)") gets a line of its own, at
+   * `at`: the time of the event that decided it (the message --max counted), or now. Lines are printed in time
+   * order: events the engine has not delivered yet happened before now, so they are delivered (and printed) first.
+   */
+  const close = (why = '', at?: number): void => {
     if (closing) return
     closing = true
+    if (why && !command.json && at === undefined) service.flush()
     if (why && !command.json && origin !== null)
-      io.out(`${stamp(service.clock.now() - origin)} * closing ${why}\n`)
+      io.out(`${stamp((at ?? service.clock.now()) - origin)} * closing ${why}\n`)
     void service.invoke('session.cancel', { sid })
   }
   const print = (e: TimelineEvent): void => {
@@ -130,7 +159,7 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
         // The reconnect past the limit is not made: the session closes instead, saying why.
         if (e.type === 'retry' && command.maxReconnects > 0 && e.attempt > command.maxReconnects) {
           reconnectsCut = true
-          close(`after ${reconnects(command.maxReconnects)} (--max-reconnects)`)
+          close(`after ${reconnects(command.maxReconnects)} (--max-reconnects)`, e.t)
           continue
         }
         // The session ended because the command gave up reconnecting: a failure, said as one, never `* done`.
@@ -146,7 +175,10 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
           for (const text of command.send) void service.invoke('ws.send', { sid, kind: 'text', data: text })
         }
         if (incoming && command.max !== null && ++received >= command.max)
-          close(`after ${received} message${received === 1 ? '' : 's'} (--max)`)
+          close(
+            `after ${received} message${received === 1 ? '' : 's'} (--max)`,
+            entryOf(service, e.sid, e.seq, 0)?.t ?? e.t,
+          )
       }
     }
   })
@@ -155,7 +187,8 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
     durationMs === null
       ? null
       : setTimeout(() => close(`after ${durationMs / 1000} s (--duration)`), durationMs)
-  const interrupt = onInterrupt((signal) => close(signalWords(signal)))
+  interrupt.handOver((signal) => close(signalWords(signal)))
+  if (interrupt.signal !== null) close(signalWords(interrupt.signal))
   let outGone: ((value: null) => void) | null = null
   let outGoneTimer: ReturnType<typeof setTimeout> | null = null
   const outGoneAfterGrace = new Promise<null>((resolve) => (outGone = resolve))
@@ -185,7 +218,6 @@ async function run(service: EngineService, command: Session, io: StreamIo): Prom
   } finally {
     if (timer) clearTimeout(timer)
     if (outGoneTimer) clearTimeout(outGoneTimer)
-    interrupt.off()
     offOutClosed?.()
     off()
   }
@@ -230,92 +262,6 @@ function* oneByOne(e: TimelineEvent): Generator<TimelineEvent> {
 function entryOf(service: EngineService, sid: string, seq: number, maxData: number): StreamEntry | null {
   if (seq < 0) return null
   return service.streamLog(sid)?.entry(seq, maxData) ?? null
-}
-
-type MessageEvent = Extract<TimelineEvent, { type: 'sse-event' | 'ws-message' }>
-
-/**
- * One message as one JSON line, its whole data included: read from the log and written a piece at a time, so
- * a large message never sits in memory as one string. The per-message fields (type, id, code, size, time) are
- * the log entry's: a merged event carries only its last message's.
- */
-function printJsonMessage(service: EngineService, e: MessageEvent, io: StreamIo): void {
-  const log = e.seq < 0 ? undefined : service.streamLog(e.sid)
-  const entry = log?.entry(e.seq, 0) ?? null
-  const { sid: _sid, type: _type, preview, ...rest } = e
-  const fields: Record<string, unknown> = { type: 'message', ...rest }
-  if (entry) {
-    // The event's own fields or none: never its run's last message's.
-    delete fields['event']
-    delete fields['id']
-    delete fields['code']
-    Object.assign(fields, { t: entry.t, size: entry.size }, eventFields(entry))
-  }
-  fields['encoding'] = entry?.encoding ?? 'utf8'
-  if (!log || !entry) {
-    // A message the log did not keep (it was full): what the timeline event carries, and that it is cut.
-    fields['data'] = preview
-    if (Buffer.byteLength(preview) < e.size) fields['truncated'] = true
-    io.out(`${JSON.stringify(fields)}\n`)
-    return
-  }
-  fields['data'] = ''
-  const head = JSON.stringify(fields)
-  // `…"data":""}` without its closing quote and brace: the data's pieces follow, then the end.
-  io.out(head.slice(0, -2))
-  let carry: Buffer = Buffer.alloc(0)
-  for (let offset = 0; offset < entry.size; offset += PIECE) {
-    const bytes = log.dataOf(e.seq, offset, PIECE)
-    if (bytes === null || bytes.length === 0) break
-    if (entry.encoding === 'base64') {
-      io.out(bytes.toString('base64'))
-      continue
-    }
-    // UTF-8: a character cut between pieces is completed from the next.
-    const all = carry.length > 0 ? Buffer.concat([carry, bytes]) : bytes
-    const whole = offset + bytes.length >= entry.size ? all.length : utf8Whole(all)
-    carry = Buffer.from(all.subarray(whole))
-    io.out(JSON.stringify(all.toString('utf8', 0, whole)).slice(1, -1))
-  }
-  io.out('"}\n')
-}
-
-/** How many leading bytes of `buf` are whole UTF-8 characters (at most the last 3 bytes are held back). */
-function utf8Whole(buf: Buffer): number {
-  const n = buf.length
-  for (let back = 1; back <= Math.min(3, n); back++) {
-    const byte = buf[n - back] ?? 0
-    if ((byte & 0xc0) === 0x80) continue
-    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1
-    return need > back ? n - back : n
-  }
-  return n
-}
-
-function jsonLine(e: TimelineEvent): string | null {
-  switch (e.type) {
-    case 'stream-open':
-    case 'stream-closed':
-    case 'retry':
-    case 'done':
-    case 'error':
-    case 'cancelled':
-    case 'response-headers': {
-      const { sid: _sid, ...rest } = e
-      return JSON.stringify(rest)
-    }
-    default:
-      return null
-  }
-}
-
-/** The per-message fields a merged event carries only for its last message, from the log entry instead. */
-function eventFields(entry: StreamEntry): { event?: string; id?: string; code?: number } {
-  const out: { event?: string; id?: string; code?: number } = {}
-  if (entry.event !== undefined) out.event = entry.event
-  if (entry.id !== undefined) out.id = entry.id
-  if (entry.code !== undefined) out.code = entry.code
-  return out
 }
 
 function humanLine(service: EngineService, e: TimelineEvent, origin: number): string | null {
