@@ -155,7 +155,7 @@ describe('Bruno and OpenCollection: a form-data part with several files', () => 
       expect.stringContaining(
         fixture.endsWith('.yml')
           ? `part "scans" reads "files/a.txt" and 1 more relative to the Bruno collection's folder; the imported request reads them from the collection folder it is imported into: copy them there`
-          : `Upload receipts: file "files/a.txt" and 2 more re-pointed to the Bruno collection's copy ("../${basename(t.dir)}-src/files/a.txt"); 3 not found there`,
+          : `Upload receipts: file "files/a.txt" and 2 more not copied (not found): re-pointed to the Bruno collection's file ("../${basename(t.dir)}-src/files/a.txt"); 3 not found there`,
       ),
     )
     mkdirSync(files, { recursive: true })
