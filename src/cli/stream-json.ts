@@ -1,4 +1,5 @@
 import type { EngineService } from '../engine/service'
+import { utf8Boundary } from '../engine/streams/stream-log-records'
 import type { StreamEntry } from '../shared/streams'
 import type { TimelineEvent } from '../shared/timeline'
 import type { StreamIo } from './stream-command'
@@ -49,23 +50,11 @@ export function printJsonMessage(service: EngineService, e: MessageEvent, io: St
     }
     // UTF-8: a character cut between pieces is completed from the next.
     const all = carry.length > 0 ? Buffer.concat([carry, bytes]) : bytes
-    const whole = offset + bytes.length >= entry.size ? all.length : utf8Whole(all)
+    const whole = offset + bytes.length >= entry.size ? all.length : utf8Boundary(all, true)
     carry = Buffer.from(all.subarray(whole))
     io.out(JSON.stringify(all.toString('utf8', 0, whole)).slice(1, -1))
   }
   io.out('"}\n')
-}
-
-/** How many leading bytes of `buf` are whole UTF-8 characters (at most the last 3 bytes are held back). */
-function utf8Whole(buf: Buffer): number {
-  const n = buf.length
-  for (let back = 1; back <= Math.min(3, n); back++) {
-    const byte = buf[n - back] ?? 0
-    if ((byte & 0xc0) === 0x80) continue
-    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1
-    return need > back ? n - back : n
-  }
-  return n
 }
 
 export function jsonLine(e: TimelineEvent): string | null {
