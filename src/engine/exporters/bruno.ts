@@ -5,12 +5,8 @@ import type {
   SavedRequest,
   Variable,
 } from '../../shared/collection'
-import { fileTypeOrDefault } from '../../shared/file-type'
-import type { KeyValue, RequestBody } from '../../shared/request'
-import type { Assertion, Extraction } from '../../shared/run-spec'
+import type { KeyValue } from '../../shared/request'
 import type { LoadedCollection } from '../collections/loader'
-import { customBearerHeader } from '../auth/apply-auth'
-import { brunoOAuth2Pairs } from './oauth2-export'
 import { brunoGraphqlNotes } from '../graphql/graphql-bruno'
 import { readExportTree, type ExportFolder, type ExportRequest } from './export-tree'
 import { brunoSettingsOf } from './export-options'
@@ -25,6 +21,9 @@ import {
 import { distinctEnvironmentStems } from './export-env-names'
 import { fileNamesLeft } from './file-part-names'
 import { BrunoExportFiles, type BrunoFileCopy } from './bruno-files'
+import { block, kv, pair, textBlock } from './bruno-bru-syntax'
+import { authBlock, authMode, bodyBlock, bodyMode, textBodyType } from './bruno-request-blocks'
+import { assertLines, extractLines } from './bruno-checks'
 
 /**
  * Export to a Bruno collection folder: `bruno.json`, `collection.bru`, a folder per folder with its
@@ -32,189 +31,6 @@ import { BrunoExportFiles, type BrunoFileCopy } from './bruno-files'
  * assertions `assert` lines, kept scripts their script blocks. Secret values go out as `vars:secret` names
  * only. What Bruno cannot hold is listed in `skipped`. Files are returned by path; the caller writes them.
  */
-
-const DYNAMIC: Record<string, string> = { $uuid: '$guid' }
-
-function t(s: string): string {
-  return s.replace(/\{\{\s*(\$[A-Za-z]+)\s*\}\}/g, (m, name: string) => {
-    const twin = DYNAMIC[name]
-    return twin ? `{{${twin}}}` : m
-  })
-}
-
-/**
- * One `name: value` line (a value over several lines in a ''' fence, as Bruno writes it); `annotation` (a
- * multipart part's `@contentType(…)`) goes after the value, after the fence's close for a fenced one.
- */
-function pair(name: string, value: string, enabled = true, annotation = ''): string {
-  const key = `${enabled ? '' : '~'}${/[:\s]/.test(name) ? JSON.stringify(name) : name}`
-  const after = annotation === '' ? '' : ` ${annotation}`
-  if (!value.includes('\n')) return `  ${key}: ${t(value)}${after}`
-  return `  ${key}: '''\n${t(value)
-    .split('\n')
-    .map((l) => `    ${l}`)
-    .join('\n')}\n  '''${after}`
-}
-
-/** Bruno's annotation for a part's (a file body's) own Content-Type, or none. */
-function typed(contentType: string | undefined): string {
-  return contentType ? `@contentType(${contentType})` : ''
-}
-
-function block(name: string, lines: readonly string[]): string {
-  return `${name} {\n${lines.join('\n')}\n}\n`
-}
-
-function textBlock(name: string, text: string): string {
-  const body = t(text)
-    .split(/\r?\n/)
-    .map((l) => (l === '' ? '' : `  ${l}`))
-    .join('\n')
-  return `${name} {\n${body}\n}\n`
-}
-
-function kv(list: readonly KeyValue[]): string[] {
-  return list.map((p) => pair(p.name, p.value, p.enabled))
-}
-
-function authMode(a: AuthSpec): string {
-  // Bruno's bearer has no prefix: `Token abc` goes as an API-key header.
-  return customBearerHeader(a) === null ? a.type : 'apikey'
-}
-
-function authBlock(a: AuthSpec): string | null {
-  switch (a.type) {
-    case 'basic':
-    case 'digest':
-      return block(`auth:${a.type}`, [pair('username', a.username), pair('password', a.password)])
-    case 'bearer': {
-      const custom = customBearerHeader(a)
-      return custom === null
-        ? block('auth:bearer', [pair('token', a.token)])
-        : block('auth:apikey', [
-            pair('key', 'Authorization'),
-            pair('value', custom),
-            pair('placement', 'header'),
-          ])
-    }
-    case 'apikey':
-      return block('auth:apikey', [
-        pair('key', a.key),
-        pair('value', a.value),
-        pair('placement', a.in === 'query' ? 'queryparams' : 'header'),
-      ])
-    case 'oauth2':
-      return block(
-        'auth:oauth2',
-        brunoOAuth2Pairs(a).map(([k, v]) => pair(k, v)),
-      )
-    default:
-      return null
-  }
-}
-
-function bodyMode(b: RequestBody): string {
-  switch (b.kind) {
-    case 'none':
-      return 'none'
-    case 'file':
-      return 'file'
-    case 'json':
-      return 'json'
-    case 'text':
-      return /xml/.test(b.contentType) ? 'xml' : 'text'
-    case 'form':
-      return 'formUrlEncoded'
-    case 'multipart':
-      return 'multipartForm'
-  }
-}
-
-function bodyBlock(b: RequestBody, file: (path: string) => string): string | null {
-  switch (b.kind) {
-    case 'json':
-      return textBlock('body:json', b.text)
-    case 'text':
-      return textBlock(/xml/.test(b.contentType) ? 'body:xml' : 'body:text', b.text)
-    case 'form':
-      return block('body:form-urlencoded', kv(b.fields))
-    case 'multipart':
-      return block(
-        'body:multipart-form',
-        b.parts.map((p) =>
-          p.kind === 'text'
-            ? pair(p.name, p.value, p.enabled, typed(p.contentType))
-            : pair(p.name, `@file(${file(p.path)})`, p.enabled, typed(p.contentType)),
-        ),
-      )
-    case 'file':
-      // Bruno sends the selected file with the type beside it; Flightdeck's, else the one its name says.
-      return block('body:file', [
-        pair('file', `@file(${file(b.path)})`, true, typed(b.contentType || fileTypeOrDefault(b.path))),
-      ])
-    default:
-      return null
-  }
-}
-
-/**
- * Bruno sends `body:text` as text/plain and `body:xml` as application/xml; a text body of another type (HTML,
- * CSV…) keeps it as a Content-Type header, unless one is there already.
- */
-function textBodyType(r: SavedRequest): KeyValue[] {
-  if (r.body.kind !== 'text' || r.kind === 'graphql') return []
-  const type = r.body.contentType
-  const implied = /xml/.test(type) ? 'application/xml' : 'text/plain'
-  if (type.toLowerCase() === implied) return []
-  if (r.headers.some((h) => h.enabled && h.name.toLowerCase() === 'content-type')) return []
-  return [{ name: 'Content-Type', value: type, enabled: true }]
-}
-
-/** `$.a.b[0]` -> `res.body.a.b[0]`; null for JSONPath Bruno's expressions cannot say (filters, wildcards). */
-function resBody(path: string): string | null {
-  if (!/^\$((\.[A-Za-z_$][\w$]*)|(\[\d+\])|(\[['"][^'"]+['"]\]))*$/.test(path)) return null
-  return `res.body${path.slice(1)}`
-}
-
-function extractLines(list: readonly Extraction[], where: string, skipped: string[]): string[] {
-  const out: string[] = []
-  for (const x of list) {
-    const expr =
-      x.from === 'json'
-        ? resBody(x.path)
-        : x.from === 'header'
-          ? `res.headers['${x.header.toLowerCase()}']`
-          : null
-    if (expr === null) skipped.push(`${where}: extraction "${x.name}" not exported (Bruno cannot say it)`)
-    else out.push(pair(x.name, expr))
-  }
-  return out
-}
-
-function assertLines(list: readonly Assertion[], where: string, skipped: string[]): string[] {
-  const out: string[] = []
-  for (const a of list) {
-    if (a.kind === 'status' && a.equals !== undefined) out.push(pair('res.status', `eq ${a.equals}`))
-    else if (a.kind === 'json' && resBody(a.path) !== null && (a.equals !== undefined || a.exists === true))
-      out.push(
-        pair(
-          resBody(a.path) ?? '',
-          a.equals !== undefined
-            ? `eq ${typeof a.equals === 'string' ? JSON.stringify(a.equals) : String(a.equals)}`
-            : 'isDefined',
-        ),
-      )
-    else if (a.kind === 'header' && (a.equals !== undefined || a.exists === true))
-      out.push(
-        pair(
-          `res.headers['${a.name.toLowerCase()}']`,
-          a.equals !== undefined ? `eq ${a.equals}` : 'isDefined',
-        ),
-      )
-    else skipped.push(`${where}: a ${a.kind} assertion not exported (Bruno's assert cannot say it)`)
-  }
-  return out
-}
 
 const METHOD_BLOCKS = new Set([
   'get',
