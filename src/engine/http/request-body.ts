@@ -186,9 +186,12 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
 }
 
 /**
- * The headers as they go on the wire: the given ones, then the body's Content-Type when none was given. A
+ * The headers as they go on the wire: the given ones, then the body's Content-Type when none was given, and a
+ * stream of known length's (a file over BUFFER_FILE_UP_TO) Content-Length: undici sends a stream chunked unless
+ * told its length, and servers (LLM gateways among them) that refuse chunked uploads would refuse it. A
  * multipart body is only readable with the boundary the engine chose, so a hand-set `multipart/...` without
- * one (Insomnia saves `multipart/form-data` so) is replaced by the body's own, and `note` says so.
+ * one (Insomnia saves `multipart/form-data` so) is replaced by the body's own, and `note` says so. A send, an
+ * SSE request and a pushed-to HTTP/2 request all build their headers here, so each goes out framed the same.
  */
 export function wireHeaders(
   given: Iterable<readonly [string, string]>,
@@ -197,8 +200,10 @@ export function wireHeaders(
   const headers: string[] = []
   let note: string | undefined
   let hasContentType = false
+  let hasLength = false
   const own = prepared.contentType
   for (const [k, v] of given) {
+    if (k.toLowerCase() === 'content-length') hasLength = true
     if (k.toLowerCase() === 'content-type') {
       hasContentType = true
       if (own?.startsWith('multipart/') && /^\s*multipart\//i.test(v) && !/boundary=/i.test(v)) {
@@ -210,5 +215,7 @@ export function wireHeaders(
     headers.push(k, v)
   }
   if (!hasContentType && own && prepared.body !== null) headers.push('content-type', own)
+  if (!hasLength && prepared.body instanceof Readable && prepared.length !== null)
+    headers.push('content-length', String(prepared.length))
   return { headers, note }
 }

@@ -13,16 +13,6 @@ export function dispatchOptions(
   prepared: PreparedBody,
 ): Dispatcher.DispatchOptions {
   const { url, method } = init
-  // A stream of known length (a file) goes out with Content-Length rather than chunked.
-  if (
-    prepared.length !== null &&
-    prepared.body !== null &&
-    typeof prepared.body === 'object' &&
-    !Buffer.isBuffer(prepared.body) &&
-    !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'content-length')
-  ) {
-    headers.push('content-length', String(prepared.length))
-  }
   return {
     origin: init.origin,
     path: `${url.pathname}${url.search}`,
