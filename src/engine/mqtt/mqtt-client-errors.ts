@@ -1,5 +1,6 @@
 import { mqttReasonText, type MqttOptions } from '../../shared/mqtt'
 import type { AppError } from '../../shared/result'
+import { classifyError } from '../http/errors'
 
 /**
  * MQTT.js's own errors, which carry no code: its CONNACK and keep-alive timers, and its packet parser refusing
@@ -68,4 +69,31 @@ export function connackRefusal(code: number, version: MqttOptions['protocolVersi
     code: auth ? 'auth' : 'protocol',
     message: `The broker refused the connection: ${mqttReasonText(code, version, 'connack')}`,
   }
+}
+
+/** What an error MQTT.js reports means for the connection. */
+export interface ClientErrorOutcome {
+  failure: AppError
+  /** A reconnect would fail the same way (a CONNACK refusal), or the broker broke the protocol. */
+  refused: boolean
+  /** The broker refused the credentials (a token used is dropped). */
+  unauthorized: boolean
+  /** The broker broke the protocol: the connection ends now. */
+  breach: boolean
+}
+
+/** An error MQTT.js reported (`err.code`: a CONNACK's refusal as a number, or a socket's error code). */
+export function clientErrorOutcome(
+  err: Error & { code?: string | number },
+  host: string,
+  o: { connectTimeoutMs: number; keepalive: number; protocolVersion: MqttOptions['protocolVersion'] },
+): ClientErrorOutcome {
+  if (typeof err.code === 'number') {
+    // A CONNACK refusal (bad credentials, not authorized, …): a reconnect would be refused the same way.
+    const failure = connackRefusal(err.code, o.protocolVersion)
+    return { failure, refused: true, unauthorized: failure.code === 'auth', breach: false }
+  }
+  const own = describeMqttClientError(err, host, o)
+  const breach = own?.breach ?? false
+  return { failure: own?.failure ?? classifyError(err, host), refused: breach, unauthorized: false, breach }
 }

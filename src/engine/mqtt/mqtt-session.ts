@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { IClientOptions, IConnackPacket, IPublishPacket, MqttClient, Packet } from 'mqtt'
-import type { MqttOptions, MqttQos, MqttSubscription } from '../../shared/mqtt'
+import type { MqttOptions, MqttSubscription } from '../../shared/mqtt'
 import type { CommandRequest } from '../../shared/contract'
 import { fail, ok, type AppError, type Result } from '../../shared/result'
 import { classifyError } from '../http/errors'
@@ -11,12 +11,14 @@ import type { SessionTransport } from '../sessions/kernel/session-transport'
 import type { PluggedSessionInit } from '../streams/stream-engine'
 import { parseStreamUrl } from '../streams/stream-plumbing'
 import { clientOptions, connectSentEvent } from './mqtt-options'
-import { connackNote, publishArgs, subackEntries } from './mqtt-packets'
+import { connackNote, publishArgs } from './mqtt-packets'
 import { SendQuota, unsentWords } from './mqtt-send-quota'
 import { attemptEndReport } from './mqtt-attempt-end'
-import { connackRefusal, describeMqttClientError } from './mqtt-client-errors'
+import { clientErrorOutcome } from './mqtt-client-errors'
 import { endAfterParsed, endGracefully, endWhenHandled, forceEnd } from './mqtt-client-end'
-import { guardSizes, mqttClientFor, rawTopicsOf, readPublishesQuickly } from './mqtt-client'
+import { guardSizes, mqttClientFor, readPublishesQuickly } from './mqtt-client'
+import { listenInbound } from './mqtt-inbound'
+import { MqttSubscriptions } from './mqtt-subscriptions'
 import { MqttInbox } from './mqtt-inbox'
 import { MqttPacketLog } from './mqtt-packet-log'
 import { oversizeBegun, oversizeRead } from './mqtt-size-guard'
@@ -57,10 +59,10 @@ export class MqttSession implements SessionTransport {
   private closing = false
   /** Stops a graceful close's timers. */
   private stopClosing: (() => void) | null = null
-  /** Our QoS 1/2 publishes held to the broker's Receive Maximum (mqtt-send-quota.ts), one per connection. */
-  private quota = new SendQuota()
+  /** Our QoS 1/2 publishes held to the broker's Receive Maximum (mqtt-send-quota.ts). */
+  private readonly quota = new SendQuota()
   private lastProgress = 0
-  private readonly subscriptions = new Map<string, MqttQos>()
+  private readonly subscriptions: MqttSubscriptions
   private readonly clientId: string
   private readonly inbox = new MqttInbox(
     () => this.init.ctx.clock.now(),
@@ -74,7 +76,7 @@ export class MqttSession implements SessionTransport {
     const url = parseStreamUrl(init.url, ['mqtt', 'mqtts', 'ws', 'wss'])
     this.url = url.ok ? url.value : null
     this.invalid = url.ok ? null : url.error
-    for (const s of init.subscriptions) this.subscriptions.set(s.topic, s.qos)
+    this.subscriptions = new MqttSubscriptions(init.subscriptions)
     this.clientId = init.options.clientId || `flightdeck-${randomBytes(4).toString('hex')}`
     if (!this.invalid && init.options.caFile) {
       const read = readCaFile(init.options.caFile)
@@ -168,29 +170,14 @@ export class MqttSession implements SessionTransport {
     client.on('packetsend', (p: Packet) => {
       if (mine()) this.packets.sent(attempt, p)
     })
-    const rawTopics = rawTopicsOf(client)
-    /** The raw topics of the publishes MQTT.js handed over, till their 'message' (a QoS 2 one's at PUBREL). */
-    const topicHexOf = new WeakMap<IPublishPacket, string>()
-    client.on('packetreceive', (p: Packet) => {
-      const hex = rawTopics.next()
-      // A broker's publish is told by 'message' (the flood's path: nothing more to do for it here).
-      if (p.cmd === 'publish') {
-        if (hex !== undefined) topicHexOf.set(p, hex)
-      } else if (mine()) this.packets.received(attempt, marks, p)
+    const onMessage = listenInbound(client, {
+      packet: (p) => {
+        if (mine()) this.packets.received(attempt, marks, p)
+      },
+      message: (topic, payload, packet, topicHex) => {
+        if (mine()) this.message(attempt, client, topic, payload, packet, topicHex)
+      },
     })
-    const onMessage = (topic: string, payload: Buffer, packet: IPublishPacket, quickHex?: string): void => {
-      if (!mine()) return
-      if (payload.length > o.maxMessageBytes) {
-        this.failure ??= oversizeRead(payload.length, topic, o.maxMessageBytes)
-        this.refused = true
-        client.end(true)
-        return
-      }
-      this.kernel.wireBytes += payload.length
-      this.kernel.bodyBytes += payload.length
-      this.inbox.message(attempt, topic, payload, packet, quickHex ?? topicHexOf.get(packet))
-    }
-    client.on('message', onMessage)
     client.on('connect', (connack: IConnackPacket) => {
       if (!mine()) return
       const code = connack.reasonCode ?? connack.returnCode ?? 0
@@ -201,34 +188,19 @@ export class MqttSession implements SessionTransport {
         note: connackNote(code, connack.sessionPresent, o.protocolVersion, connack.properties),
       })
       this.packets.opened(attempt)
-      this.quota = new SendQuota(connack.properties?.receiveMaximum)
+      this.quota.opened(client, connack.properties?.receiveMaximum)
       readPublishesQuickly(client, o, onMessage)
-      if (this.subscriptions.size > 0)
-        this.subscribe(
-          attempt,
-          [...this.subscriptions].map(([topic, qos]) => ({ topic, qos })),
-        )
+      this.subscribe(attempt, this.subscriptions.all())
     })
     client.on('error', (err: Error & { code?: string | number }) => {
       if (!mine()) return
-      if (typeof err.code === 'number') {
-        // A CONNACK refusal (bad credentials, not authorized, …): a reconnect would be refused the same way.
-        this.refused = true
-        const refusal = connackRefusal(err.code, o.protocolVersion)
-        if (refusal.code === 'auth') this.init.onUnauthorized?.()
-        this.failure ??= refusal
-        return
-      }
-      const own = describeMqttClientError(err, url.host, o)
-      if (own?.breach) {
-        // MQTT.js's parser reports a malformed packet and reads on: the connection must end here (after the
-        // messages parsed before it).
-        this.failure ??= own.failure
-        this.refused = true
-        endAfterParsed(client)
-        return
-      }
-      this.failure ??= own?.failure ?? classifyError(err, url.host)
+      const e = clientErrorOutcome(err, url.host, o)
+      if (e.refused) this.refused = true
+      if (e.unauthorized) this.init.onUnauthorized?.()
+      this.failure ??= e.failure
+      // MQTT.js's parser reports a malformed packet and reads on: the connection ends here (after the messages
+      // parsed before it).
+      if (e.breach) endAfterParsed(client)
     })
     client.on('close', () => {
       if (!mine() || done) return
@@ -236,6 +208,27 @@ export class MqttSession implements SessionTransport {
       this.client = null
       this.closed(attempt)
     })
+  }
+
+  /** A broker's message on the session's connection: in the log, or the connection ends when it is too large. */
+  private message(
+    attempt: SessionAttempt,
+    client: MqttClient,
+    topic: string,
+    payload: Buffer,
+    packet: IPublishPacket,
+    topicHex: string | undefined,
+  ): void {
+    const max = this.init.options.maxMessageBytes
+    if (payload.length > max) {
+      this.failure ??= oversizeRead(payload.length, topic, max)
+      this.refused = true
+      client.end(true)
+      return
+    }
+    this.kernel.wireBytes += payload.length
+    this.kernel.bodyBytes += payload.length
+    this.inbox.message(attempt, topic, payload, packet, topicHex)
   }
 
   /** CONNECT went out (MQTT.js queues it as the client is made, before any listener could hear it). */
@@ -272,13 +265,12 @@ export class MqttSession implements SessionTransport {
   private subscribe(attempt: SessionAttempt, list: MqttSubscription[]): void {
     const client = this.client
     if (!client) return
-    const map: Record<string, { qos: MqttQos }> = {}
-    for (const s of list) map[s.topic] = { qos: s.qos }
-    client.subscribe(map, (err, granted) => {
-      if (this.client !== client) return
-      for (const e of subackEntries(err ?? null, granted))
-        this.record(attempt, 'in', 'control', e.text, 'SUBACK', e.id)
-    })
+    this.subscriptions.subscribe(
+      client,
+      list,
+      () => this.client === client,
+      (words, id) => this.record(attempt, 'in', 'control', words, 'SUBACK', id),
+    )
   }
 
   /** The connection closed: how the attempt ended, for the kernel to reconnect or end the session. */
@@ -287,6 +279,7 @@ export class MqttSession implements SessionTransport {
     this.stopClosing?.()
     this.stopClosing = null
     this.packets.note(attempt, this.packets.pairing.flush(this.init.ctx.clock.now()))
+    this.quota.closed()
     const unsent = this.quota.drop()
     if (unsent > 0) this.record(attempt, 'out', 'control', unsentWords(unsent), 'unsent', '')
     // Publishes awaiting acks: a persistent session that reconnects sends them again, else they are lost (also
@@ -339,19 +332,19 @@ export class MqttSession implements SessionTransport {
     const args = publishArgs(p, this.init.options.protocolVersion)
     if (!args.ok) return args
     this.packets.lastPublishSeq = -1
-    this.quota.publish(client, p.topic, args.value.payload, args.value.options)
+    this.quota.publish(p.topic, args.value.payload, args.value.options)
     return ok({ seq: this.packets.lastPublishSeq })
   }
 
   subscribeMore(list: MqttSubscription[]): Result<{ subscribed: number }> {
-    for (const s of list) this.subscriptions.set(s.topic, s.qos)
+    this.subscriptions.add(list)
     const attempt = this.kernel.attempt
     if (this.openClient() && attempt) this.subscribe(attempt, list)
     return ok({ subscribed: list.length })
   }
 
   unsubscribe(topics: string[]): Result<{ unsubscribed: number }> {
-    for (const t of topics) this.subscriptions.delete(t)
+    this.subscriptions.remove(topics)
     this.openClient()?.unsubscribe(topics)
     return ok({ unsubscribed: topics.length })
   }
