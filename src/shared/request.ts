@@ -12,6 +12,11 @@ export { DEFAULT_REQUEST_OPTIONS, HTTP_METHODS } from './constants'
 
 const MAX_TEXT = 64 * 1024 * 1024
 
+/** Headers the engine adds when a request sets none, which a request may leave out (Postman's disabledSystemHeaders). */
+export const defaultHeaderNamesSchema = lazySchema(() =>
+  z.array(z.enum(['user-agent', 'accept', 'accept-encoding'])).max(3),
+)
+
 export const keyValueSchema = lazySchema(() =>
   z.object({
     name: z.string().max(8192),
@@ -95,10 +100,7 @@ export const requestOptionsSchema = lazySchema(() =>
     /** HTTPS only: send over an HTTP/2 connection of its own that accepts server push; off, pushes are refused. */
     acceptPush: z.boolean(),
     /** Headers the engine adds when a request sets none, left out for this one (Postman's disabledSystemHeaders). */
-    omitDefaultHeaders: z
-      .array(z.enum(['user-agent', 'accept', 'accept-encoding']))
-      .max(3)
-      .optional(),
+    omitDefaultHeaders: defaultHeaderNamesSchema.optional(),
   }),
 )
 export type RequestOptions = z.infer<typeof requestOptionsSchema>

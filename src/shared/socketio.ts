@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { messagingContextSchema } from './mqtt'
-import { keyValueSchema } from './request'
+import { defaultHeaderNamesSchema, keyValueSchema } from './request'
 import { authSchema } from './auth-spec'
 import { lazySchema } from './lazy-schema'
 
@@ -27,6 +27,8 @@ export const socketIoOptionsSchema = lazySchema(() =>
       connectTimeoutMs: z.number().int().min(1).max(600_000),
       /** An emit that asks for an ack and gets none within this is marked as unanswered. */
       ackTimeoutMs: z.number().int().min(1).max(3_600_000),
+      /** The request's `omitDefaultHeaders`: the client's own User-Agent is left out when it lists `user-agent`. */
+      omitDefaultHeaders: defaultHeaderNamesSchema.optional(),
     })
     .strict(),
 )

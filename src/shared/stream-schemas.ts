@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { authSchema, requestContextSchema } from './collection'
-import { keyValueSchema, requestSpecSchema } from './request'
+import { defaultHeaderNamesSchema, keyValueSchema, requestSpecSchema } from './request'
 import { MAX_STREAM_ENTRY_DATA, MAX_STREAM_READ } from './streams'
 import { MAX_BODY_READ } from './constants'
 import { MAX_TOPIC_FILTER } from './mqtt-topic-filter'
@@ -51,6 +51,8 @@ export const wsOpenOptionsSchema = lazySchema(() =>
     insecure: z.boolean(),
     caFile: z.string().max(4096).optional(),
     connectTimeoutMs: z.number().int().min(1).max(600_000),
+    /** The request's `omitDefaultHeaders`: the handshake's own User-Agent is left out when it lists `user-agent`. */
+    omitDefaultHeaders: defaultHeaderNamesSchema.optional(),
   }),
 )
 export type WsOpenOptions = z.infer<typeof wsOpenOptionsSchema>

@@ -118,8 +118,9 @@ export function socketIoStepHooks(
       const { SocketIoSession } = await import('../socketio/socketio-session')
       const token = refused && authorized ? tokenCarried(authorized, requestAuth) : null
       // The request's own headers: its auth is sent only as an OAuth 2.0 token, as in the app.
+      const omit = spec.options.omitDefaultHeaders
       const { options, headers, query, ...handshake } = socketIoHandshake(
-        { ...saved.options, reconnect: false },
+        { ...saved.options, reconnect: false, ...(omit?.length ? { omitDefaultHeaders: omit } : {}) },
         trustAsRequest(spec),
         spec.headers,
         [],

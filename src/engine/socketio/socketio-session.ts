@@ -14,8 +14,7 @@ import type { SessionAttempt } from '../sessions/kernel/session-attempt'
 import type { SessionTransport } from '../sessions/kernel/session-transport'
 import type { PluggedSessionInit } from '../streams/stream-engine'
 import { checkHeaderList, parseStreamUrl } from '../streams/stream-plumbing'
-import { checkHandshakeHeaders } from '../ws/ws-handshake-headers'
-import { VERSION } from '../version'
+import { checkHandshakeHeaders, handshakeHeaderRecord } from '../ws/ws-handshake-headers'
 import { argsJson, encodeArgs } from './socketio-args'
 import { isPollTooLarge, socketIoTransports } from './socketio-polling'
 import { connectFailure, type ConnectError } from './socketio-failures'
@@ -123,12 +122,7 @@ export class SocketIoSession implements SessionTransport {
     const o = this.init.options
     const marks: ExchangeMarks = { queuedAt: attempt.queuedAt }
     attempt.marks = marks
-    const extraHeaders: Record<string, string> = { 'user-agent': `Flightdeck/${VERSION}` }
-    for (const [k, v] of this.headers) {
-      const key = k.toLowerCase()
-      extraHeaders[key] =
-        extraHeaders[key] === undefined || key === 'user-agent' ? v : `${extraHeaders[key]}, ${v}`
-    }
+    const extraHeaders = handshakeHeaderRecord(this.headers, o.omitDefaultHeaders)
     const query: Record<string, string> = {}
     for (const q of this.init.query) if (q.enabled && q.name) query[q.name] = q.value
     // The client connects to the URL's origin only: its query goes with the handshake (a given one wins).

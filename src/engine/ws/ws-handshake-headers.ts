@@ -1,5 +1,7 @@
+import type { RequestOptions } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
 import type { HeaderList } from '../../shared/timeline'
+import { VERSION } from '../version'
 
 /**
  * The headers a WebSocket handshake writes itself, checked on what a person typed before anything is sent. `ws`
@@ -91,4 +93,22 @@ export function webSocketHandshake(
     }
   }
   return ok({ headers: kept, protocols: [...offered] })
+}
+
+/**
+ * The handshake's headers as one value each (lowercase names; a name typed twice joined with ", "), with
+ * Flightdeck's User-Agent unless the request set one or its `omitDefaultHeaders` leaves it out, as a send's and
+ * an SSE request's are: a server that tells clients apart by it sees the same request from every tab.
+ */
+export function handshakeHeaderRecord(
+  headers: HeaderList,
+  omit: RequestOptions['omitDefaultHeaders'],
+): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of headers) {
+    const key = k.toLowerCase()
+    out[key] = out[key] === undefined ? v : `${out[key]}, ${v}`
+  }
+  if (!omit?.includes('user-agent')) out['user-agent'] ??= `Flightdeck/${VERSION}`
+  return out
 }

@@ -13,14 +13,13 @@ import type { SessionTransport } from '../sessions/kernel/session-transport'
 import { ERROR_BODY_BYTES, withBody } from '../streams/error-body'
 import type { StreamLog } from '../streams/stream-log'
 import { checkHeaderList, parseStreamUrl, type StreamContext } from '../streams/stream-plumbing'
-import { VERSION } from '../version'
 import { timedConnection, upgradeAnswer, upgradeSent } from './ws-connection'
 import { closedByYouWords, closeOutcome } from './ws-close-outcome'
 import { describeWsError, frameQueueCut, type WsFailure } from './ws-errors'
 import { messagePayload, toBuffer } from './ws-payload'
 import { webSocketClass, WS_OPEN } from './ws-client'
 import { WsTurnPacer, type WsFrame } from './ws-turn-pacer'
-import { webSocketHandshake } from './ws-handshake-headers'
+import { handshakeHeaderRecord, webSocketHandshake } from './ws-handshake-headers'
 import { doublingDelay, readCaFile } from '../sessions/kernel/session-setup'
 
 /**
@@ -132,12 +131,7 @@ export class WsSession implements SessionTransport {
     const marks: ExchangeMarks = { queuedAt: attempt.queuedAt }
     attempt.marks = marks
     const opts = this.init.options
-    const headers: Record<string, string> = {}
-    for (const [k, v] of this.headers) {
-      const key = k.toLowerCase()
-      headers[key] = headers[key] === undefined ? v : `${headers[key]}, ${v}`
-    }
-    headers['user-agent'] ??= `Flightdeck/${VERSION}`
+    const headers = handshakeHeaderRecord(this.headers, opts.omitDefaultHeaders)
     let request: ClientRequest | null = null
     let socket: WebSocket | null = null
     const mine = (): boolean => socket !== null && this.socket === socket

@@ -233,6 +233,10 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
           ...sessionTrust(io?.options, trust),
           transports: c.ioWebsocketOnly ? 'websocket' : 'polling',
           reconnect: c.reconnect,
+          // The request file's default headers left out (its User-Agent), as its send leaves them out.
+          ...(tab?.baseOptions.omitDefaultHeaders?.length
+            ? { omitDefaultHeaders: tab.baseOptions.omitDefaultHeaders }
+            : {}),
         },
       })
     },

@@ -18,14 +18,17 @@ export function activeCaFile(s: Tabs): { caFile?: string } {
 }
 
 /**
- * The active tab's saved CA file and connect timeout, for a WebSocket (its `insecure` is the composer's): what a
- * WebSocket upgrade honours of a request's options, as a run's WebSocket step takes them.
+ * The active tab's saved CA file, connect timeout and default headers left out, for a WebSocket (its `insecure` is
+ * the composer's): what a WebSocket upgrade honours of a request's options, as a run's WebSocket step takes them.
  */
-export function activeConnectOptions(s: Tabs): { caFile?: string; connectTimeoutMs?: number } {
+export function activeConnectOptions(
+  s: Tabs,
+): Pick<RequestSpec['options'], 'caFile' | 'connectTimeoutMs' | 'omitDefaultHeaders'> {
   const base = selectActiveTab(s)?.baseOptions
   return {
     ...(base?.caFile ? { caFile: base.caFile } : {}),
     ...(base?.connectTimeoutMs !== undefined ? { connectTimeoutMs: base.connectTimeoutMs } : {}),
+    ...(base?.omitDefaultHeaders?.length ? { omitDefaultHeaders: base.omitDefaultHeaders } : {}),
   }
 }
 
