@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { realPathOf, within } from '../files/confine'
 import { readRegularFile } from '../files/read-regular-file'
 import type { PlanFile } from './plan'
@@ -7,7 +7,9 @@ import type { PlanFile } from './plan'
  * The files a Bruno folder import copies into the collection it writes: each below the import's own hidden
  * folder `.bruno-files`, at its path in the Bruno folder, so a proto's imports (looked up beside it) are found
  * beside its copy. Only a regular file inside the Bruno folder after every link is followed is read, from its
- * real path; a copy is bounded in size and count, and past a bound the file is left where it is.
+ * real path; a copy is bounded in size and count, and past a bound the file is left where it is. A proto's imports
+ * are looked up as the schema loader looks them up: in the request's import paths (bruno.json's), then beside the
+ * first proto; each import path is a folder inside the Bruno folder, and the request names its copy's place.
  */
 
 /** Below the import's own folder; hidden, so the collection's tree shows no folder of copies. */
@@ -27,10 +29,10 @@ export interface NotCopied {
   missing: boolean
 }
 
-/** `import "x.proto";` (public and weak alike), at a line's start; a match in a comment only costs a look. */
 /** What a request does with a proto, in the report's line for its copy. */
 const LOADS = 'loads its schema from'
 
+/** `import "x.proto";` (public and weak alike), at a line's start; a match in a comment only costs a look. */
 const PROTO_IMPORT = /^\s*import\s+(?:public\s+|weak\s+)?["']([^"'\n]{1,1024})["']\s*;/gm
 
 export class BrunoCopies {
@@ -58,7 +60,7 @@ export class BrunoCopies {
    * folder), or why not. A copy of a copy (`.bruno-files/…` in a Bruno export of an import) keeps its place.
    */
   async copy(at: Located, said: string, use?: string): Promise<string | NotCopied> {
-    const path = `${COPIES_FOLDER}/${at.rel.replace(/^(\.bruno-files\/)+/, '')}`
+    const path = copyPlace(at.rel)
     if (this.copied.has(path)) return path
     if (this.copied.size >= MAX_FILES) return { missing: false }
     const left = Math.min(MAX_FILE_BYTES, MAX_TOTAL_BYTES - this.bytes)
@@ -72,11 +74,41 @@ export class BrunoCopies {
   }
 
   /**
-   * Copy a proto and the files it imports, as the schema loader finds them with no import paths: beside the
-   * first proto. An import that leads outside the Bruno folder is not copied and said (`note`); one not there
-   * (Google's well-known types come built in) is passed over. Bounded by the copy limits.
+   * The import paths (relative to the Bruno folder) that lead to a folder inside it, after links are followed;
+   * one leading outside is not looked in, and said (`note`).
    */
-  async copyProto(at: Located, said: string, note: (line: string) => void): Promise<string | NotCopied> {
+  async importDirs(paths: readonly string[], note: (line: string) => void): Promise<Located[]> {
+    const dirs: Located[] = []
+    for (const p of paths) {
+      const at = await this.locate(p)
+      if (at === null)
+        note(
+          `its proto import path ${JSON.stringify(p.slice(0, 120))} leads outside the Bruno collection's folder; no import is looked up there`,
+        )
+      else dirs.push(at)
+    }
+    return dirs
+  }
+
+  /**
+   * The imported request's import paths: each import folder's copy, then the first proto's copy's folder (the
+   * schema loader looks beside the first proto only when it is given no import paths).
+   */
+  copiedImportPaths(dirs: readonly Located[], firstProto: string): string[] {
+    return [...new Set([...dirs.map((d) => copyPlace(d.rel)), dirname(firstProto).split(sep).join('/')])]
+  }
+
+  /**
+   * Copy a proto and the files it imports, as the schema loader finds them: in the import folders `dirs` (in
+   * order), then beside the first proto. An import that leads outside the Bruno folder is not copied and said
+   * (`note`); one not there (Google's well-known types come built in) is passed over. Bounded by the copy limits.
+   */
+  async copyProto(
+    at: Located,
+    said: string,
+    note: (line: string) => void,
+    dirs: readonly Located[] = [],
+  ): Promise<string | NotCopied> {
     const first = await this.copy(at, `${said} ${JSON.stringify(at.rel.slice(0, 120))}`, LOADS)
     if (typeof first !== 'string') return first
     const beside = dirname(resolve(this.source, at.rel))
@@ -87,19 +119,9 @@ export class BrunoCopies {
       if (bytes === undefined) continue
       for (const m of Buffer.from(bytes).toString('utf8').matchAll(PROTO_IMPORT)) {
         const name = m[1] as string
-        const imported = await this.locate(relative(this.source, resolve(beside, name)))
-        if (imported === null) {
-          note(
-            `the proto file ${JSON.stringify(name.slice(0, 120))} it imports leads outside the Bruno collection's folder; not copied`,
-          )
-          continue
-        }
-        const got = await this.copy(
-          imported,
-          `${said} ${JSON.stringify(imported.rel.slice(0, 120))} (imported)`,
-          LOADS,
-        )
-        if (typeof got === 'string' && !seen.has(got)) {
+        const places = [...dirs.map((d) => join(d.rel, name)), relative(this.source, resolve(beside, name))]
+        const got = await this.copyImport(places, name, said, note)
+        if (got !== null && !seen.has(got)) {
           seen.add(got)
           queue.push(got)
         }
@@ -108,7 +130,39 @@ export class BrunoCopies {
     return first
   }
 
+  /** The first of `places` that is there, copied; null when none is (or one leads outside, which is said). */
+  private async copyImport(
+    places: readonly string[],
+    name: string,
+    said: string,
+    note: (line: string) => void,
+  ): Promise<string | null> {
+    for (const place of places) {
+      const imported = await this.locate(place)
+      if (imported === null) {
+        note(
+          `the proto file ${JSON.stringify(name.slice(0, 120))} it imports leads outside the Bruno collection's folder; not copied`,
+        )
+        return null
+      }
+      const got = await this.copy(
+        imported,
+        `${said} ${JSON.stringify(imported.rel.slice(0, 120))} (imported)`,
+        LOADS,
+      )
+      if (typeof got === 'string') return got
+      if (!got.missing) return null
+    }
+    return null
+  }
+
   files(): PlanFile[] {
     return [...this.copied.values()]
   }
+}
+
+/** Where a file at `rel` in the Bruno folder is copied; a copy of a copy (an export of an import) keeps its place. */
+function copyPlace(rel: string): string {
+  const own = rel.replace(/^(\.bruno-files(\/|$))+/, '')
+  return own === '' ? COPIES_FOLDER : `${COPIES_FOLDER}/${own}`
 }

@@ -1,6 +1,6 @@
 import type { AuthSpec, SavedRequest } from '../../shared/collection'
 import type { KeyValue } from '../../shared/request'
-import { request } from './plan'
+import { request, type PlanNode } from './plan'
 
 /**
  * A Bruno gRPC request (a `.bru` with `meta { type: grpc }`, a `grpc { url method protoPath }` block, `metadata`
@@ -110,4 +110,42 @@ export function openCollectionMessages(v: unknown): { name: string; text: string
       text: typeof o['message'] === 'string' ? o['message'] : '',
     }
   })
+}
+
+/** Import paths a request may carry here (the schema allows 100); bruno.json's past this are named, not kept. */
+const MAX_IMPORT_PATHS = 20
+
+/**
+ * bruno.json's `protobuf.importPaths` (`[{ path, enabled }]`, relative to the Bruno folder): the folders Bruno
+ * looks a proto's imports up in. The enabled ones go on each gRPC request that names a proto, so a folder import
+ * copies from them what the proto imports (bruno-copies.ts); a disabled one is not used, as in Bruno.
+ */
+export function brunoImportPaths(protobuf: unknown, u: string[]): string[] {
+  if (typeof protobuf !== 'object' || protobuf === null) return []
+  const items = (protobuf as Record<string, unknown>)['importPaths']
+  if (!Array.isArray(items)) return []
+  const paths = items.flatMap((x: unknown) => {
+    if (typeof x !== 'object' || x === null) return []
+    const o = x as Record<string, unknown>
+    const path = typeof o['path'] === 'string' ? o['path'].trim() : ''
+    return path !== '' && path.length <= 4096 && o['enabled'] !== false ? [path] : []
+  })
+  if (paths.length > MAX_IMPORT_PATHS)
+    u.push(
+      `bruno.json: ${paths.length} proto import paths; the first ${MAX_IMPORT_PATHS} are kept, ${paths
+        .slice(MAX_IMPORT_PATHS, MAX_IMPORT_PATHS + 3)
+        .map((p) => JSON.stringify(p.slice(0, 120)))
+        .join(', ')}${paths.length > MAX_IMPORT_PATHS + 3 ? '…' : ''} not`,
+    )
+  return [...new Set(paths.slice(0, MAX_IMPORT_PATHS))]
+}
+
+/** Give every gRPC request below `nodes` that names a proto the collection's import paths. */
+export function withImportPaths(nodes: readonly PlanNode[], importPaths: readonly string[]): void {
+  if (importPaths.length === 0) return
+  for (const n of nodes) {
+    if (n.type === 'folder') withImportPaths(n.folder.children, importPaths)
+    else if (n.request.kind === 'grpc' && n.request.grpc?.proto?.length)
+      n.request.grpc.importPaths = [...(n.request.grpc.importPaths ?? []), ...importPaths]
+  }
 }

@@ -6,6 +6,7 @@ import type { KeyValue } from '../../shared/request'
 import { blockMap, BruParseError, pairsOf, parseBru, textOf, valueOf, type BruPair } from './bru-lang'
 import { authOf, kv, requestOf, type Blocks } from './bruno-request'
 import { copyFolderHeaders, emptyPlan, ImportError, varName, type ImportPlan, type PlanNode } from './plan'
+import { brunoImportPaths, withImportPaths } from './bruno-grpc'
 
 /**
  * A Bruno collection folder: `bruno.json`, `collection.bru` (collection headers, auth, variables),
@@ -168,23 +169,22 @@ async function children(w: Walk, dir: string, path: string, depth: number): Prom
   return items.sort((a, b) => a.seq - b.seq || a.name.localeCompare(b.name)).map((i) => i.node)
 }
 
-/** bruno.json's `protobuf` (proto files and import paths for its gRPC requests): named, since not copied. */
-function protobufNote(v: unknown): string | null {
+/**
+ * bruno.json's `protobuf.protoFiles`: the list Bruno offers a gRPC request's proto from. Each request names its
+ * own (its protoPath, copied with what it imports), so the list itself is named, not kept.
+ */
+function protoFilesNote(v: unknown): string | null {
   if (typeof v !== 'object' || v === null) return null
-  const paths = (k: string): string[] => {
-    const items = (v as Record<string, unknown>)[k]
-    if (!Array.isArray(items)) return []
-    return items
-      .map((x: unknown) =>
-        typeof x === 'object' && x !== null ? (x as Record<string, unknown>)['path'] : null,
-      )
-      .filter((x): x is string => typeof x === 'string')
-      .slice(0, 20)
-  }
-  const files = paths('protoFiles')
+  const items = (v as Record<string, unknown>)['protoFiles']
+  if (!Array.isArray(items)) return null
+  const files = items
+    .map((x: unknown) =>
+      typeof x === 'object' && x !== null ? (x as Record<string, unknown>)['path'] : null,
+    )
+    .filter((x): x is string => typeof x === 'string')
+    .slice(0, 20)
   if (files.length === 0) return null
-  const imports = paths('importPaths')
-  return `bruno.json: its proto files (${files.join(', ')}) were not copied; put them in the collection and name them in collection.yaml's grpc: block (protoFiles${imports.length > 0 ? `, importPaths: ${imports.join(', ')}` : ''})`
+  return `bruno.json: its proto files (${files.join(', ')}) were not copied as a list; a gRPC request loads the proto it names, copied with the protos it imports`
 }
 
 export async function importBrunoFolder(dir: string): Promise<ImportPlan> {
@@ -202,8 +202,9 @@ export async function importBrunoFolder(dir: string): Promise<ImportPlan> {
     Array.isArray(config['ignore']) ? config['ignore'].filter((x): x is string => typeof x === 'string') : [],
   )
   const w: Walk = { u: plan.unmapped, files: 0, bytes: 0, ignore }
-  const protos = protobufNote(config['protobuf'])
+  const protos = protoFilesNote(config['protobuf'])
   if (protos) w.u.push(protos)
+  const importPaths = brunoImportPaths(config['protobuf'], w.u)
   const cb = await stat(join(dir, 'collection.bru')).then(
     () => readBru(w, join(dir, 'collection.bru'), 'collection.bru'),
     () => null,
@@ -213,6 +214,7 @@ export async function importBrunoFolder(dir: string): Promise<ImportPlan> {
   plan.auth = s.auth
   if (s.scripts) plan.scripts = s.scripts
   plan.children = await children(w, dir, '', 0)
+  withImportPaths(plan.children, importPaths)
   copyFolderHeaders(plan.children, s.headers, (l) => w.u.push(l), 'collection.bru')
   const envDir = join(dir, 'environments')
   const envFiles = await readdir(envDir).catch(() => [] as string[])

@@ -1,4 +1,4 @@
-import { relative, sep } from 'node:path'
+import { posix, relative, sep } from 'node:path'
 import type { SavedRequest } from '../../shared/collection'
 import { realPathOf, within } from '../files/confine'
 import { RELATIVE_FILES_NOTE } from './bruno-body'
@@ -63,7 +63,11 @@ export async function repointFiles(plan: ImportPlan, sourceDir: string, into: st
     if (b.kind === 'multipart')
       for (const part of b.parts) if (part.kind === 'file') part.path = await file(part.path)
     const protos = r.kind === 'grpc' ? r.grpc?.proto : undefined
-    if (protos) {
+    if (protos && r.grpc) {
+      const note = (l: string): void => void lines.push(`${where}: ${l}`)
+      const dirs = await copies.importDirs(r.grpc.importPaths ?? [], note)
+      // Until the first proto is copied, its imports are looked up in the Bruno folder's own import folders.
+      let importPaths = dirs.map((d) => pointer(target, d))
       for (const [i, path] of protos.entries()) {
         if (!isRelative(path)) continue
         const at = await copies.locate(path)
@@ -71,13 +75,17 @@ export async function repointFiles(plan: ImportPlan, sourceDir: string, into: st
           outside('proto file', path, 'the request refuses to load it')
           continue
         }
-        const copied = await copies.copyProto(at, `${where}: proto file`, (l) => lines.push(`${where}: ${l}`))
-        if (typeof copied === 'string') protos[i] = copied
-        else {
+        const copied = await copies.copyProto(at, `${where}: proto file`, note, dirs)
+        if (typeof copied === 'string') {
+          if (i === 0) importPaths = copies.copiedImportPaths(dirs, copied)
+          protos[i] = copied
+        } else {
           protos[i] = pointer(target, at)
+          if (i === 0) importPaths = [...importPaths, posix.dirname(protos[i])]
           left.push({ path, to: protos[i], missing: copied.missing })
         }
       }
+      if (r.grpc.importPaths?.length) r.grpc.importPaths = importPaths
     }
     const first = left[0]
     if (first === undefined) return

@@ -66,8 +66,8 @@ function withDependencies(ctx: WriteContext, node: Extract<PlanNode, { type: 're
 }
 
 /**
- * A request naming the plan's own files (its file body, file parts, proto files), with each such path from the
- * collection folder.
+ * A request naming the plan's own files (its file body, file parts, proto files and their import folders), with
+ * each such path from the collection folder.
  */
 function withOwnFile(ctx: WriteContext, request: SavedRequest): SavedRequest {
   const files = ctx.files
@@ -86,8 +86,13 @@ function withOwnFile(ctx: WriteContext, request: SavedRequest): SavedRequest {
             },
           }
         : request
-  const proto = out.grpc?.proto
-  return out.grpc && proto ? { ...out, grpc: { ...out.grpc, proto: proto.map(own) } } : out
+  // An import path below the plan's own files (a proto's copied import folder) moves with them.
+  const ownDir = (dir: string): string =>
+    [...files.paths].some((p) => p.startsWith(`${dir}/`)) ? `${files.prefix}${dir}` : dir
+  const g = out.grpc
+  if (!g?.proto) return out
+  const importPaths = g.importPaths?.map(ownDir)
+  return { ...out, grpc: { ...g, proto: g.proto.map(own), ...(importPaths ? { importPaths } : {}) } }
 }
 
 /**
