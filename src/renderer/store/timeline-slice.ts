@@ -4,6 +4,7 @@ import type { ApiClient } from '../client/api-client'
 import { applyBatch, clearFinished, EMPTY_TIMELINE, trimOldest } from '../timeline/apply-batch'
 import { createBatchIntake, type FrameScheduler } from '../timeline/batch-intake'
 import { applyLaneBatch, pruneLanes } from '../streams/lane-ticks'
+import { harFilesOnTimeline } from '../timeline/har-slice'
 import type { TimelineBatch } from '../../shared/contract'
 import type { StreamTally } from '../../shared/stream-tally'
 import type { AppState, TimelineSlice } from './app-state'
@@ -35,6 +36,7 @@ export function createTimelineSlice(
           timeline,
           streamLanes,
           compareSids,
+          harFilesToChoose: harFilesOnTimeline(s.harFilesToChoose, timeline.rows),
           ...(keepSelected ? {} : { selectedSid: null, body: null }),
         })
         return
@@ -62,10 +64,11 @@ export function createTimelineSlice(
           const compareSids = s.compareSids.filter((sid) => timeline.rows[sid] !== undefined)
           // Cleared stream sessions take their lanes' ticks with them.
           const streamLanes = pruneLanes(s.streamLanes, (sid) => timeline.rows[sid] !== undefined)
+          const harFilesToChoose = harFilesOnTimeline(s.harFilesToChoose, timeline.rows)
           const keep = s.selectedSid !== null && timeline.rows[s.selectedSid] !== undefined
           return keep
-            ? { timeline, compareSids, streamLanes }
-            : { timeline, compareSids, streamLanes, selectedSid: null, body: null }
+            ? { timeline, compareSids, streamLanes, harFilesToChoose }
+            : { timeline, compareSids, streamLanes, harFilesToChoose, selectedSid: null, body: null }
         })
         // The engine keeps the timeline for a reload: what was cleared should not come back with it.
         const after = get().timeline.rows

@@ -31,6 +31,24 @@ export interface HarSlice {
   clearHarNote(): void
 }
 
+/**
+ * The imported sessions still needing a file that are still on the timeline: a row Clear took away, or that fell
+ * out of the timeline's window, takes its entry with it. The same map when none went.
+ */
+export function harFilesOnTimeline(
+  files: HarSlice['harFilesToChoose'],
+  rows: TimelineState['rows'],
+): HarSlice['harFilesToChoose'] {
+  if (files.size === 0) return files
+  let kept: Map<string, HarFilesToChoose['parts']> | null = null
+  for (const sid of files.keys()) {
+    if (rows[sid] !== undefined) continue
+    kept ??= new Map(files)
+    kept.delete(sid)
+  }
+  return kept ?? files
+}
+
 /** Request headers the composer adds by itself; copying them into a new request would only duplicate them. */
 const COMPOSER_DEFAULTS = new Set(['user-agent', 'accept-encoding'])
 
