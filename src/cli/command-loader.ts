@@ -12,6 +12,7 @@ import { createRequire } from 'node:module'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { makeFolderSync } from '../engine/files/make-folder'
+import { lazyBuiltinRequire } from './lazy-builtins'
 // A type only (erased): node:vm itself is loaded when a command is, not by `--help`.
 import type { Script as VmScript } from 'node:vm'
 
@@ -30,6 +31,9 @@ import type { Script as VmScript } from 'node:vm'
  * starts each paid the full compile). A few flag sets are kept per command, the least recently used going
  * first. V8 would take a stale cache for a source of the same length, which the hash and the time rule out. A
  * folder that cannot be written means no cache, not an error: the command runs the same, only its start is slower.
+ * A cache damaged in the middle made V8 abort the process: V8 checks a checksum of each cache it is given when
+ * `--verify-snapshot-checksum` is set (made with it, refused when it does not match), so the loader sets it,
+ * and uses no cache should a V8 not write that checksum.
  * From the source (vitest, tsx) there is no out/cli/cached and the command is imported as before.
  */
 
@@ -73,17 +77,18 @@ export async function loadCommand<M>(
   }
   if (!file || source === null) return { module: await imported(), keep: () => undefined }
 
-  // node:vm and node:crypto are loaded here, not on import: the CLI's entry imports this module, and `--help`
-  // needs neither (node:crypto alone is ~3 ms of a start).
+  // node:vm and node:v8 are loaded here, not on import: the CLI's entry imports this module, and `--help`
+  // needs neither.
   const { Script } = process.getBuiltinModule('node:vm')
-  const flags = flagHash(Script)
+  process.getBuiltinModule('node:v8').setFlagsFromString('--verify-snapshot-checksum')
+  const { flags, checksummed } = cacheFlags(Script)
   const cacheDir = process.env.FLIGHTDECK_CODE_CACHE_DIR || dirname(file)
   const stamp = sourceStamp(file)
   const cacheName = `${basename(file)}.${stamp}.${process.versions.v8}-${process.arch}-${flags}.cache`
   // Every part of the name is the build's file name, digits, letters, dots and dashes: never a path elsewhere.
   if (!/^[\w.+-]+$/.test(cacheName)) return { module: await imported(), keep: () => undefined }
   const cacheFile = join(cacheDir, cacheName)
-  const cachedData = readCache(cacheFile, source.length)
+  const cachedData = checksummed ? readCache(cacheFile, source.length) : undefined
   // The same wrapper Node gives a CommonJS module, plus the file's URL for the code's `import.meta.url`.
   const script = new Script(
     `(function (exports, require, module, __filename, __dirname, __flightdeck_import_meta_url) {${source}\n})`,
@@ -93,29 +98,36 @@ export async function loadCommand<M>(
   if (taken) markUsed(cacheFile)
   const body = script.runInThisContext() as CommonJsBody
   const module: { exports: unknown } = { exports: {} }
-  body(module.exports, createRequire(file), module, file, dirname(file), pathToFileURL(file).href)
+  const require = lazyBuiltinRequire(createRequire(file))
+  body(module.exports, require, module, file, dirname(file), pathToFileURL(file).href)
   return {
     module: module.exports as M,
     keep: () => {
       // Made after the command, with the functions it compiled: a third larger than one made once the modules
       // had run, and ~15 ms faster a start. Not if V8's flags changed meanwhile: V8 would refuse it.
-      if (taken || flagHash(Script) !== flags) return
+      if (taken || !checksummed || cacheFlags(Script).flags !== flags) return
       writeCache(cacheFile, `${basename(file)}.${stamp}.`, basename(file), script.createCachedData())
     },
   }
 }
 
 /**
- * The hash of V8's flags as V8 checks it against a code cache: the fourth 32-bit word of the header of any cache
- * (V8's SerializedCodeData: magic, version hash, source hash, flag hash, ...), here of a one-character script's,
- * made in ~0.3 ms at a start. Node's own options (`--no-warnings`, `--input-type`) leave it as it is; V8's (`--trace-gc`,
+ * The hash of V8's flags as V8 checks it against a code cache, and whether V8 writes its checksum into a cache:
+ * the fourth and sixth 32-bit words of the header of any cache (V8's SerializedCodeData: magic, version hash,
+ * source hash, flag hash, payload length, checksum), here of a one-character script's, made in ~0.3 ms at a
+ * start. Node's own options (`--no-warnings`, `--input-type`) leave the hash as it is; V8's (`--trace-gc`,
  * `--max-old-space-size`, `--liftoff-only` set at run time) change it. Should a later V8 lay its header out
- * otherwise, the word is still the same for the same V8 and flags, so a cache is never taken wrongly (V8
- * checks it anyway); only unusual starts would share the usual one's file again.
+ * otherwise, the hash word is still the same for the same V8 and flags, so a cache is never taken wrongly (V8
+ * checks it anyway); only unusual starts would share the usual one's file again. The checksum word is 0 when V8
+ * makes none (without `--verify-snapshot-checksum`): then a damaged cache would abort the process, so none is used.
  */
-function flagHash(Script: typeof VmScript): string {
+function cacheFlags(Script: typeof VmScript): { flags: string; checksummed: boolean } {
   const data = new Script('0').createCachedData()
-  return data.length >= 16 ? data.readUInt32LE(12).toString(16).padStart(8, '0') : 'unknown'
+  if (data.length < 24) return { flags: 'unknown', checksummed: false }
+  return {
+    flags: data.readUInt32LE(12).toString(16).padStart(8, '0'),
+    checksummed: data.readUInt32LE(20) !== 0,
+  }
 }
 
 /**
@@ -162,25 +174,16 @@ function sourceStamp(file: string): string {
 }
 
 /**
- * The cache file is V8's data then its SHA-1. V8 (without --verify-snapshot-checksum, off in release builds)
- * checks a cache's header and length only: one damaged in the middle (a bad disk, a copy cut and refilled)
- * aborted the process with a fatal error on every start. Hashing the ~1.1 MB costs ~1 ms.
+ * The cache file is V8's data as V8 made it. V8 checks its header, its length and its checksum (a damaged one,
+ * from a bad disk or a copy cut and refilled, is refused and made again), so there is no digest of our own:
+ * node:crypto alone costs a start ~8 ms of CPU to load on a Node that compiles its own modules.
  */
-const DIGEST_BYTES = 20
-
-function digestOf(data: Buffer): Buffer {
-  return process.getBuiltinModule('node:crypto').createHash('sha1').update(data).digest()
-}
-
 function readCache(path: string, sourceLength: number): Buffer | undefined {
   try {
     // Not a regular file (a FIFO would block the start for ever, /dev/zero fill the memory): no cache.
     const info = statSync(path)
     if (!info.isFile() || info.size > sourceLength * MAX_CACHE_RATIO) return undefined
-    const file = readFileSync(path)
-    if (file.length <= DIGEST_BYTES) return undefined
-    const data = file.subarray(0, file.length - DIGEST_BYTES)
-    return digestOf(data).equals(file.subarray(file.length - DIGEST_BYTES)) ? data : undefined
+    return readFileSync(path)
   } catch (e) {
     if (isFileError(e)) return undefined
     throw e
@@ -201,7 +204,7 @@ function writeCache(path: string, keep: string, built: string, data: Buffer): vo
     // A leftover of a process that had this pid goes; 'wx' then creates the file and never follows a link put
     // in its place (to a file of the user's, which the write would overwrite).
     rmSync(temp, { force: true })
-    writeFileSync(temp, Buffer.concat([data, digestOf(data)]), { mode: 0o644, flag: 'wx' })
+    writeFileSync(temp, data, { mode: 0o644, flag: 'wx' })
     renameSync(temp, path)
     const sets: { name: string; used: number }[] = []
     for (const other of readdirSync(dir)) {

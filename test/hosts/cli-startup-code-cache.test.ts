@@ -49,13 +49,14 @@ describe("the built CLI's code cache", () => {
       expect(r.compiled).toEqual([{ file: expect.stringMatching(/run-command/), cache }])
     }
 
-    // A damaged cache (its digest does not match) is not given to V8 and is made again; the command runs the same.
+    // A damaged cache is refused by V8 (its header and checksum do not match) and made again; the command runs
+    // the same.
     for (const f of readdirSync(cacheDir)) writeFileSync(join(cacheDir, f), 'not a code cache')
     const damaged = await builtCli(dir, ['send', url()], {}, env)
     expect(damaged.stderr).toBe('')
     expect(damaged.code).toBe(0)
     expect(damaged.stdout).toContain('HTTP/1.1 200 OK')
-    expect(damaged.compiled).toEqual([{ file: expect.stringMatching(/send-command/), cache: 'none' }])
+    expect(damaged.compiled).toEqual([{ file: expect.stringMatching(/send-command/), cache: 'refused' }])
     const again = await builtCli(dir, ['send', url()], {}, env)
     expect(again.compiled).toEqual([{ file: expect.stringMatching(/send-command/), cache: 'taken' }])
   }, 60_000)

@@ -81,10 +81,10 @@ describe('what the built CLI loads to start', () => {
     expect(counted(r.stderr, 'icu')).toEqual([])
   })
 
-  it("send loads Node's TLS, HTTP/2, zlib, worker and assert modules only for a request that needs them", async () => {
-    // Each costs a start 1-5 ms (node:http2 with node:tls ~5); a plain http send uses none of them. node:assert
-    // loads only when one of undici's internal checks fails.
-    const lazy = ['tls', 'http2', 'zlib', 'worker_threads', 'assert']
+  it("send loads Node's TLS, HTTP/2, zlib, worker, assert and DNS modules only for a request that needs them", async () => {
+    // Each costs a start 1-5 ms (node:http2 with node:tls ~5); a plain http send to an IP address uses none of
+    // them. node:assert loads only when one of undici's internal checks fails.
+    const lazy = ['tls', 'http2', 'zlib', 'worker_threads', 'assert', 'dns']
     const plain = await builtCli(dir, ['send', url()], { builtins: true })
     expect(plain.code).toBe(0)
     expect(plain.stdout).toContain('HTTP/1.1 200 OK')
@@ -119,6 +119,11 @@ describe('what the built CLI loads to start', () => {
       expect(pushed.stdout).toContain('HTTP/2 200')
       expect(pushed.stdout).toMatch(/body +8 B/)
       expect(builtinsOf(pushed.stderr)).toContain('http2')
+      // A host name is looked up through node:dns.
+      const named = await builtCli(dir, ['send', url().replace('127.0.0.1', 'localhost')], { builtins: true })
+      expect(named.code).toBe(0)
+      expect(named.stdout).toContain('HTTP/1.1 200 OK')
+      expect(builtinsOf(named.stderr)).toContain('dns')
     } finally {
       gzipped.close()
       h2.close()

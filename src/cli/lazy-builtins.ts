@@ -1,0 +1,56 @@
+/**
+ * Node's modules a command's bundled code imports but a plain run of it may never call: each is loaded the first
+ * time one of its exports is read, not when the module importing it initialises. Node 20 as some distributions
+ * build it has no code cache for its own modules, so loading one compiles it from source on every start:
+ * node:crypto, with its ~20 internal modules, cost `flightdeck send` ~7 ms of CPU for a request that draws no
+ * random byte and hashes nothing; node:dns ~1 ms for a request to an IP address.
+ *
+ * Only for the command files compiled with V8's code cache (command-loader.ts): the bundle turns each
+ * `import { randomUUID } from 'node:crypto'` into `const m = require('node:crypto')` at the importing module's
+ * start and `m.randomUUID(...)` at each call, so a stand-in whose properties load the module on first read
+ * behaves as the module does. Modules whose values are used at import (a class extended, a constant read) gain
+ * nothing here and are not listed.
+ */
+export const LAZY_BUILTINS: ReadonlySet<string> = new Set(['node:crypto', 'node:dns'])
+
+/** `require` as the command's code gets it: LAZY_BUILTINS come as stand-ins, everything else as it is. */
+export function lazyBuiltinRequire(real: NodeJS.Require): NodeJS.Require {
+  const stands = new Map<string, object>()
+  const wrapped = ((id: string) => {
+    if (!LAZY_BUILTINS.has(id)) return real(id) as unknown
+    let stand = stands.get(id)
+    if (!stand) {
+      stand = standIn(() => real(id) as object)
+      stands.set(id, stand)
+    }
+    return stand
+  }) as NodeJS.Require
+  return Object.assign(wrapped, { resolve: real.resolve, cache: real.cache, main: real.main })
+}
+
+/**
+ * An object that is the module once it is loaded: its first property read (or key listing, or `in`) loads it,
+ * and every property is then the module's own, read through each time (so `m.fn` is the module's function).
+ * The module's properties are copied onto the stand-in's target when listed, as a Proxy must report a property
+ * that cannot be reconfigured as its target has it.
+ */
+function standIn(load: () => object): object {
+  let module: object | undefined
+  const loaded = (): object => (module ??= load())
+  const target: Record<PropertyKey, unknown> = {}
+  const copied = (): Record<PropertyKey, unknown> => {
+    for (const key of Reflect.ownKeys(loaded())) {
+      if (Object.prototype.hasOwnProperty.call(target, key)) continue
+      const d = Reflect.getOwnPropertyDescriptor(loaded(), key)
+      if (d) Object.defineProperty(target, key, d)
+    }
+    return target
+  }
+  return new Proxy(target, {
+    get: (_, key) => Reflect.get(loaded(), key) as unknown,
+    has: (_, key) => key in loaded(),
+    ownKeys: () => Reflect.ownKeys(copied()),
+    getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(copied(), key),
+    getPrototypeOf: () => Reflect.getPrototypeOf(loaded()),
+  })
+}
