@@ -6,6 +6,12 @@ import type { IClientPublishOptions, MqttClient } from 'mqtt'
  * exceeded', 151, after which a QoS 2 publish's handshake never ends). Publishes past the quota wait here, in
  * order, each sent as an earlier one's handshake ends (PUBACK, PUBCOMP, or a refusal). One per session: each
  * connection's client and quota are handed over as it opens.
+ *
+ * Those still waiting when a persistent session's connection drops are ours, not the broker's, so they wait on
+ * for the next connection and go there if the broker kept the session (CONNACK's session present), after the
+ * ones MQTT.js sends again from its store (it sends those one at a time, each after the ack of the one before,
+ * before it says it is connected: they never take more than one place). A broker that kept no session has no
+ * place for them: they are not sent, and the log says why.
  */
 interface Waiting {
   topic: string
@@ -22,13 +28,16 @@ export class SendQuota {
 
   /**
    * A connection opened; `max`: its CONNACK's Receive Maximum (absent: 65,535, as MQTT 5 says; a 3.1.1 broker
-   * tells none). Publishes still waiting go first, as places free.
+   * tells none). Publishes still waiting go first, as places free, when the broker kept the session
+   * (`sessionKept`); else they are taken off: answers how many (none was sent).
    */
-  opened(client: MqttClient, max = 65_535): void {
+  opened(client: MqttClient, max = 65_535, sessionKept = true): number {
     this.client = client
     this.max = max
     this.inFlight = 0
+    const dropped = sessionKept ? 0 : this.drop()
     this.sendWaiting()
+    return dropped
   }
 
   /**
@@ -78,6 +87,18 @@ export class SendQuota {
   }
 }
 
-/** The log's words for publishes that waited for the quota when the connection closed (none was sent). */
-export const unsentWords = (n: number): string =>
-  `${n === 1 ? '1 publish was' : `${n} publishes were`} not sent: ${n === 1 ? 'it' : 'they'} waited for the broker's Receive Maximum when the connection closed`
+/**
+ * The log's words for publishes that waited for the quota when the connection closed (none was sent), and `why`
+ * they will not be, when more than the session's end.
+ */
+export const unsentWords = (n: number, why = ''): string =>
+  `${n === 1 ? '1 publish was' : `${n} publishes were`} not sent: ${n === 1 ? 'it' : 'they'} waited for the broker's Receive Maximum when the connection closed${why ? `, and ${why}` : ''}`
+
+/** Why waiting publishes are not sent on a connection whose broker kept no session. */
+export const NO_SESSION = 'the broker kept no session (CONNACK: session present false)'
+/** Why waiting publishes are not carried over a reconnect with clean start. */
+export const CLEAN_START = 'the next connection starts a clean session'
+
+/** The log's words for publishes kept waiting for the next connection of a persistent session. */
+export const heldWords = (n: number): string =>
+  `${n === 1 ? '1 publish waits' : `${n} publishes wait`} for the broker's Receive Maximum: ${n === 1 ? 'it goes' : 'they go'} on the next connection if the broker kept the session`

@@ -12,7 +12,7 @@ import type { PluggedSessionInit } from '../streams/stream-engine'
 import { parseStreamUrl } from '../streams/stream-plumbing'
 import { clientOptions, connectSentEvent } from './mqtt-options'
 import { connackNote, publishArgs } from './mqtt-packets'
-import { SendQuota, unsentWords } from './mqtt-send-quota'
+import { OurPublishes } from './mqtt-our-publishes'
 import { attemptEndReport } from './mqtt-attempt-end'
 import { clientErrorOutcome } from './mqtt-client-errors'
 import { endAfterParsed, endGracefully, endWhenHandled, forceEnd } from './mqtt-client-end'
@@ -59,8 +59,8 @@ export class MqttSession implements SessionTransport {
   private closing = false
   /** Stops a graceful close's timers. */
   private stopClosing: (() => void) | null = null
-  /** Our QoS 1/2 publishes held to the broker's Receive Maximum (mqtt-send-quota.ts). */
-  private readonly quota = new SendQuota()
+  /** Our QoS 1/2 publishes across connections: awaiting acks, or a place under the broker's Receive Maximum. */
+  private readonly publishes: OurPublishes
   private lastProgress = 0
   private readonly subscriptions: MqttSubscriptions
   private readonly clientId: string
@@ -93,6 +93,10 @@ export class MqttSession implements SessionTransport {
       },
       !o.clean,
     )
+    this.publishes = new OurPublishes(this.packets, !o.clean, (attempt, words, event, id) => {
+      if (attempt) this.record(attempt, 'out', 'control', words, event, id)
+      else this.kernel.record('out', 'control', words, init.ctx.clock.now(), undefined, { event, id })
+    })
     this.kernel = new SessionKernel(
       {
         sid: init.sid,
@@ -187,8 +191,7 @@ export class MqttSession implements SessionTransport {
         marks,
         note: connackNote(code, connack.sessionPresent, o.protocolVersion, connack.properties),
       })
-      this.packets.opened(attempt)
-      this.quota.opened(client, connack.properties?.receiveMaximum)
+      this.publishes.opened(attempt, client, connack)
       readPublishesQuickly(client, o, onMessage)
       this.subscribe(attempt, this.subscriptions.all())
     })
@@ -279,18 +282,8 @@ export class MqttSession implements SessionTransport {
     this.stopClosing?.()
     this.stopClosing = null
     this.packets.note(attempt, this.packets.pairing.flush(this.init.ctx.clock.now()))
-    this.quota.closed()
-    const unsent = this.quota.drop()
-    if (unsent > 0) this.record(attempt, 'out', 'control', unsentWords(unsent), 'unsent', '')
-    // Publishes awaiting acks: a persistent session that reconnects sends them again, else they are lost (also
-    // when the kernel gives up reconnecting: its last failed attempt ends the session).
-    const o = this.init.options
     const goesOn = !this.closing && this.kernel.willReconnect(attempt, !this.refused)
-    const why = !goesOn
-      ? 'the session ended'
-      : o.clean
-        ? 'the broker dropped the session (clean start)'
-        : 'the session ended'
+    const publishes = this.publishes.closed(attempt, goesOn)
     attempt.ended(
       attemptEndReport({
         closing: this.closing,
@@ -299,7 +292,7 @@ export class MqttSession implements SessionTransport {
         refused: this.refused,
         serverDisconnect: this.packets.serverDisconnect,
         host: this.url?.host ?? '',
-        publishes: this.packets.dropped(attempt, goesOn && !o.clean, why),
+        publishes,
       }),
     )
   }
@@ -326,14 +319,13 @@ export class MqttSession implements SessionTransport {
 
   // ---- commands ----
 
-  publish(p: Omit<CommandRequest<'mqtt.publish'>, 'sid'>): Result<{ seq: number }> {
+  /** `seq`: the publish's log entry; -1 and `waiting` when it waits for the broker's Receive Maximum. */
+  publish(p: Omit<CommandRequest<'mqtt.publish'>, 'sid'>): Result<{ seq: number; waiting?: boolean }> {
     const client = this.openClient()
     if (!client) return fail('invalid_request', 'The MQTT connection is not open')
     const args = publishArgs(p, this.init.options.protocolVersion)
     if (!args.ok) return args
-    this.packets.lastPublishSeq = -1
-    this.quota.publish(p.topic, args.value.payload, args.value.options)
-    return ok({ seq: this.packets.lastPublishSeq })
+    return ok(this.publishes.publish(p.topic, args.value.payload, args.value.options))
   }
 
   subscribeMore(list: MqttSubscription[]): Result<{ subscribed: number }> {
@@ -371,23 +363,20 @@ export class MqttSession implements SessionTransport {
       forceEnd(client)
       return
     }
-    // An open connection goes with the process, and the publishes awaiting their acks with it.
-    const lost =
-      attempt && this.kernel.state === 'open' ? this.packets.dropped(attempt, false, 'the session ended') : ''
+    // An open connection goes with the process, and the publishes awaiting their acks or a place with it.
+    const lost = attempt && this.kernel.state === 'open' ? this.publishes.endedOpen(attempt) : ''
     const words = `Closed by you (Flightdeck is shutting down)${this.leftBehind()}`
     this.kernel.dispose(lost ? `${words}; ${lost}` : words)
   }
 
   /**
    * The session ends between connections (waiting to reconnect, or connecting): no connection will send again
-   * the publishes carried for the next one, so each is marked lost; words for the session's end.
+   * the publishes carried for the next one, so each is marked lost (and those waiting for a place not sent);
+   * words for the session's end.
    */
   private leftBehind(): string {
     const state = this.kernel.state
     if (state !== 'waiting' && state !== 'connecting') return ''
-    const t = this.init.ctx.clock.now()
-    return this.packets.abandoned((words, id) =>
-      this.kernel.record('out', 'control', words, t, undefined, { event: 'lost', id }),
-    )
+    return this.publishes.endedBetween()
   }
 }
