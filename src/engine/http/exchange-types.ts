@@ -29,6 +29,8 @@ export interface ExchangeInit {
   queuedAt: number
   /** When true, the hop will end in a redirect: no `done` event is emitted, the engine emits `redirect`. */
   isRedirect?: ((status: number, headers: HeaderList) => boolean) | undefined
+  /** Interim (1xx) responses after which the hop ends (informational.ts' MAX_INFORMATIONAL_RESPONSES unless set). */
+  informationalLimit?: number | undefined
 }
 
 export interface ExchangeOwner {

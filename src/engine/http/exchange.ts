@@ -5,7 +5,7 @@ import { dispatchOn } from './agent-pool'
 import type { BodyWriter } from './body-store'
 import { connectionPhases } from './connector'
 import { pairHeaders, trailerList } from './http-headers'
-import { InformationalResponses } from './informational'
+import { InformationalResponses, informationalFlood } from './informational'
 import { pausedOn, type PausedReader } from './paused-parser-end'
 import { PhaseTimeouts } from './phase-timeouts'
 import { EngineError, explainFailure } from './errors'
@@ -299,6 +299,8 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
         headersTimeoutMs: options.headersTimeoutMs,
         sentAt: this.marks.sendEnd ?? this.marks.sendStart ?? this.now(),
         onTimeout: (count) => this.stopWith(interimTimeout(url.host, count, options.headersTimeoutMs)),
+        onLimit: (count) => this.stopWith(informationalFlood(url.host, count)),
+        ...(this.init.informationalLimit ? { limit: this.init.informationalLimit } : {}),
         protocol: this.sent.info?.protocol ?? 'http/1.1',
       })
     }

@@ -32,6 +32,8 @@ export interface HttpEngineOptions {
   memoryBodyLimit?: number
   /** Told the body each hop is sent with (it is in no event): HAR export keeps it. */
   onHopBody?: (sid: string, body: RequestBody) => void
+  /** Interim (1xx) responses after which a hop stops waiting for its final one (tests set a few). */
+  informationalLimit?: number
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = { globalConcurrency: 256, perOriginConcurrency: 64 }
@@ -45,6 +47,7 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
   private readonly clock: Clock
   private readonly emitOut: (e: TimelineEvent) => void
   private readonly onHopBody: ((sid: string, body: RequestBody) => void) | undefined
+  private readonly informationalLimit: number | undefined
   private settings: EngineSettings
   private readonly scheduler: Scheduler
   private readonly agents: AgentPool
@@ -63,6 +66,7 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
     this.clock = options.clock
     this.emitOut = options.emit
     this.onHopBody = options.onHopBody
+    this.informationalLimit = options.informationalLimit
     this.settings = { ...DEFAULT_SETTINGS, ...options.settings }
     this.scheduler = new Scheduler(this.settings.globalConcurrency, this.settings.perOriginConcurrency)
     this.agents = new AgentPool(this.clock, this.settings.perOriginConcurrency)
@@ -297,6 +301,7 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
       bodies: this.bodies,
       queuedAt: chain.waitingSince,
       isRedirect: options.followRedirects ? isFollowableRedirect : undefined,
+      informationalLimit: this.informationalLimit,
     })
     chain.current = exchange
     return exchange

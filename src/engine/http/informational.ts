@@ -1,3 +1,4 @@
+import { EngineError } from './errors'
 import { fieldReader } from './http-headers'
 import {
   INFORMATIONAL_EVERY_MS,
@@ -18,8 +19,21 @@ import {
  *
  * undici refreshes its headers timeout on every 1xx, so such a server would also hold the exchange forever;
  * the tracker keeps the request's headers timeout, counted from when the request was sent, for the final
- * response.
+ * response. And past MAX_INFORMATIONAL_RESPONSES (far beyond any server that means to answer: Early Hints come
+ * in ones and twos, a 102 Processing every few seconds) it stops waiting for one at once, saying how many came,
+ * rather than spending the rest of the timeout reading a flood (a loopback server sends ~250,000 a second).
  */
+
+/** Interim responses after which an exchange stops waiting for the final one. */
+export const MAX_INFORMATIONAL_RESPONSES = 1_000_000
+
+/** The exchange stopped at the limit: how many interim responses came, with no final one. */
+export function informationalFlood(host: string, count: number): EngineError {
+  return new EngineError(
+    'protocol',
+    `The server at ${host} sent ${count} informational (1xx) responses and no final one: stopped waiting there (a server that means to answer sends a few)`,
+  )
+}
 
 export interface InformationalInit {
   sid: string
@@ -32,6 +46,12 @@ export interface InformationalInit {
   onTimeout: (count: number) => void
   /** The connection's protocol: a field's bytes are read as the final response's are (http-headers' fieldReader). */
   protocol?: HttpProtocol
+  /**
+   * Told once, when the `limit`th interim response came (MAX_INFORMATIONAL_RESPONSES unless set: tests set a few):
+   * the exchange ends with informationalFlood's words. Without it, a flood runs until the headers timeout.
+   */
+  onLimit?: (count: number) => void
+  limit?: number
 }
 
 export class InformationalResponses {
@@ -42,15 +62,29 @@ export class InformationalResponses {
   private statusText = ''
   private flushTimer: ReturnType<typeof setTimeout> | null = null
   private deadline: ReturnType<typeof setTimeout> | null = null
+  /** The limit was reached: the exchange ends, nothing more is counted. */
+  private cut = false
 
   constructor(private readonly init: InformationalInit) {}
 
   add(status: number, statusText: string, raw: readonly Buffer[]): void {
+    // Past the limit, those undici had already parsed are not counted: the exchange is ending.
+    if (this.cut) return
     const t = this.init.now()
     this.count++
     this.status = status
     this.statusText = statusText
     if (this.count === 1) this.armDeadline(t)
+    this.report(t, status, statusText, raw)
+    if (this.count === (this.init.limit ?? MAX_INFORMATIONAL_RESPONSES) && this.init.onLimit) {
+      this.cut = true
+      this.finish()
+      this.init.onLimit(this.count)
+    }
+  }
+
+  /** The first few one by one with their headers; then the count, at most every INFORMATIONAL_EVERY_MS. */
+  private report(t: number, status: number, statusText: string, raw: readonly Buffer[]): void {
     if (this.count <= MAX_KEPT_INFORMATIONAL) {
       this.clearFlush()
       this.reported = this.count

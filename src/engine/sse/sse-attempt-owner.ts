@@ -21,6 +21,8 @@ export interface AttemptOwner {
   /** How long each connection waits for its response headers (sse-headers-timeout.ts). */
   readonly headersTimeout: StreamHeadersTimeout
   readonly forcedMode: SseOpenOptions['mode']
+  /** Interim (1xx) responses after which the connection fails (informational.ts' limit unless set). */
+  readonly informationalLimit: number | undefined
   readonly decoderStateRef: SseIdState
   readonly logRef: StreamLog
   /** Bytes off the wire and out of the content decoder, for the session's counts. */

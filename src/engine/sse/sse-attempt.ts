@@ -7,7 +7,7 @@ import { responseHeadersEvent } from '../http/exchange-events'
 import { headerValue, pairHeaders } from '../http/http-headers'
 import { pausedOn, type PausedReader } from '../http/paused-parser-end'
 import { PhaseTimeouts } from '../http/phase-timeouts'
-import { InformationalResponses } from '../http/informational'
+import { InformationalResponses, informationalFlood } from '../http/informational'
 import { wireHeaders, type PreparedBody } from '../http/request-body'
 import { SentRequest } from '../http/sent-request'
 import type { ExchangeMarks } from '../http/timings'
@@ -211,10 +211,16 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
       sid: this.session.sid,
       now: () => this.now(),
       emit: (e) => this.session.emitPhase(this, () => e),
-      // The attempt's own headers timeout, running since the request was sent, ends a flood of them.
+      // The attempt's own headers timeout, running since the request was sent, ends a flood of them, as does
+      // their count reaching the limit: a server that sent that many means never to answer, so no reconnect.
       headersTimeoutMs: 0,
       sentAt: 0,
       onTimeout: () => undefined,
+      onLimit: (count) => {
+        this.fatal = informationalFlood(this.host, count)
+        this.abortFn?.(this.fatal)
+      },
+      ...(this.session.informationalLimit ? { limit: this.session.informationalLimit } : {}),
       ...(this.sent.info ? { protocol: this.sent.info.protocol } : {}),
     })
     this.informational.add(status, statusText, raw)
@@ -374,7 +380,8 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
   /** A timeout ran out: the attempt fails as undici's own timeout failed it (the session may reconnect). */
   stopWith(error: EngineError): void {
     const timeout = this.session.headersTimeout
-    this.abortFn?.(error.code === 'timeout_headers' ? headersTimeoutError(error, timeout) : error)
+    const interim = this.informational?.count ?? 0
+    this.abortFn?.(error.code === 'timeout_headers' ? headersTimeoutError(error, timeout, interim) : error)
   }
 
   private end(end: AttemptEnd): void {

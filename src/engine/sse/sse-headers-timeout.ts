@@ -22,14 +22,25 @@ export function streamHeadersTimeout(spec: RequestSpec): StreamHeadersTimeout {
   return set === undefined ? { ms: STREAM_HEADERS_TIMEOUT_MS, explicit: false } : { ms: set, explicit: true }
 }
 
-/** The headers timeout fired: undici's words, then what was waited for and which limit ended it. */
-export function headersTimeoutError(error: EngineError, timeout: StreamHeadersTimeout): EngineError {
+/**
+ * The headers timeout fired: undici's words, then what was waited for and which limit ended it. After `interim`
+ * (1xx) responses it says they came and no final one did, as a send's words do: "no status line" was untrue.
+ */
+export function headersTimeoutError(
+  error: EngineError,
+  timeout: StreamHeadersTimeout,
+  interim = 0,
+): EngineError {
   const limit = timeout.explicit
     ? `the request's headers timeout`
     : `a stream's default headers timeout; headersTimeoutMs in the request's options or flightdeck sse --headers-timeout sets another`
+  const waited =
+    interim > 0
+      ? `${interim} interim (1xx) ${interim === 1 ? 'response' : 'responses'} but no final one`
+      : 'no status line'
   return new EngineError(
     error.code,
-    `${error.message}: no status line within ${wholeTime(timeout.ms)} (${limit})`,
+    `${error.message}: ${waited} within ${wholeTime(timeout.ms)} (${limit})`,
     error.detail,
   )
 }

@@ -26,6 +26,8 @@ export interface SseSessionInit {
   emptySecrets?: EmptySecretUse[]
   /** A protocol read on top of the events (GraphQL over SSE): told when the stream opens, of messages, of its end. */
   watch?: SseWatch
+  /** Interim (1xx) responses after which a connection stops waiting for the answer (tests set a few). */
+  informationalLimit?: number
 }
 
 /**

@@ -276,6 +276,10 @@ export class SseSession implements SessionTransport, SocketOwner, AttemptOwner {
     return this.init.stream.mode
   }
 
+  get informationalLimit(): number | undefined {
+    return this.init.informationalLimit
+  }
+
   /** Shared with each connection's decoder, so the last event id carries across reconnects. */
   get decoderStateRef(): SseIdState {
     return this.decoderState
