@@ -43,6 +43,8 @@ export interface GrpcCallSpec {
   tls: GrpcTls
   /** The call's deadline from its start; absent: none. */
   deadlineMs?: number | undefined
+  /** How long a new channel may take to come up (TCP, TLS, HTTP/2 settings); absent: 10 s. */
+  connectTimeoutMs?: number | undefined
   /** Largest message sent or received; past it the call fails with RESOURCE_EXHAUSTED. Default 4 MB. */
   maxMessageBytes?: number | undefined
   /**

@@ -157,6 +157,7 @@ export class GrpcEngine {
         messages: spec.messages,
         halfClose,
         ...(spec.deadlineMs !== undefined ? { deadlineMs: spec.deadlineMs } : {}),
+        ...(spec.connectTimeoutMs !== undefined ? { connectTimeoutMs: spec.connectTimeoutMs } : {}),
         maxMessageBytes: max,
         schema: schema.value.root,
         ...(o.name ? { name: o.name } : {}),

@@ -36,6 +36,8 @@ export interface GrpcSessionInit extends PluggedSessionInit {
   messages: string[]
   halfClose: boolean
   deadlineMs?: number
+  /** How long a new channel may take to become READY; absent: GRPC_CONNECT_TIMEOUT_MS. */
+  connectTimeoutMs?: number
   maxMessageBytes: number
   schema: protobuf.Root
   /** The row's name (a saved request's). */
@@ -264,17 +266,19 @@ export class GrpcSession implements SessionTransport {
       // Event-driven, one watch at a time; it ends with the call (the status arrives and `current` turns false).
       channel.watchConnectivityState(state, Date.now() + 60_000, () => check())
     }
+    const limit = this.init.connectTimeoutMs ?? GRPC_CONNECT_TIMEOUT_MS
     this.connectTimer = setTimeout(() => {
       this.connectTimer = null
       if (!attempt.current || marks.sendStart !== undefined) return
       const where = `${this.init.target.host}:${this.init.target.port}`
-      const words = `No HTTP/2 connection to ${where} within ${GRPC_CONNECT_TIMEOUT_MS / 1000} s: the server did not complete the handshake (is it a gRPC server, and does it want TLS?)`
+      const within = limit % 1000 === 0 ? `${limit / 1000} s` : `${limit} ms`
+      const words = `No HTTP/2 connection to ${where} within ${within}: the server did not complete the handshake (is it a gRPC server, and does it want TLS?)`
       const status = { code: grpc.status.UNAVAILABLE, details: words }
       this.finishCall(attempt, status, undefined, {
         code: 'timeout_connect',
         message: grpcStatusText(status.code, words),
       })
-    }, GRPC_CONNECT_TIMEOUT_MS)
+    }, limit)
     check()
   }
 

@@ -84,6 +84,7 @@ export async function runGrpcStep(deps: StreamDeps, input: GrpcStepInput): Promi
       method: grpc.method,
       messages: savedGrpcMessages(input.messages, grpcSendsMany(method.value.info.kind)),
       deadlineMs: grpc.deadlineMs,
+      connectTimeoutMs: spec.options.connectTimeoutMs,
       maxMessageBytes: grpc.maxMessageBytes,
     },
     place,
