@@ -2,6 +2,7 @@ import protobuf from 'protobufjs'
 // Adds Type/Enum/Field/Service.fromDescriptor and the descriptor messages themselves.
 import descriptor from 'protobufjs/ext/descriptor/index.js'
 import { restoreMapFields } from './grpc-map-fields'
+import { countDescriptorBytes } from './grpc-descriptor-count'
 import { SchemaBudget } from './grpc-schema-budget'
 import { breather, type Breather } from './grpc-breather'
 
@@ -76,19 +77,31 @@ interface PendingExtension {
   edition: string
 }
 
-/** The Root the files describe; throws a SchemaLimitError naming the limit, or an Error when they do not fit together. */
+/**
+ * The Root the files describe; throws a SchemaLimitError naming the limit, or an Error when they do not fit
+ * together. `counted`: the schema was counted already, from the .proto files these descriptors were made from
+ * (a map field is one item there, an entry message and two fields here).
+ */
 export async function rootFromDescriptorFiles(
   files: Uint8Array[],
   pause: Breather = breather(),
+  o: { counted?: boolean } = {},
 ): Promise<protobuf.Root> {
-  const budget = new SchemaBudget()
+  const budget = o.counted ? null : new SchemaBudget()
+  if (budget) {
+    // Counted from the wire before anything is decoded: a file past a limit is refused without being built.
+    for (const bytes of files) {
+      countDescriptorBytes(bytes, budget)
+      await pause()
+    }
+  }
   const decoded: FileDescriptor[] = []
   const messages = new Map<string, number>()
   for (const bytes of files) {
     const file = FileDescriptorProto.decode(bytes) as unknown as FileDescriptor
     // Comments and source positions: nothing here reads them.
     delete file.sourceCodeInfo
-    countFile(file, budget, messages)
+    noteMessages(file, messages)
     decoded.push(file)
     await pause()
   }
@@ -172,48 +185,16 @@ function editionOf(file: FileDescriptor): string {
   return file.syntax === 'proto3' ? 'proto3' : 'proto2'
 }
 
-/** Every declaration of the file counted into the budget; its messages' full names and field counts noted. */
-function countFile(file: FileDescriptor, budget: SchemaBudget, messages: Map<string, number>): void {
+/** The file's messages (nested ones too) by full name, with their field counts. */
+function noteMessages(file: FileDescriptor, messages: Map<string, number>): void {
   const pkg = file.package ? `.${file.package}` : ''
-  for (const top of file.messageType ?? []) {
-    budget.begin(`the message ${pkg.slice(1) ? `${pkg.slice(1)}.` : ''}${top.name ?? '?'}`)
-    // A stack, not recursion: a hostile set may nest messages deeply.
-    const stack = [{ m: top, name: `${pkg}.${top.name ?? '?'}` }]
-    while (stack.length > 0) {
-      const { m, name } = stack.pop()!
-      const fields = m.field ?? []
-      budget.message(name.slice(1), {
-        fields: fields.length,
-        oneofFields: fields.filter((f) => f.oneofIndex !== undefined).length,
-        oneofs: m.oneofDecl?.length ?? 0,
-        reserved: (m.reservedRange?.length ?? 0) + (m.reservedName?.length ?? 0),
-        extensions: m.extension?.length ?? 0,
-      })
-      messages.set(name, fields.length)
-      for (const e of m.enumType ?? []) countEnum(e, `${name}.${e.name ?? '?'}`, budget)
-      for (const nested of m.nestedType ?? [])
-        stack.push({ m: nested, name: `${name}.${nested.name ?? '?'}` })
-    }
+  // A stack, not recursion: a hostile set may nest messages deeply.
+  const stack = (file.messageType ?? []).map((m) => ({ m, name: `${pkg}.${m.name ?? '?'}` }))
+  while (stack.length > 0) {
+    const { m, name } = stack.pop()!
+    messages.set(name, m.field?.length ?? 0)
+    for (const nested of m.nestedType ?? []) stack.push({ m: nested, name: `${name}.${nested.name ?? '?'}` })
   }
-  for (const e of file.enumType ?? []) {
-    const name = `${pkg}.${e.name ?? '?'}`
-    budget.begin(`the enum ${name.slice(1)}`)
-    countEnum(e, name, budget)
-  }
-  for (const s of file.service ?? []) {
-    budget.begin(`the service ${pkg.slice(1) ? `${pkg.slice(1)}.` : ''}${s.name ?? '?'}`)
-    budget.service(s.method?.length ?? 0)
-  }
-  budget.begin(`the file ${file.name ?? '?'}`)
-  budget.extensions(file.extension?.length ?? 0)
-}
-
-function countEnum(e: EnumDescriptor, name: string, budget: SchemaBudget): void {
-  budget.enum(
-    name.slice(1),
-    e.value?.length ?? 0,
-    (e.reservedRange?.length ?? 0) + (e.reservedName?.length ?? 0),
-  )
 }
 
 /**
@@ -221,7 +202,11 @@ function countEnum(e: EnumDescriptor, name: string, budget: SchemaBudget): void 
  * message weighs its extensions times its fields and extensions, as each sister field protobufjs adds to it
  * re-indexes them all.
  */
-function checkExtensions(files: FileDescriptor[], messages: Map<string, number>, budget: SchemaBudget): void {
+function checkExtensions(
+  files: FileDescriptor[],
+  messages: Map<string, number>,
+  budget: SchemaBudget | null,
+): void {
   const perExtendee = new Map<string, number>()
   const check = (f: FieldDescriptor): void => {
     const extendee = f.extendee ?? ''
@@ -240,7 +225,7 @@ function checkExtensions(files: FileDescriptor[], messages: Map<string, number>,
       stack.push(...(m.nestedType ?? []))
     }
   }
-  for (const [extendee, k] of perExtendee) budget.extended(extendee.slice(1), k, messages.get(extendee) ?? 0)
+  for (const [extendee, k] of perExtendee) budget?.extended(extendee.slice(1), k, messages.get(extendee) ?? 0)
 }
 
 /** The files with each one's dependencies before it (as protoc writes a set); a cycle or a missing file is left as sent. */

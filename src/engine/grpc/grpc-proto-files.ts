@@ -1,151 +1,65 @@
-import { stat } from 'node:fs/promises'
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
-import protobuf from 'protobufjs'
 import { fail, ok, type Result } from '../../shared/result'
-import { readRegularFile } from '../files/read-regular-file'
+import { sharedPool, TaskFailed, WorkerDied, type WorkerPool } from '../workers/pool'
 import { breather } from './grpc-breather'
-import { resolveInSteps } from './grpc-descriptor-set'
-import { countProtoSource } from './grpc-proto-count'
+import { rootFromDescriptorFiles } from './grpc-descriptor-set'
+import type { Confine, ProtoParseInput } from './grpc-proto-parse'
 import { GrpcSchema } from './grpc-schema'
-import { SchemaBudget, SchemaLimitError } from './grpc-schema-budget'
 
 /**
- * A schema from `.proto` files, as protoc reads them: each `import` is looked up in the import paths in order
- * (then beside the first file, as grpcurl does without -import-path); Google's well-known types come built in
- * when no path has them. Every file read goes through `confine` (a collection's files may not leave its folder).
- * A file that does not parse is an error naming the file and the line.
+ * A schema from `.proto` files. A pool worker reads, counts and parses them (grpc-proto-parse.ts: protobufjs
+ * parses a file in one synchronous step, seconds for a large one, which on the engine's thread stalled every
+ * stream beside it) and hands back descriptors; the engine's thread builds them a declaration at a time, as a
+ * reflected schema, letting traffic through between steps.
  */
 
-/** Files one schema may load (imports included), and their bytes in all: past either the load stops, loudly. */
-export const MAX_PROTO_FILES = 1000
-export const MAX_PROTO_BYTES = 64 * 1024 * 1024
+export { MAX_PROTO_BYTES, MAX_PROTO_FILES } from './grpc-proto-parse'
 
-export interface ProtoLoadOptions {
-  files: string[]
-  importPaths: string[]
-  /** Relative paths resolve against this folder (the collection folder, the CLI's working directory). */
-  base: string
+export interface ProtoLoadOptions extends ProtoParseInput {
   /** Checks a path before it is read: the path to open, or why not. Absent: every path may be read. */
-  confine?: (abs: string, what: string) => Promise<Result<string>>
+  confine?: Confine
 }
 
-type RootWithCommon = typeof protobuf & {
-  common: { get(name: string): { nested?: protobuf.INamespace['nested'] } | null }
-}
-
-export async function loadProtoFiles(o: ProtoLoadOptions): Promise<Result<GrpcSchema>> {
+export async function loadProtoFiles(
+  o: ProtoLoadOptions,
+  pool: WorkerPool = sharedPool(),
+): Promise<Result<GrpcSchema>> {
   if (o.files.length === 0) return fail('invalid_request', 'No .proto file was given')
-  const root = new protobuf.Root()
-  const importDirs = o.importPaths.map((p) => (isAbsolute(p) ? p : resolve(o.base, p)))
-  const first = o.files[0] as string
-  const fallbackDir = dirname(isAbsolute(first) ? first : resolve(o.base, first))
-  const seen = new Set<string>()
-  const budget = new SchemaBudget()
-  let bytes = 0
-  // Depth-first over imports with an explicit stack: bounded by MAX_PROTO_FILES, never recursion.
-  // A relative file name is looked up in the import paths first, as protoc and grpcurl do, then in `base`.
-  const stack: { abs: string; shown: string }[] = []
-  for (const f of o.files) {
-    const abs = isAbsolute(f) ? f : ((await findImport(f, importDirs, null)) ?? resolve(o.base, f))
-    stack.push({ abs, shown: f })
-  }
-  stack.reverse()
-  while (stack.length > 0) {
-    const next = stack.pop() as { abs: string; shown: string }
-    if (seen.has(next.abs)) continue
-    if (seen.size >= MAX_PROTO_FILES) {
+  const confine = o.confine
+  let files: Uint8Array[]
+  try {
+    const parsed = await pool.run(
+      'grpc.proto-parse',
+      { files: o.files, importPaths: o.importPaths, base: o.base, confined: confine !== undefined },
+      confine
+        ? {
+            onCall: async (name, input) => {
+              if (name !== 'confine') throw new Error(`${name} is not available to a .proto load`)
+              const { abs, what } = input as { abs: string; what: string }
+              return confine(String(abs), String(what))
+            },
+          }
+        : {},
+    )
+    if (!parsed.ok) return parsed
+    files = parsed.value
+  } catch (e) {
+    if (e instanceof WorkerDied)
       return fail(
         'too_large',
-        `The schema imports more than ${MAX_PROTO_FILES} .proto files; loading stopped at ${next.shown}`,
+        e.reason === 'memory'
+          ? `Loading the .proto files ran out of memory in its worker (limit ${e.limitMb} MB)`
+          : e.reason === 'timeout'
+            ? `Loading the .proto files took longer than ${Math.round(e.timeoutMs / 1000)} s in its worker and was stopped`
+            : `Loading the .proto files stopped its worker (${e.message})`,
       )
-    }
-    seen.add(next.abs)
-    const path = o.confine ? await o.confine(next.abs, 'The proto file') : ok(next.abs)
-    if (!path.ok) return path
-    let source: string
-    try {
-      // Only what is left of the budget is read: a file past it is refused by its size, not read first.
-      const read = await readRegularFile(path.value, MAX_PROTO_BYTES - bytes)
-      if (!read.ok && read.why === 'too_large')
-        return fail(
-          'too_large',
-          `The .proto files come to more than ${MAX_PROTO_BYTES / 1024 / 1024} MB; loading stopped at ${next.shown}`,
-        )
-      if (!read.ok)
-        return fail(
-          'file',
-          read.why === 'not_a_file'
-            ? `The proto file ${next.shown} is not a file (a pipe, a device or a folder)`
-            : `The proto file ${next.shown} changed while it was read; try again`,
-        )
-      source = read.bytes.toString('utf8')
-    } catch (e) {
-      return fail('file', `Cannot read the proto file ${next.shown}`, (e as Error).message)
-    }
-    bytes += Buffer.byteLength(source)
-    try {
-      // Counted before protobufjs parses (and so builds) the file: the same limits as reflected descriptors.
-      countProtoSource(source, budget)
-    } catch (e) {
-      if (!(e instanceof SchemaLimitError)) throw e
-      return fail('too_large', `Loading the .proto files stopped at ${next.shown}: ${e.message}`)
-    }
-    let parsed: protobuf.IParserResult
-    try {
-      parsed = protobuf.parse(source, root, { keepCase: true, alternateCommentMode: true })
-    } catch (e) {
-      return fail('parse', parseErrorText((e as Error).message, next.shown))
-    }
-    const imports = [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])]
-    for (const name of imports.reverse()) {
-      const found = await findImport(name, importDirs, fallbackDir)
-      if (found) {
-        stack.push({ abs: found, shown: shownPath(found, o.base) })
-        continue
-      }
-      const builtIn = (protobuf as RootWithCommon).common.get(name)
-      if (builtIn?.nested) {
-        if (!seen.has(`builtin:${name}`)) root.addJSON(builtIn.nested)
-        seen.add(`builtin:${name}`)
-        continue
-      }
-      const where = importDirs.length > 0 ? importDirs.join(', ') : fallbackDir
-      return fail('parse', `${next.shown}: import "${name}" was not found (looked in ${where})`)
-    }
+    if (e instanceof TaskFailed) return fail('parse', `Loading the .proto files failed: ${e.message}`)
+    throw e
   }
   try {
-    // Resolving is a third of a large schema's cost: done a message at a time, traffic served between.
-    await resolveInSteps(root, breather())
+    // Built a declaration at a time, traffic served between: the worker counted the files already.
+    const root = await rootFromDescriptorFiles(files, breather(), { counted: true })
     return ok(new GrpcSchema(root, 'proto files'))
   } catch (e) {
     return fail('parse', `The .proto files do not resolve: ${(e as Error).message}`)
   }
-}
-
-async function findImport(name: string, dirs: string[], fallback: string | null): Promise<string | null> {
-  for (const dir of dirs.length > 0 || fallback === null ? dirs : [fallback]) {
-    const candidate = join(dir, name)
-    try {
-      if ((await stat(candidate)).isFile()) return candidate
-    } catch {
-      // Not in this folder: try the next.
-    }
-  }
-  return null
-}
-
-function shownPath(abs: string, base: string): string {
-  const rel = relative(base, abs)
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs
-}
-
-/**
- * protobufjs' "illegal token 'b' (a.proto, line 3)" as "a.proto, line 3: illegal token 'b'". The message quotes
- * the file's text (a string of any length), so the spaces before the parenthesis are trimmed after the match: a
- * leading `\s*` in the pattern rescanned a run of spaces from each of its positions (100 KB of them: 28 s).
- */
-function parseErrorText(message: string, file: string): string {
-  const m = /\((?:[^()]*, )?line (\d+)\)\s*$/.exec(message)
-  if (!m) return `${file}: ${message}`
-  return `${file}, line ${m[1]}: ${message.slice(0, m.index).trimEnd()}`
 }

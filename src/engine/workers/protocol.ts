@@ -60,6 +60,14 @@ export interface Tasks {
   'scripts.run': { input: ScriptTaskInput; output: ScriptTaskOutput }
   /** Drop the sandbox kept for a key (a run that ended). */
   'scripts.forget': { input: { key: string }; output: null }
+  /**
+   * A gRPC schema's .proto files read, counted and parsed: FileDescriptorProtos (their buffers transferred), or
+   * the load's failure in its words. With `confined`, each path goes to the host call `confine` before it is read.
+   */
+  'grpc.proto-parse': {
+    input: { files: string[]; importPaths: string[]; base: string; confined: boolean }
+    output: Result<Uint8Array[]>
+  }
   'import.plan': {
     input: { text?: string; file?: string; format: ImportFormat }
     output: { format: Exclude<ImportFormat, 'auto'>; plan: ImportPlan }

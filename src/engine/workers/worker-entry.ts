@@ -20,6 +20,7 @@ const loaders: Loaders = {
   'body.search': async () => (await import('./body-tasks')).bodySearch,
   'body.forget': async () => (await import('./body-tasks')).bodyForget,
   'import.plan': async () => (await import('./import-tasks')).importPlan,
+  'grpc.proto-parse': async () => (await import('./grpc-proto-tasks')).grpcProtoParse,
   'snippet.convert': async () => (await import('./snippet-tasks')).convertSnippet,
   'har.build': async () => (await import('./har-tasks')).buildHar,
   'har.parse': async () => (await import('./har-parse-task')).harParse,
