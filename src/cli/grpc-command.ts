@@ -90,7 +90,7 @@ async function withEngine(
   try {
     if (interrupt.signal !== null) return interrupt.exitCode(1)
     if (command.kind !== 'saved') return await run(service, grpc, command, io, stdin, interrupt)
-    const opened = await untilSignal(openSavedGrpc(service, command, io.err), interrupt)
+    const opened = await untilSignal(openSavedGrpc(service, command, io.err, interrupt), interrupt)
     if (opened === null) return interrupt.exitCode(1)
     if (!opened.ok) return failed(io, opened.error)
     return await follow(service, grpc, opened.value.sid, command, io, null, interrupt)

@@ -4,7 +4,9 @@ import { grpcSendsMany } from '../shared/grpc'
 import { fail, ok, type Result } from '../shared/result'
 import { savedGrpcMessages } from '../engine/grpc/grpc-saved-messages'
 import { readGivenVariables, useSessionVariables } from './env-var-args'
+import { signalWords, type Interrupt } from './interrupt'
 import { parseOAuthTimeout } from './oauth-args'
+import { terminalText } from './terminal-text'
 
 /**
  * `flightdeck grpc --collection DIR --request PATH`: a saved gRPC request called as the app's Invoke calls it,
@@ -100,12 +102,22 @@ export function parseSavedGrpc(
   }
 }
 
-/** Open the saved request's call (nothing is sent when it is refused); the sid to follow. */
+/**
+ * Open the saved request's call (nothing is sent when it is refused); the sid to follow. The command's
+ * `interrupt` is handed each step's words (the caller races the steps with the signal): Ctrl+C while a server
+ * holds its reflection says so, as a one-off call's does, rather than only "before the call".
+ */
 export async function openSavedGrpc(
   service: EngineService,
   c: SavedGrpcCall,
   err: (text: string) => void,
+  interrupt?: Interrupt,
 ): Promise<Result<{ sid: string }>> {
+  const stopped = (during: string): void =>
+    interrupt?.handOver((signal) =>
+      err(`flightdeck: stopped ${signalWords(signal)} ${during}: the call was not made\n`),
+    )
+  stopped(`while opening the collection ${terminalText(c.collection)}`)
   const given = readGivenVariables(c.envVars, c.globalVars, process.env)
   if (given instanceof Error) return fail('invalid_request', given.message)
   await useSessionVariables(service, given, c.allowEmptySecrets, err)
@@ -145,8 +157,16 @@ export async function openSavedGrpc(
   }
   // The method's kind says how the saved message text is read, as the app's Invoke reads it (the schema is
   // kept a while: the call reuses it).
+  stopped(
+    where.schema.kind === 'reflection'
+      ? `while asking ${serverOf(saved.url)} for its schema (reflection)`
+      : 'while reading the .proto files',
+  )
   const schema = await service.invoke('grpc.describe', { ...where, method: g.method })
   if (!schema.ok) return schema
+  // The caller stopped waiting at the signal: no call is opened after it, whatever the schema's answer.
+  if (interrupt?.signal) return fail('invalid_request', 'the call was not made: the command was stopped')
+  stopped('before the call')
   const kind = schema.value.services.flatMap((s) => s.methods).find((m) => m.full === g.method)?.kind
   const call = await service.invoke('grpc.open', {
     ...where,
@@ -161,4 +181,10 @@ export async function openSavedGrpc(
     name: saved.name,
   })
   return call.ok ? ok({ sid: call.value.sid }) : call
+}
+
+/** The saved target as the words name it: `host:port`, or "the server" while it holds a `{{variable}}`. */
+function serverOf(url: string): string {
+  const target = url.trim().replace(/^grpcs?:\/\//i, '')
+  return target === '' || target.includes('{{') ? 'the server' : terminalText(target)
 }
