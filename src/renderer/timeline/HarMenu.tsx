@@ -18,6 +18,7 @@ export function HarMenu({ items }: { items: readonly ViewItem[] }) {
   const exportHar = useAppStore((s) => s.exportHar)
   const importHar = useAppStore((s) => s.importHar)
   const note = useAppStore((s) => s.harNote)
+  const clearHarNote = useAppStore((s) => s.clearHarNote)
   const shown = rowSids(items)
   const selectedCount = scopeSids('selected', order, shown, selected, marked).length
 
@@ -27,75 +28,81 @@ export function HarMenu({ items }: { items: readonly ViewItem[] }) {
   }
 
   return (
-    <span className="menu-wrap har-menu">
-      <button
-        type="button"
-        className="secondary-button small"
-        aria-haspopup="true"
-        aria-expanded={open}
-        onClick={() => setOpen((o) => !o)}
-      >
-        HAR
-      </button>
-      {open ? (
-        <div className="menu" role="menu" aria-label="HAR" onMouseLeave={() => setOpen(false)}>
-          <button
-            type="button"
-            role="menuitem"
-            className="menu-item"
-            disabled={total === 0}
-            onClick={run('all')}
-          >
-            Export all ({total})
-          </button>
-          <button
-            type="button"
-            role="menuitem"
-            className="menu-item"
-            disabled={shown.length === 0}
-            onClick={run('shown')}
-          >
-            Export shown ({shown.length})
-          </button>
-          <button
-            type="button"
-            role="menuitem"
-            className="menu-item"
-            disabled={selectedCount === 0}
-            onClick={run('selected')}
-          >
-            Export selected ({selectedCount})
-          </button>
-          <label className="menu-item menu-check">
-            <input type="checkbox" checked={withSecrets} onChange={(e) => setWithSecrets(e.target.checked)} />
-            Include credentials and secrets
-          </label>
-          <button
-            type="button"
-            role="menuitem"
-            className="menu-item"
-            onClick={() => {
-              setOpen(false)
-              fileRef.current?.click()
-            }}
-          >
-            Import HAR…
-          </button>
-        </div>
-      ) : null}
-      <input
-        ref={fileRef}
-        type="file"
-        accept=".har,application/json"
-        aria-label="HAR file to import"
-        hidden
-        onChange={(e) => {
-          const file = e.target.files?.[0]
-          e.target.value = ''
-          if (file) void file.text().then((text) => importHar(file.name, text))
-        }}
-      />
-      {note ? <HarNote key={note.text} text={note.text} error={note.error} /> : null}
+    <span className="har-menu">
+      <span className="menu-wrap">
+        <button
+          type="button"
+          className="secondary-button small"
+          aria-haspopup="true"
+          aria-expanded={open}
+          onClick={() => setOpen((o) => !o)}
+        >
+          HAR
+        </button>
+        {open ? (
+          <div className="menu" role="menu" aria-label="HAR" onMouseLeave={() => setOpen(false)}>
+            <button
+              type="button"
+              role="menuitem"
+              className="menu-item"
+              disabled={total === 0}
+              onClick={run('all')}
+            >
+              Export all ({total})
+            </button>
+            <button
+              type="button"
+              role="menuitem"
+              className="menu-item"
+              disabled={shown.length === 0}
+              onClick={run('shown')}
+            >
+              Export shown ({shown.length})
+            </button>
+            <button
+              type="button"
+              role="menuitem"
+              className="menu-item"
+              disabled={selectedCount === 0}
+              onClick={run('selected')}
+            >
+              Export selected ({selectedCount})
+            </button>
+            <label className="menu-item menu-check">
+              <input
+                type="checkbox"
+                checked={withSecrets}
+                onChange={(e) => setWithSecrets(e.target.checked)}
+              />
+              Include credentials and secrets
+            </label>
+            <button
+              type="button"
+              role="menuitem"
+              className="menu-item"
+              onClick={() => {
+                setOpen(false)
+                fileRef.current?.click()
+              }}
+            >
+              Import HAR…
+            </button>
+          </div>
+        ) : null}
+        <input
+          ref={fileRef}
+          type="file"
+          accept=".har,application/json"
+          aria-label="HAR file to import"
+          hidden
+          onChange={(e) => {
+            const file = e.target.files?.[0]
+            e.target.value = ''
+            if (file) void file.text().then((text) => importHar(file.name, text))
+          }}
+        />
+      </span>
+      {note ? <HarNote key={note.text} text={note.text} error={note.error} onDismiss={clearHarNote} /> : null}
     </span>
   )
 }

@@ -1,25 +1,26 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
 
 /**
- * The HAR menu's note (what an import or export did). The toolbar is one line, so a long note is cut with an
- * ellipsis there; a click (or Enter) on it opens the whole note below, wrapped and selectable, until Esc, a
- * second click or a click elsewhere. A new note comes closed (HarMenu keys it by its text).
+ * The HAR menu's note (what an import or export did), on a line of its own under the toolbar's controls: beside
+ * them it had room for "Imported …" only, at 1024 px. A note longer than the line is cut with an ellipsis; a
+ * click (or Enter) on it opens the whole note below, wrapped and selectable, until Esc, a second click or a
+ * click elsewhere. A new note comes closed (HarMenu keys it by its text); × puts the note away.
  */
-export function HarNote({ text, error }: { text: string; error: boolean }) {
+export function HarNote({ text, error, onDismiss }: { text: string; error: boolean; onDismiss: () => void }) {
   const [open, setOpen] = useState(false)
   const wrapRef = useRef<HTMLSpanElement>(null)
   const fullRef = useRef<HTMLDivElement>(null)
   const fullId = useId()
 
-  // Under the note, right-aligned with it, and kept inside the toolbar's width: the toolbar clips what leaves it.
+  // Under the note, left-aligned with it, and kept inside the toolbar's width: the toolbar clips what leaves it.
   useLayoutEffect(() => {
     const full = fullRef.current
     if (!open || !full) return
     const bar = (wrapRef.current?.closest('.tl-toolbar') ?? document.body).getBoundingClientRect()
     full.style.maxWidth = `${Math.max(160, Math.min(520, bar.width - 12))}px`
-    full.style.right = '0px'
-    const over = bar.left + 6 - full.getBoundingClientRect().left
-    if (over > 0) full.style.right = `${-over}px`
+    full.style.left = '0px'
+    const over = full.getBoundingClientRect().right - (bar.right - 6)
+    if (over > 0) full.style.left = `${-over}px`
   }, [open, text])
 
   useEffect(() => {
@@ -62,6 +63,9 @@ export function HarNote({ text, error }: { text: string; error: boolean }) {
           {text}
         </button>
       </span>
+      <button type="button" className="har-note-dismiss" aria-label="Dismiss the note" onClick={onDismiss}>
+        ×
+      </button>
       {open ? (
         <div
           ref={fullRef}
