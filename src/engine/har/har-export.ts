@@ -142,6 +142,7 @@ function entryOf(
       sid,
       state: term ? term.type : 'in flight',
       ...(term?.type === 'error' ? { error: { code: term.code, message: term.message } } : {}),
+      ...(isH2(r) ? { headersText: headersText(r) } : {}),
     },
   }
   if (term?.type === 'done' && term.serverTiming) {
@@ -164,7 +165,16 @@ function entryOf(
   return { entry, body }
 }
 
-/** A record's request as HAR writes it (also what the code snippets are generated from). */
+/** The exchange went over HTTP/2 (its request, or its response when it was never seen going out). */
+function isH2(r: SessionRecord): boolean {
+  return r.sent ? r.sent.protocol === 'h2' : (r.response?.httpVersion.startsWith('2') ?? false)
+}
+
+/** The header text's sizes, which HAR's `headersSize` cannot carry over HTTP/2 (see HarEntry's _flightdeck). */
+function headersText(r: SessionRecord): { request: number; response: number } {
+  return { request: r.sent?.headersBytes ?? -1, response: r.response?.headersBytes ?? -1 }
+}
+
 /**
  * A record's request as HAR. `typeOfFile` names the type a file part with none of its own went out as (the
  * sender guesses it from the name, shared/file-type.ts); callers load that table only when they export.
@@ -184,7 +194,9 @@ export function harRequestOf(r: SessionRecord, typeOfFile: FileTypeOf = unknownF
     cookies: requestCookies(headers),
     headers: nameValues(headers),
     queryString: query,
-    headersSize: r.sent ? r.sent.headersBytes : -1,
+    // HAR 1.2: the bytes of the header block as sent, -1 when unknown. Over HTTP/2 the block goes HPACK-compressed,
+    // a size the engine does not see: -1, as Chrome writes it (the text's size is in _flightdeck.headersText).
+    headersSize: r.sent && r.sent.protocol !== 'h2' ? r.sent.headersBytes : -1,
     bodySize: r.sent ? r.sent.bodyBytes : -1,
   }
   const post = r.imported?.postData ?? postDataOf(r.requestBody, headers, typeOfFile)
@@ -236,7 +248,7 @@ function responseOf(
       term?.type === 'redirect'
         ? term.location
         : (headers.find(([k]) => k.toLowerCase() === 'location')?.[1] ?? ''),
-    headersSize: res ? res.headersBytes : -1,
+    headersSize: res && !res.httpVersion.startsWith('2') ? res.headersBytes : -1,
     bodySize,
     ...(r.informational ? { comment: interimComment(r.informational) } : {}),
   }

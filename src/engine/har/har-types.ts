@@ -91,7 +91,16 @@ export interface HarEntry {
   connection?: string
   comment?: string
   /** Flightdeck's own fields (HAR allows custom fields starting with an underscore). */
-  _flightdeck?: { sid: string; state: string; error?: { code: string; message: string } }
+  _flightdeck?: {
+    sid: string
+    state: string
+    error?: { code: string; message: string }
+    /**
+     * Over HTTP/2, where `headersSize` is -1 (HPACK compresses a header block on the wire, and the engine does not
+     * see its compressed size): the size of the headers as text, what the timeline shows. -1 when not sent/received.
+     */
+    headersText?: { request: number; response: number }
+  }
   /** Server-Timing entries as Chrome DevTools writes them (a missing duration is 0, as in the browser's API). */
   _serverTiming?: { name: string; dur: number; description: string }[]
   /** 1 on a stream the server pushed (HTTP/2 server push), as Chrome DevTools writes it. */
