@@ -206,6 +206,7 @@ function humanMessage(kind: 'mqtt' | 'socketio', entry: StreamEntry, origin: num
   if (kind === 'mqtt') {
     const d = parseMqttDelivery(entry.id)
     if (d) label += ` [QoS ${d.qos}${d.retain ? ', retained' : ''}${d.dup ? ', dup' : ''}]`
+    if (d?.topicHex) label += ` [topic (not UTF-8): ${topicBytes(d.topicHex)}]`
   } else {
     const id = parsedId(entry)
     if (typeof id['ack'] === 'number') label += ` [ack #${id['ack']}]`
@@ -221,6 +222,19 @@ function humanMessage(kind: 'mqtt' | 'socketio', entry: StreamEntry, origin: num
     ? ` … (first ${formatBytes(MAX_PRINT)} of ${formatBytes(entry.size)} shown)`
     : ''
   return `${when} ${arrow} ${label} (${formatBytes(entry.size)}) ${data}${cut}`
+}
+
+/** Hex shown of a topic that is not UTF-8: enough to tell two such topics apart on one line. */
+const MAX_TOPIC_HEX_BYTES = 128
+
+/**
+ * A topic's bytes, as `--json`'s `topicHex` has them, for one that is not UTF-8: its text shows U+FFFD for each
+ * bad byte, and two topics that differ only there look the same. A long one is cut, its length said.
+ */
+function topicBytes(hex: string): string {
+  const bytes = hex.length / 2
+  if (bytes <= MAX_TOPIC_HEX_BYTES) return `0x${hex}`
+  return `0x${hex.slice(0, MAX_TOPIC_HEX_BYTES * 2)}… (${bytes} bytes)`
 }
 
 function jsonLine(e: TimelineEvent): string | null {
