@@ -90,7 +90,9 @@ async function sendOnce(
   try {
     if (interrupt.signal !== null) return interrupt.exitCode(1)
     interrupt.handOver(() => {
+      // Before the session: the send may be waiting for an OAuth 2.0 sign-in, which the signal ends.
       if (sid) void service.invoke('session.cancel', { sid })
+      else void service.invoke('oauth2.cancelSignIn', { all: true })
     })
     if (session && given && command.kind === 'send-saved')
       await session.useSessionVariables(service, given, command.allowEmptySecrets, io.err)
@@ -103,7 +105,7 @@ async function sendOnce(
         : await sendSaved(service, command)
     if (!sent.ok) {
       io.err(`flightdeck: ${sent.error.code}: ${sent.error.message}\n`)
-      return USER_ERROR_CODES.has(sent.error.code) ? 2 : 1
+      return interrupt.exitCode(USER_ERROR_CODES.has(sent.error.code) ? 2 : 1)
     }
     sid = sent.value.sids[0] ?? null
     if (!sid) {

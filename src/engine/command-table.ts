@@ -132,7 +132,7 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
         })
       },
     ),
-    ...onFirstCall(['oauth2.token'], async () => {
+    ...onFirstCall(['oauth2.token', 'oauth2.cancelSignIn'], async () => {
       const [{ createOAuth2TokenHandler }, { manager, ready }] = await Promise.all([
         import('./auth/oauth2-token-command'),
         collections.get(),

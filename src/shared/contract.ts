@@ -156,6 +156,19 @@ const coreCommands = {
     lazySchema(() => z.object({ auth: authSchema, context: requestContextSchema.optional() }).strict()),
     reply<OAuth2TokenView>(),
   ],
+  /**
+   * End the sign-in a Get token (or a send) of this auth awaits, or (`all`: the CLI's Ctrl+C) every one this
+   * engine awaits: the loopback listener closes at once.
+   */
+  'oauth2.cancelSignIn': [
+    lazySchema(() =>
+      z.union([
+        z.object({ auth: authSchema, context: requestContextSchema.optional() }).strict(),
+        z.object({ all: z.literal(true) }).strict(),
+      ]),
+    ),
+    reply<{ cancelled: boolean }>(),
+  ],
   'session.cancel': [
     lazySchema(() => z.object({ sid: z.string().min(1).max(64) }).strict()),
     reply<{ cancelled: boolean }>(),

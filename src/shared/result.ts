@@ -58,6 +58,11 @@ export interface AppError {
   code: ErrorCode
   message: string
   detail?: string
+  /** An OAuth 2.0 sign-in the person is to make in a browser: its page, and how long it is awaited. A host
+   * reads these facts, never the message's words (error-facts.ts checks them where they arrive). */
+  signIn?: { url: string; withinMs: number }
+  /** `unknown_variable`: the variables with no value that the message names. */
+  unknown?: string[]
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError }

@@ -74,6 +74,7 @@ describe('templates', () => {
       error: {
         code: 'unknown_variable',
         message: 'Unknown variables {{constructor}}, {{__proto__}}, {{toString}} (environment "tricky")',
+        unknown: ['constructor', '__proto__', 'toString'],
       },
     })
     expect(echoes()).toBe(before)

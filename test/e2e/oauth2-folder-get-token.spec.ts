@@ -123,3 +123,44 @@ test("Get token in a folder's settings: the token the requests inside then send"
   await expect(timeline.locator('[role="row"][data-sid]').filter({ hasText: '/orders' })).toContainText('200')
   expect(seen.slice(1)).toEqual([`GET /orders Bearer ${TOKEN}`])
 })
+
+test('variables edited in the dialog and not saved: Get token says it uses the saved ones', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await page.goto(host.url)
+  // The collection stays open from the test before (the host keeps its workspace); alone, this test opens it.
+  const sidebar = page.getByRole('complementary', { name: 'Collections' })
+  const folderBox = page.getByRole('textbox', { name: 'Collection folder' })
+  const account = sidebar.getByRole('treeitem', { name: 'Account' })
+  await expect(account.or(folderBox)).toBeVisible()
+  if (!(await account.isVisible())) {
+    await folderBox.fill(dir)
+    await page.getByRole('button', { name: 'Open', exact: true }).click()
+  }
+  await sidebar.getByRole('button', { name: 'Settings of Account' }).click()
+  const settings = page.getByRole('dialog', { name: 'Folder Account settings' })
+  const note = settings.getByRole('note').filter({ hasText: 'Get token uses the saved variables' })
+  await expect(settings.getByRole('button', { name: 'Get token' })).toBeVisible()
+  await expect(note).toHaveCount(0)
+
+  await settings.getByRole('button', { name: '+ Add variable' }).click()
+  await settings.getByRole('textbox', { name: 'Variable name 1' }).fill('base')
+  await expect(note).toHaveText(
+    'Get token uses the saved variables, not the edits above: save the settings first to use them.',
+  )
+  await note.scrollIntoViewIfNeeded()
+  await page.mouse.move(1, 1)
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.screenshot({ path: test.info().outputPath(`folder-get-token-unsaved-${scheme}.png`) })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+  // Taken away again, the rows are the saved ones: nothing to say.
+  await settings.getByRole('textbox', { name: 'Variable name 1' }).fill('')
+  await settings
+    .getByRole('button', { name: /^Remove/ })
+    .first()
+    .click()
+  await expect(note).toHaveCount(0)
+})

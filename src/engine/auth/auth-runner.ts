@@ -149,6 +149,11 @@ export class AuthRunner {
     return this.oauth2.token(this.oauth2.keyOf(auth), auth)
   }
 
+  /** End the sign-in awaited for `auth`'s token (Cancel), or every one; false when none is awaited. */
+  cancelOAuth2SignIn(auth: OAuth2Auth | 'all'): boolean {
+    return auth === 'all' ? this.oauth2.cancelSignIns() : this.oauth2.cancelSignIn(this.oauth2.keyOf(auth))
+  }
+
   private async sendOAuth2(
     spec: RequestSpec,
     auth: OAuth2Auth,

@@ -50,10 +50,11 @@ function decodedName(name: string): string {
   }
 }
 
-/** A failed result's message and detail with their URLs redacted; a success as it is. */
+/** A failed result's message, detail and sign-in link with their URLs redacted; a success as it is. */
 export function redactedFailure<T>(r: Result<T>): Result<T> {
   if (r.ok) return r
   const error = { ...r.error, message: redactUrlsIn(r.error.message) }
   if (error.detail !== undefined) error.detail = redactUrlsIn(error.detail)
+  if (error.signIn !== undefined) error.signIn = { ...error.signIn, url: redactUrlsIn(error.signIn.url) }
   return { ok: false, error }
 }

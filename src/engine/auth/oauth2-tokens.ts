@@ -10,6 +10,7 @@ import type * as LoopbackModule from './oauth2-loopback'
 import { maskedTokenAnswer } from './oauth2-answer-mask'
 import { plainHttpNotice } from './oauth2-plain-http'
 import { redactedFailure } from './oauth2-redact'
+import { SignInWaits, type SignInWait } from './oauth2-sign-in-waits'
 
 /**
  * OAuth 2.0 tokens for one engine: fetched with the auth's grant (client credentials, password, or authorization
@@ -77,6 +78,7 @@ function tokenKey(auth: OAuth2Auth): string {
 export class OAuth2Tokens {
   private readonly tokens = new Map<string, CachedToken>()
   private readonly inflight = new Map<string, Promise<Result<CachedToken>>>()
+  private readonly signIns = new SignInWaits()
 
   constructor(
     private readonly http: HttpEngine,
@@ -99,6 +101,16 @@ export class OAuth2Tokens {
     else this.tokens.delete(key)
   }
 
+  /** End the sign-in awaited for the token of `key` (its listener closes at once); false when none is. */
+  cancelSignIn(key: string): boolean {
+    return this.signIns.cancel(key)
+  }
+
+  /** End every sign-in awaited (the CLI's Ctrl+C); false when none is. */
+  cancelSignIns(): boolean {
+    return this.signIns.cancelAll()
+  }
+
   /** A token for `auth`; a failure's text names no credential typed into a URL (oauth2-redact.ts). */
   async token(key: string, auth: OAuth2Auth): Promise<Result<CachedToken>> {
     return redactedFailure(await this.tokenFor(key, auth))
@@ -112,7 +124,7 @@ export class OAuth2Tokens {
     if (existing) return existing
     let announce: (url: string) => void = () => {}
     const announced = new Promise<string>((resolve) => (announce = resolve))
-    const pending = this.obtain(auth, cached?.refreshToken, announce).then((r) => {
+    const pending = this.obtain(key, auth, cached?.refreshToken, announce).then((r) => {
       this.inflight.delete(key)
       if (r.ok) this.tokens.set(key, r.value)
       else this.tokens.delete(key)
@@ -124,11 +136,19 @@ export class OAuth2Tokens {
     // and the next send waits for its token.
     const first = await Promise.race([pending, announced])
     if (typeof first !== 'string') return first
-    const within = secondsText(this.options.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS)
-    return fail('auth', `OAuth 2.0: sign in at ${first} (within ${within} s), then send again`)
+    const withinMs = this.options.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS
+    return {
+      ok: false,
+      error: {
+        code: 'auth',
+        message: `OAuth 2.0: sign in at ${first} (within ${secondsText(withinMs)} s), then send again`,
+        signIn: { url: first, withinMs },
+      },
+    }
   }
 
   private async obtain(
+    key: string,
     auth: OAuth2Auth,
     refreshToken: string | undefined,
     announce: (url: string) => void,
@@ -153,15 +173,32 @@ export class OAuth2Tokens {
           password: auth.password ?? '',
         })
       case 'authorization_code':
-        return this.authorizationCode(auth, announce)
+        return this.authorizationCode(key, auth, announce)
     }
   }
 
   private async authorizationCode(
+    key: string,
     auth: OAuth2Auth,
     announce: (url: string) => void,
   ): Promise<Result<CachedToken>> {
     if ((auth.authUrl ?? '').trim() === '') return fail('auth', 'OAuth 2.0: set the authorization URL')
+    const wait = this.signIns.begin(key)
+    try {
+      const code = await this.signIn(auth, announce, wait)
+      if (!code.ok) return code
+      return this.request(auth, code.value)
+    } finally {
+      wait.done()
+    }
+  }
+
+  /** The browser leg: the token request's form for the code the redirect brought, or why none came. */
+  private async signIn(
+    auth: OAuth2Auth,
+    announce: (url: string) => void,
+    wait: SignInWait,
+  ): Promise<Result<Record<string, string>>> {
     // Node's HTTP server is loaded only for a sign-in: a plain CLI send loads no HTTP module it does not use.
     const { authorizationUrl, listenForRedirect, loopbackTarget, newPkce, newState }: typeof LoopbackModule =
       await import('./oauth2-loopback')
@@ -176,6 +213,12 @@ export class OAuth2Tokens {
       this.options.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS,
     )
     if (!listener.ok) return listener
+    if (wait.listening(listener.value.close)) {
+      // Cancelled while the listener was set up: no page is opened, the wait ends as cancelled.
+      listener.value.close()
+      const ended = await listener.value.code
+      if (!ended.ok) return ended
+    }
     const { redirectUri } = listener.value
     const url = authorizationUrl(auth.authUrl ?? '', {
       clientId: auth.clientId,
@@ -199,8 +242,9 @@ export class OAuth2Tokens {
       }
     } else announce(url.value)
     const code = await listener.value.code
+    wait.done()
     if (!code.ok) return code
-    return this.request(auth, {
+    return ok({
       grant_type: 'authorization_code',
       code: code.value,
       redirect_uri: redirectUri,

@@ -1,3 +1,4 @@
+import { MAX_UNKNOWN_NAMES } from '../../shared/error-facts'
 import type { AppError } from '../../shared/result'
 import type { EmptySecretUse } from '../../shared/timeline'
 
@@ -136,5 +137,6 @@ export function emptySecretError(
   return {
     code: 'unknown_variable',
     message: `Secret variable${s} ${list} ${names.length > 1 ? 'have' : 'has'} no value on this machine${read}; give it with --env-var ${first}=… or store it in the app`,
+    unknown: names.slice(0, MAX_UNKNOWN_NAMES),
   }
 }

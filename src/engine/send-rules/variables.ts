@@ -149,19 +149,21 @@ async function loadThenResolve(
 /** Unknown variables a refusal names; the rest are counted. */
 export const UNKNOWN_NAMES_SHOWN = 20
 
-/** The refusal for variables with no value, naming them; `where` ends the message (see resolveForSend). */
+/**
+ * The refusal for variables with no value, naming them in its words and in `unknown` (the names a host reads);
+ * `where` ends the message (see resolveForSend).
+ */
 export function unknownVariables(unknown: readonly string[], where: string): AppError {
   // {{$webhook}} is unknown only when no inbox is running: say what to do about it.
-  if (unknown.includes('$webhook')) return { code: 'unknown_variable', message: WEBHOOK_NOT_RUNNING }
+  if (unknown.includes('$webhook'))
+    return { code: 'unknown_variable', message: WEBHOOK_NOT_RUNNING, unknown: ['$webhook'] }
   // The first names only, and how many more: a text with tens of thousands would make a message of megabytes.
-  const names = unknown
-    .slice(0, UNKNOWN_NAMES_SHOWN)
-    .map((n) => `{{${n}}}`)
-    .join(', ')
+  const shown = unknown.slice(0, UNKNOWN_NAMES_SHOWN)
+  const names = shown.map((n) => `{{${n}}}`).join(', ')
   const more =
     unknown.length > UNKNOWN_NAMES_SHOWN
       ? ` and ${(unknown.length - UNKNOWN_NAMES_SHOWN).toLocaleString('en-US')} more`
       : ''
   const s = unknown.length > 1 ? 's' : ''
-  return { code: 'unknown_variable', message: `Unknown variable${s} ${names}${more}${where}` }
+  return { code: 'unknown_variable', message: `Unknown variable${s} ${names}${more}${where}`, unknown: shown }
 }

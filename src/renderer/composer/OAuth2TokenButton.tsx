@@ -43,10 +43,25 @@ function TokenFacts({ view }: { view: OAuth2TokenView }) {
  * request is on the timeline as a send's is; what the endpoint answered, or the token's type, scope, expiry and
  * a masked preview, shows right here, scrolled into sight when it comes (a short composer holds the form's top).
  */
-function OAuth2TokenPanel({ owner, auth, onGet }: { owner: string; auth: AuthSpec; onGet(): void }) {
+function OAuth2TokenPanel({
+  owner,
+  auth,
+  onGet,
+  note,
+}: {
+  owner: string
+  auth: AuthSpec
+  onGet(): void
+  /** A line under the button (what the token is fetched with, when that is not what the person sees). */
+  note?: string | undefined
+}) {
   const asked = useAppStore((s) => s.oauth2Token)
   const mine =
     asked !== null && asked.owner === owner && asked.authKey === JSON.stringify(auth) ? asked : null
+  const cancel = useAppStore((s) => s.cancelOAuth2SignIn)
+  // A sign-in (authorization code) can wait minutes for the browser: while it does, the button ends the wait.
+  const signIn = auth.type === 'oauth2' && auth.grant === 'authorization_code'
+  const waiting = mine?.busy === true || mine?.signingIn === true
   const answered = mine?.answeredAt ?? 0
   const block = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -56,18 +71,15 @@ function OAuth2TokenPanel({ owner, auth, onGet }: { owner: string; auth: AuthSpe
     <div className="oauth2-token" ref={block}>
       <div className="oauth2-token-row">
         {/* While a sign-in is awaited its link stays in sight: a second ask would wait on the same sign-in. */}
-        <button
-          type="button"
-          className="secondary-button"
-          onClick={onGet}
-          disabled={mine?.busy === true || mine?.signingIn === true}
-        >
-          {mine?.busy === true
-            ? 'Getting token…'
-            : mine?.signingIn === true
-              ? 'Waiting for sign-in…'
-              : 'Get token'}
-        </button>
+        {signIn && waiting ? (
+          <button type="button" className="secondary-button" onClick={() => void cancel()}>
+            Cancel sign-in
+          </button>
+        ) : (
+          <button type="button" className="secondary-button" onClick={onGet} disabled={waiting}>
+            {waiting ? 'Getting token…' : 'Get token'}
+          </button>
+        )}
         {/* Where to sign in is a step to take, not a failure: said calmly, as a status. */}
         {mine?.error ? (
           <span
@@ -76,8 +88,21 @@ function OAuth2TokenPanel({ owner, auth, onGet }: { owner: string; auth: AuthSpe
           >
             <LinkedWords text={mine.error.message} />
           </span>
+        ) : mine?.cancelled === true ? (
+          <span className="oauth2-sign-in" role="status">
+            Sign-in cancelled: Get token starts a new one
+          </span>
+        ) : mine?.busy === true && signIn ? (
+          <span className="oauth2-sign-in" role="status">
+            Waiting for you to sign in in the browser…
+          </span>
         ) : null}
       </div>
+      {note !== undefined ? (
+        <p className="muted small oauth2-token-note" role="note">
+          {note}
+        </p>
+      ) : null}
       {mine?.view ? <TokenFacts view={mine.view} /> : null}
     </div>
   )
@@ -94,14 +119,31 @@ export function OAuth2TokenButton() {
 /**
  * A folder's or the collection's Get token, in its settings: the auth as the form shows it (saved or not), with
  * the folder's saved variables and the collection's environment; the requests that inherit it send this token.
+ * `variablesEdited`: the dialog's variable rows differ from the saved ones, which Get token still uses (the
+ * engine resolves a folder's scope from its files, secrets from this machine's store): said under the button.
  */
-export function FolderOAuth2TokenButton({ dir, path, auth }: { dir: string; path: string; auth: AuthSpec }) {
+export function FolderOAuth2TokenButton({
+  dir,
+  path,
+  auth,
+  variablesEdited,
+}: {
+  dir: string
+  path: string
+  auth: AuthSpec
+  variablesEdited: boolean
+}) {
   const getToken = useAppStore((s) => s.getFolderOAuth2Token)
   return (
     <OAuth2TokenPanel
       owner={folderTokenOwner(dir, path)}
       auth={auth}
       onGet={() => void getToken(dir, path, auth)}
+      note={
+        variablesEdited
+          ? 'Get token uses the saved variables, not the edits above: save the settings first to use them.'
+          : undefined
+      }
     />
   )
 }

@@ -4,7 +4,7 @@ import { composerTemplatedTexts } from '../graphql/graphql-variables'
 import { useAppStore } from '../store/store-context'
 import { bidiVisible } from '../app/VisibleControls'
 import { useActiveDraft } from '../tabs/use-active-draft'
-import { previewUrl, variableHints } from './variable-hints'
+import { previewUrl, unknownNamedByRefusal, variableHints } from './variable-hints'
 
 /**
  * Under the request line: every {{variable}} the request uses, its value on hover, unknown ones in red (sending
@@ -20,12 +20,12 @@ export function VariableHints() {
     [draft, vars, graphql],
   )
   // A send just refused naming every unknown one (SendError, above): the names are said there, once.
-  const refusal = useAppStore((s) => (s.sendError?.code === 'unknown_variable' ? s.sendError.message : null))
+  const refusal = useAppStore((s) => s.sendError)
   const url = draft.url
   const preview = useMemo(() => (url.includes('{{') ? previewUrl(url, vars) : ''), [url, vars])
   if (hints.length === 0) return null
   const unknown = hints.filter((h) => h.state === 'unknown')
-  const namedAbove = refusal !== null && unknown.every((h) => refusal.includes(`{{${h.name}}}`))
+  const namedAbove = unknown.length > 0 && unknownNamedByRefusal(hints, refusal)
 
   return (
     <div className="var-hints" aria-label="Variables">

@@ -4,7 +4,7 @@ import type { CommandPayload, OAuth2TokenView } from '../../shared/contract'
 import type { AppError } from '../../shared/result'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
-import { signInForGetToken } from './oauth2-sign-in-words'
+import { signInForGetToken } from './oauth2-sign-in'
 
 /**
  * "Get token" under an OAuth 2.0 form: the engine fetches the token a send would carry (or has it cached) with
@@ -20,6 +20,8 @@ export interface OAuth2TokenState {
   busy: boolean
   /** The browser host gave a sign-in link: the sign-in is awaited, and its token shows when it comes. */
   signingIn: boolean
+  /** The person ended the sign-in wait (Cancel sign-in): said where the link or the token would show. */
+  cancelled: boolean
   view: OAuth2TokenView | null
   error: AppError | null
   /** This machine's clock when the answer came. */
@@ -35,6 +37,11 @@ export interface OAuth2TokenSlice {
    * chosen environment: the token the requests inheriting it send with, from the same cache.
    */
   getFolderOAuth2Token(dir: string, path: string, auth: AuthSpec): Promise<void>
+  /**
+   * End the sign-in the current Get token awaits (authorization code): the engine closes its loopback listener
+   * at once, and the ask shows as cancelled; a later answer to it is not shown.
+   */
+  cancelOAuth2SignIn(): Promise<void>
 }
 
 /** The owner of a folder's or the collection's Get token (a tab id never holds a NUL). */
@@ -46,6 +53,9 @@ type Ask = CommandPayload<'oauth2.token'>
 
 export function createOAuth2TokenSlice(client: ApiClient): StateCreator<AppState, [], [], OAuth2TokenSlice> {
   return (set, get) => {
+    /** The last ask, to name its sign-in to the engine when it is cancelled. */
+    let lastAsk: Ask | null = null
+
     /** Whether the slice still holds this owner's ask of this auth (a later ask, or an edit, has the say). */
     const current = (owner: string, authKey: string): boolean => {
       const now = get().oauth2Token
@@ -54,7 +64,8 @@ export function createOAuth2TokenSlice(client: ApiClient): StateCreator<AppState
 
     const ask = async (owner: string, payload: Ask): Promise<void> => {
       const authKey = JSON.stringify(payload.auth)
-      const base = { owner, authKey, view: null, error: null, answeredAt: 0 }
+      const base = { owner, authKey, view: null, error: null, answeredAt: 0, cancelled: false }
+      lastAsk = payload
       set({ oauth2Token: { ...base, busy: true, signingIn: false } })
       const res = await client.invoke('oauth2.token', payload)
       if (!current(owner, authKey) || get().oauth2Token?.busy !== true) return
@@ -78,7 +89,7 @@ export function createOAuth2TokenSlice(client: ApiClient): StateCreator<AppState
       const authKey = JSON.stringify(payload.auth)
       const after = await client.invoke('oauth2.token', payload)
       if (!current(owner, authKey) || get().oauth2Token?.signingIn !== true) return
-      const base = { owner, authKey, busy: false, signingIn: false, answeredAt: Date.now() }
+      const base = { owner, authKey, busy: false, signingIn: false, cancelled: false, answeredAt: Date.now() }
       set({
         oauth2Token: after.ok
           ? { ...base, view: after.value, error: null }
@@ -94,6 +105,17 @@ export function createOAuth2TokenSlice(client: ApiClient): StateCreator<AppState
         const env = get().envByDir[dir]
         const context: RequestContext = { dir, path, ...(env ? { env } : {}) }
         return ask(folderTokenOwner(dir, path), { auth, context })
+      },
+      cancelOAuth2SignIn: async () => {
+        const now = get().oauth2Token
+        const payload = lastAsk
+        if (now === null || payload === null || (!now.busy && !now.signingIn)) return
+        // Said at once, and the ask's own answer (the wait ended as cancelled) is then not shown over it.
+        const cancelled = { ...now, busy: false, signingIn: false, view: null, error: null, cancelled: true }
+        set({ oauth2Token: { ...cancelled, answeredAt: Date.now() } })
+        const res = await client.invoke('oauth2.cancelSignIn', payload)
+        if (!res.ok && get().oauth2Token?.cancelled === true)
+          set({ oauth2Token: { ...cancelled, cancelled: false, error: res.error, answeredAt: Date.now() } })
       },
     }
   }

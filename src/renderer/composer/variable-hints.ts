@@ -1,5 +1,7 @@
 import type { ScopedVariable } from '../../shared/collection'
+import { unknownNamesOf } from '../../shared/error-facts'
 import { FAKE_VARIABLES, isFakeVariable } from '../../shared/fake-variables'
+import type { AppError } from '../../shared/result'
 import { isDynamicName, resolveTemplate, TEMPLATE_TOKEN_SOURCE, templateRefs } from '../../shared/template'
 import type { ComposerDraft } from './composer-draft'
 
@@ -113,4 +115,15 @@ export function previewUrl(url: string, vars: readonly ScopedVariable[]): string
     /\uE000([^\uE000]*)\uE000/g,
     (_m, name: string) => `{{${name}}}`,
   )
+}
+
+/**
+ * Whether a send's refusal (shown above the hints) already names every unknown variable of these hints, by the
+ * names it carries (`unknown`), not by its words: then the hints do not say them a second time.
+ */
+export function unknownNamedByRefusal(hints: readonly VariableHint[], refusal: AppError | null): boolean {
+  const named = unknownNamesOf(refusal)
+  if (named === null) return false
+  const set = new Set(named)
+  return hints.every((h) => h.state !== 'unknown' || set.has(h.name))
 }

@@ -114,7 +114,14 @@ export function FolderSettingsDialog({
           }
         >
           {auth.type === 'oauth2' ? (
-            <FolderOAuth2TokenButton dir={collection.dir} path={folder.path} auth={auth} />
+            <FolderOAuth2TokenButton
+              dir={collection.dir}
+              path={folder.path}
+              auth={auth}
+              variablesEdited={
+                JSON.stringify(rows) !== JSON.stringify(isRoot ? collection.variables : folder.variables)
+              }
+            />
           ) : null}
         </AuthEditor>
         {scriptsFirst ? null : scriptsSection}

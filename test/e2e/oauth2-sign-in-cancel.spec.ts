@@ -1,0 +1,83 @@
+import { connect } from 'node:net'
+import { expect, test } from '@playwright/test'
+import { startBuiltWebHost, type RunningWebHost } from './web-host'
+
+/**
+ * Get token with the authorization code grant waits up to 300 s for the person to sign in: the browser host gives
+ * the sign-in link, and the button beside it becomes Cancel sign-in. Clicked, the wait ends at once: the words say
+ * the sign-in was cancelled where the link was (a status, not an alarm), the engine's loopback listener is gone
+ * (its port refuses), and the button is Get token again. Pictures light and dark of both states in the test's
+ * output folder. The sign-in page is never visited: its address only has to be a URL.
+ */
+
+let host: RunningWebHost
+
+test.beforeAll(async () => {
+  host = await startBuiltWebHost()
+})
+
+test.afterAll(async () => {
+  await host?.stop()
+})
+
+/** Whether a TCP connection to 127.0.0.1:`port` is refused (nothing listens there). */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1')
+    const timer = setTimeout(() => {
+      s.destroy()
+      resolve(false)
+    }, 2000)
+    s.once('connect', () => {
+      clearTimeout(timer)
+      s.destroy()
+      resolve(false)
+    })
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
+      resolve(e.code === 'ECONNREFUSED')
+    })
+  })
+}
+
+test('Cancel sign-in ends the wait for the browser, closes the listener and says so', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await page.goto(host.url)
+  const composer = page.getByRole('region', { name: 'Request' })
+  await composer.getByRole('tab', { name: 'Auth' }).click()
+  await page.getByRole('combobox', { name: 'Auth type' }).selectOption('oauth2')
+  await composer.getByLabel('Grant type', { exact: true }).selectOption('authorization_code')
+  await composer.getByLabel('Authorization URL', { exact: true }).fill('http://127.0.0.1:9/authorize')
+  await composer.getByLabel('Token URL', { exact: true }).fill('http://127.0.0.1:9/token')
+  await composer.getByLabel('Client ID', { exact: true }).fill('app')
+  await composer.getByRole('button', { name: 'Get token' }).click()
+
+  const words = composer.locator('.oauth2-token-row').getByRole('status')
+  await expect(words).toContainText('OAuth 2.0: sign in at http://127.0.0.1:9/authorize')
+  const cancel = composer.getByRole('button', { name: 'Cancel sign-in' })
+  await expect(cancel).toBeEnabled()
+  const href = (await words.getByRole('link').getAttribute('href')) ?? ''
+  const port = Number(new URL(new URL(href).searchParams.get('redirect_uri') ?? '').port)
+  expect(port).toBeGreaterThan(0)
+  expect(await refused(port)).toBe(false)
+  await words.scrollIntoViewIfNeeded()
+  await page.mouse.move(1, 1)
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.screenshot({ path: test.info().outputPath(`sign-in-waiting-${scheme}.png`) })
+  }
+
+  await cancel.click()
+  await expect(words).toHaveText('Sign-in cancelled: Get token starts a new one')
+  await expect(composer.getByRole('alert')).toHaveCount(0)
+  await expect(composer.getByRole('button', { name: 'Get token' })).toBeEnabled()
+  await expect(cancel).toHaveCount(0)
+  expect(await refused(port)).toBe(true)
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.screenshot({ path: test.info().outputPath(`sign-in-cancelled-${scheme}.png`) })
+  }
+  // The cancelled wait's own answer (it ended as cancelled) does not replace the words a moment later.
+  await page.waitForTimeout(300)
+  await expect(words).toHaveText(/^Sign-in cancelled/)
+})

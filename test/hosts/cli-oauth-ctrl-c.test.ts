@@ -1,0 +1,118 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FLIGHTDECK_BIN } from '../fixtures/cli-process'
+import { startOAuthServer, type OAuthServer } from '../fixtures/oauth-server'
+
+/**
+ * Ctrl+C while `flightdeck send` waits for an OAuth 2.0 sign-in (authorization code, up to --oauth-timeout) ends
+ * the wait at once: the loopback listener closes (its port refuses), the command says the sign-in was cancelled
+ * and exits 130, as an interrupted command does. FLIGHTDECK_TEST_CLI runs a built CLI instead of
+ * bin/flightdeck.js.
+ */
+
+const CLI_TIMEOUT_MS = 120_000
+
+let server: OAuthServer
+let root = ''
+
+beforeAll(async () => {
+  server = await startOAuthServer()
+  root = mkdtempSync(join(tmpdir(), 'fd-cli-oauth-ctrl-c-'))
+  writeFileSync(
+    join(root, 'collection.yaml'),
+    `flightdeck: 1\nname: OAuth\nvariables:\n  base: ${server.url}\n`,
+  )
+  writeFileSync(
+    join(root, 'me.yaml'),
+    [
+      'name: Me',
+      'method: GET',
+      "url: '{{base}}/protected'",
+      'auth:',
+      '  type: oauth2',
+      '  grant: authorization_code',
+      "  authUrl: '{{base}}/authorize'",
+      "  tokenUrl: '{{base}}/token'",
+      '  clientId: spa',
+      "  clientSecret: ''",
+      '  scope: read',
+      '  clientAuth: body',
+      '',
+    ].join('\n'),
+  )
+})
+
+afterAll(async () => {
+  await server.close()
+  rmSync(root, { recursive: true, force: true })
+})
+
+/** Whether a TCP connection to 127.0.0.1:`port` is refused (nothing listens there). */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1')
+    const timer = setTimeout(() => {
+      s.destroy()
+      resolve(false)
+    }, 2000)
+    s.once('connect', () => {
+      clearTimeout(timer)
+      s.destroy()
+      resolve(false)
+    })
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
+      resolve(e.code === 'ECONNREFUSED')
+    })
+  })
+}
+
+describe('Ctrl+C during a sign-in wait', () => {
+  it(
+    'ends the wait at once: the listener closes, the command says so and exits 130',
+    async () => {
+      const args = ['send', '--collection', root, '--request', 'me']
+      const built = process.env.FLIGHTDECK_TEST_CLI
+      const argv = built
+        ? [
+            '--input-type=module',
+            '-e',
+            `const m = await import(${JSON.stringify(built)}); process.exitCode = await m.runCli(${JSON.stringify(args)})`,
+          ]
+        : [FLIGHTDECK_BIN, ...args]
+      const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] })
+      const killer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS - 10_000)
+      let stderr = ''
+      let port = 0
+      let signalled = 0
+      const portSeen = new Promise<void>((resolve) => {
+        child.stderr.setEncoding('utf8').on('data', (c: string) => {
+          stderr += c
+          const url = /(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)/.exec(stderr)?.[1]
+          if (url && port === 0) {
+            port = Number(new URL(new URL(url).searchParams.get('redirect_uri') ?? '').port)
+            resolve()
+          }
+        })
+      })
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+      await portSeen
+      expect(await refused(port)).toBe(false)
+      signalled = Date.now()
+      child.kill('SIGINT')
+      const code = await exited
+      const took = Date.now() - signalled
+      clearTimeout(killer)
+      expect(code).toBe(130)
+      expect(took).toBeLessThan(5000)
+      expect(await refused(port)).toBe(true)
+      expect(stderr).toContain('flightdeck: auth: OAuth 2.0: the sign-in was cancelled')
+      expect(server.forms).toHaveLength(0)
+    },
+    CLI_TIMEOUT_MS,
+  )
+})

@@ -1,0 +1,88 @@
+import { connect } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AuthSpec } from '../../src/shared/collection'
+import { startOAuthServer, type OAuthServer } from '../fixtures/oauth-server'
+import { until } from './engine-client'
+import { startEngine, stopEngines } from './store-over-engine'
+
+/**
+ * Cancel sign-in beside Get token (authorization code, the browser host): the wait ends at once, the ask shows
+ * as cancelled (not as a failure), the engine's loopback listener is gone, and Get token starts a new sign-in.
+ * Against a real engine and the fixture authorization server on 127.0.0.1:0.
+ */
+
+let idp: OAuthServer
+
+beforeAll(async () => {
+  idp = await startOAuthServer()
+})
+
+afterAll(async () => {
+  await stopEngines()
+  await idp.close()
+})
+
+/** Whether nothing listens on 127.0.0.1:`port` any more. */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1')
+    const timer = setTimeout(() => {
+      s.destroy()
+      resolve(false)
+    }, 2000)
+    s.once('connect', () => {
+      clearTimeout(timer)
+      s.destroy()
+      resolve(false)
+    })
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
+      resolve(e.code === 'ECONNREFUSED')
+    })
+  })
+}
+
+function redirectPort(words: string): number {
+  const link = /https?:\/\/\S+/.exec(words)?.[0] ?? 'http://x/'
+  return Number(new URL(new URL(link).searchParams.get('redirect_uri') ?? 'http://x/').port)
+}
+
+describe('Cancel sign-in', () => {
+  it('ends the wait, says cancelled, closes the listener, and Get token starts anew', async () => {
+    const store = startEngine().store()
+    const auth: AuthSpec = {
+      type: 'oauth2',
+      grant: 'authorization_code',
+      authUrl: `${idp.url}/authorize`,
+      tokenUrl: `${idp.url}/token`,
+      clientId: 'app',
+      clientSecret: 'app-secret',
+      scope: 'openid',
+      clientAuth: 'basic',
+    }
+    store.getState().setAuth(auth)
+    await store.getState().getOAuth2Token()
+    expect(store.getState().oauth2Token?.signingIn).toBe(true)
+    const port = redirectPort(store.getState().oauth2Token?.error?.message ?? '')
+    expect(port).toBeGreaterThan(0)
+
+    await store.getState().cancelOAuth2SignIn()
+    expect(store.getState().oauth2Token).toMatchObject({
+      cancelled: true,
+      signingIn: false,
+      busy: false,
+      error: null,
+      view: null,
+    })
+    expect(await refused(port)).toBe(true)
+    // The ended wait's own answer does not replace the cancelled state.
+    await new Promise((r) => setTimeout(r, 100))
+    expect(store.getState().oauth2Token).toMatchObject({ cancelled: true, error: null })
+
+    await store.getState().getOAuth2Token()
+    await until(() => store.getState().oauth2Token?.signingIn === true, 5000)
+    expect(store.getState().oauth2Token?.cancelled).toBe(false)
+    expect(redirectPort(store.getState().oauth2Token?.error?.message ?? '')).not.toBe(port)
+    await store.getState().cancelOAuth2SignIn()
+  })
+})
