@@ -1,5 +1,6 @@
 import type { AuthSpec } from './collection'
 import type { KeyValue, RequestBody, RequestSpec } from './request'
+import { mapTemplate, scanTemplate, tokenBackslashes } from './template-scan'
 
 /**
  * `{{name}}` substitution, and nothing more: a name is looked up in a Map (own entries only, so
@@ -7,20 +8,13 @@ import type { KeyValue, RequestBody, RequestSpec } from './request'
  * evaluated. `${process}` and friends are not template syntax at all and stay as they are.
  */
 
-const NAME = '[A-Za-z_$][\\w.$-]*'
 /**
- * One `{{ name }}` (spaces inside the braces are allowed, as other clients allow them), or one escape: `\{{` is a
- * literal `{{`, as in Handlebars, so recorded or pasted braces can be kept as text (the backslash is dropped,
- * nothing after it is looked up). Matched left to right in one pass: in `\{{{x}}}` the escape takes the first
- * two braces and `{x}}}` is text, so escaping every `{{` of a text (escapeTemplate) keeps all of it literal.
- * Group 1 is the name; it is undefined for an escape.
+ * One `{{ name }}` or one `\{{` as a regular expression's source (group 1 the name): the old reading, kept only for
+ * the URL preview (composer/variable-hints.ts) until it moves to scanTemplate; it does not pair backslashes.
  */
-export const TEMPLATE_TOKEN_SOURCE = `\\\\\\{\\{|\\{\\{\\s*(${NAME})\\s*\\}\\}`
-const TOKEN = new RegExp(TEMPLATE_TOKEN_SOURCE, 'g')
-/** The escape: a backslash right before `{{`. */
-const ESCAPE = '\\{{'
+export const TEMPLATE_TOKEN_SOURCE = `\\\\\\{\\{|\\{\\{\\s*([A-Za-z_$][\\w.$-]*)\\s*\\}\\}`
 /** Any `{{ name }}` at all, escaped or not: when there is none, a text's escapes are all it holds. */
-const ANY_REF = new RegExp(`\\{\\{\\s*${NAME}\\s*\\}\\}`)
+const ANY_REF = /\{\{\s*[A-Za-z_$][\w.$-]*\s*\}\}/
 /** Variables referring to variables resolve this deep, then stop (a cycle stays visible as text). */
 const MAX_DEPTH = 8
 /** Substituted text allowed in one resolution (one request): variables that repeat each other stop here. */
@@ -92,45 +86,54 @@ export interface TemplateRef {
   end: number
 }
 
-/** Every `{{name}}` in `text`, in order; an escaped one (`\{{name}}`) is text, not a ref. */
+/** Every `{{name}}` in `text`, in order (start and end are its braces'); an escaped one (`\{{name}}`) is text. */
 export function templateRefs(text: string): TemplateRef[] {
   const out: TemplateRef[] = []
   if (!text.includes('{{')) return out
-  for (const m of text.matchAll(TOKEN)) {
-    const name = m[1]
-    if (name !== undefined && m.index !== undefined)
-      out.push({ name, start: m.index, end: m.index + m[0].length })
-  }
+  for (const t of scanTemplate(text))
+    if (t.kind === 'ref') out.push({ name: t.name as string, start: t.braces, end: t.end })
   return out
 }
 
 export function hasTemplate(text: string): boolean {
   if (!text.includes('{{')) return false
-  for (const m of text.matchAll(TOKEN)) if (m[1] !== undefined) return true
+  for (const t of scanTemplate(text)) if (t.kind === 'ref') return true
   return false
 }
 
 /**
- * `text` as a template that resolves to exactly `text`: every `{{` escaped (`\{{`). One linear pass; a recorded
- * backslash before braces stays too (`\{{` becomes `\\{{`, which gives `\` and then the literal braces).
+ * `text` as a template that resolves to exactly `text`: every `{{` escaped, the backslashes typed right before it
+ * doubled (`{{` becomes `\{{`, `\{{` becomes `\\\{{`: one backslash, then the literal braces). One linear pass.
  */
 export function escapeTemplate(text: string): string {
+  if (!text.includes('{{')) return text
   // split and join: replaceAll with a string took 0.5 s for a million `{{`, this a sixth of it.
-  return text.includes('{{') ? text.split('{{').join(ESCAPE) : text
+  if (!text.includes('\\')) return text.split('{{').join('\\{{')
+  let out = ''
+  let last = 0
+  for (let at = text.indexOf('{{'); at !== -1; at = text.indexOf('{{', at + 2)) {
+    let start = at
+    while (start > last && text.charCodeAt(start - 1) === 92) start--
+    out += text.slice(last, at) + text.slice(start, at) + '\\{{'
+    last = at + 2
+  }
+  return out + text.slice(last)
 }
 
 /** Whether `text` has an escaped `{{`, which tools without the escape would read as a variable. */
 export function hasEscapedBraces(text: string): boolean {
-  return text.includes(ESCAPE)
+  if (!text.includes('\\{{')) return false
+  for (const t of scanTemplate(text)) if (t.kind === 'literal') return true
+  return false
 }
 
 /**
- * `text` with its escapes undone (`\{{` as `{{`) and its `{{refs}}` left as they are: what a copy for another
- * tool writes when it keeps variables as variables.
+ * `text` with its escapes undone (`\{{` as `{{`, `\\{{x}}` as `\{{x}}`) and its `{{refs}}` left as they are:
+ * what a copy for another tool writes when it keeps variables as variables.
  */
 export function unescapeTemplate(text: string): string {
-  if (!text.includes(ESCAPE)) return text
-  return text.replace(TOKEN, (m, name: string | undefined) => (name === undefined ? '{{' : m))
+  if (!text.includes('\\{{')) return text
+  return mapTemplate(text, () => undefined)
 }
 
 export type DynamicName =
@@ -241,20 +244,22 @@ function expand(
   fit?: (piece: string) => string,
 ): string {
   if (!text.includes('{{')) return text
-  // Braces kept as text and no variable (a recorded body full of `\{{`): one pass, no match objects (split and
-  // join: replaceAll with a string took 0.5 s for a million).
-  if (!ANY_REF.test(text)) return text.split(ESCAPE).join('{{')
+  if (!ANY_REF.test(text)) {
+    if (!text.includes('\\')) return text
+    // Braces kept as text and no variable (a recorded body full of `\{{`) and no backslash doubled before them: one
+    // pass, no token objects (split and join: replaceAll with a string took 0.5 s for a million).
+    if (!text.includes('\\\\{{')) return text.split('\\{{').join('{{')
+  }
   let out = ''
   let last = 0
-  for (const m of text.matchAll(TOKEN)) {
-    const at = m.index ?? 0
-    out += text.slice(last, at)
-    last = at + m[0].length
-    if (m[1] === undefined) {
-      out += '{{'
+  for (const t of scanTemplate(text)) {
+    out += text.slice(last, t.start) + tokenBackslashes(t)
+    last = t.end
+    if (t.kind !== 'ref') {
+      out += text.slice(t.braces, t.end)
       continue
     }
-    const name = m[1]
+    const name = t.name as string
     let value: string | undefined
     const random = name.startsWith('$')
     if (random) value = dynamicValue(name, dyn)
@@ -269,7 +274,7 @@ function expand(
           unknown.push(name)
         }
       }
-      out += m[0]
+      out += text.slice(t.braces, t.end)
       continue
     }
     if (random) budget.randoms = (budget.randoms ?? 0) + 1

@@ -21,13 +21,13 @@ const vars = new Map([
 ])
 
 describe('the template escape', () => {
-  it('keeps an escaped ref as text: not filled, not unknown, not listed, not highlighted', () => {
+  it('keeps an escaped ref as text: not filled, not unknown, not listed, shown as literal', () => {
     expect(resolveTemplate('key=\\{{apiKey}}', vars)).toEqual({ text: 'key={{apiKey}}', unknown: [] })
     expect(resolveTemplate('\\{{nope}} {{x}}', vars)).toEqual({ text: '{{nope}} X', unknown: [] })
     expect(templateRefs('\\{{apiKey}} {{x}}').map((r) => r.name)).toEqual(['x'])
     expect(hasTemplate('\\{{apiKey}}')).toBe(false)
     expect(hasTemplate('\\{{apiKey}}{{x}}')).toBe(true)
-    expect(tokenAt('a \\{{apiKey}} b', 6)).toBeNull()
+    expect(tokenAt('a \\{{apiKey}} b', 6)).toEqual({ name: 'apiKey', from: 2, to: 13, literal: true })
     expect(completionSpot('k=\\{{api', '', 0)).toBeNull()
     expect(completionSpot('k={{api', '', 0)).toEqual({ from: 4, prefix: 'api', closed: false })
     expect(tokenAt('a \\{{apiKey}} {{x}}', 16)).toEqual({ name: 'x', from: 14, to: 19 })
@@ -43,8 +43,8 @@ describe('the template escape', () => {
   it('means what it meant everywhere else: a backslash elsewhere, braces inside braces', () => {
     expect(resolveTemplate('C:\\path {{x}}', vars).text).toBe('C:\\path X')
     expect(resolveTemplate('{{{x}}}', vars).text).toBe('{X}')
-    // A backslash before the escape is text; the escape still keeps the braces.
-    expect(resolveTemplate('\\\\{{x}}', vars).text).toBe('\\{{x}}')
+    // Two backslashes before braces are one, and the braces are a variable again (Handlebars reads it so).
+    expect(resolveTemplate('\\\\{{x}}', vars).text).toBe('\\X')
   })
 
   it('escapeTemplate gives a template that resolves to the text itself, whatever it holds', () => {

@@ -1,4 +1,6 @@
 import { basename, posix } from 'node:path'
+import { templateRefs } from '../../shared/template'
+import { scanTemplate } from '../../shared/template-scan'
 import {
   ancestorFolders,
   findNode,
@@ -271,8 +273,12 @@ export async function planRun(
   return ok({ steps: [...unreadable.values(), ...steps], dir, usesWebhook, warnings })
 }
 
-const WEBHOOK = /\{\{\s*\$webhook\s*\}\}/
-const REFERENCE = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g
+/** Whether `text` uses `{{$webhook}}` as a send reads it: escaped braces (`\{{$webhook}}`) are text, not a use. */
+function callsWebhook(text: string): boolean {
+  if (!text.includes('$webhook')) return false
+  for (const t of scanTemplate(text)) if (t.kind === 'ref' && t.name === '$webhook') return true
+  return false
+}
 
 function memo<K, V>(cache: Map<K, V>, key: K, make: () => V): V {
   if (cache.has(key)) return cache.get(key) as V
@@ -295,16 +301,16 @@ export function mentionsWebhook(
   // a template spread over lines (`{{\n $webhook }}`) is seen as the send sees it, not as JSON's `\n`.
   const own: string[] = []
   stringsIn([step.request.url, step.request.headers, step.request.body, step.auth, step.messages], own)
-  const anyVar = (): boolean => [...vars.values()].some((v) => WEBHOOK.test(v))
-  if (!(varsSeen ? memo(varsSeen, vars, anyVar) : anyVar())) return own.some((t) => WEBHOOK.test(t))
+  const anyVar = (): boolean => [...vars.values()].some(callsWebhook)
+  if (!(varsSeen ? memo(varsSeen, vars, anyVar) : anyVar())) return own.some(callsWebhook)
   const seen = new Set<string>()
   let texts = own
   for (let depth = 0; depth < 8 && texts.length > 0; depth++) {
     const next: string[] = []
     for (const t of texts) {
-      if (WEBHOOK.test(t)) return true
-      for (const m of t.matchAll(REFERENCE)) {
-        const name = m[1] ?? ''
+      if (callsWebhook(t)) return true
+      for (const ref of templateRefs(t)) {
+        const name = ref.name
         const v = vars.get(name)
         if (v !== undefined && !seen.has(name)) {
           seen.add(name)

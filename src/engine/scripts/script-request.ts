@@ -2,6 +2,7 @@ import type { AuthSpec } from '../../shared/collection'
 import type { RequestBody, RequestSpec } from '../../shared/request'
 import type { HeaderList, QueuedEvent, RequestSentEvent } from '../../shared/timeline'
 import type { ExchangeResult } from '../http/http-engine'
+import { mapTemplate } from '../../shared/template-scan'
 import { valueText } from './script-scopes'
 import type { ScriptKeyValue, ScriptRequest, ScriptScopes } from './script-types'
 
@@ -78,17 +79,15 @@ function entry(key: string, value: string, enabled: boolean): ScriptKeyValue {
   return enabled ? { key, value } : { key, value, disabled: true }
 }
 
-/** Text's {{names}} filled from the scopes, nearest first (what was sent, where the engine keeps no copy). */
+/**
+ * Text's {{names}} filled from the scopes, nearest first (what was sent, where the engine keeps no copy), read as
+ * the send reads them (src/shared/template-scan.ts): escaped braces are the literal braces that went out.
+ */
 export function filled(text: string, scopes: ScriptScopes): string {
-  if (!text.includes('{{')) return text
   const order = [scopes.local, scopes.data, scopes.environment, scopes.collection, scopes.globals]
-  // The name is trimmed after the match: spaces matched inside and around it backtracked cubically ('{{' and
-  // 1,500 spaces held the engine's thread 5 s).
-  return text.replace(/\{\{([^{}]*)\}\}/g, (m, inner: string) => {
-    const name = inner.trim()
-    if (name === '') return m
+  return mapTemplate(text, (name) => {
     const from = order.find((s) => Object.prototype.hasOwnProperty.call(s, name))
-    return from ? valueText(from[name]) : m
+    return from ? valueText(from[name]) : undefined
   })
 }
 

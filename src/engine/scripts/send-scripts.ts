@@ -4,7 +4,7 @@ import type { SendResult } from '../../shared/contract'
 import type { RequestSpec } from '../../shared/request'
 import type { ScriptPhaseReport } from '../../shared/scripts'
 import { ok, type Result } from '../../shared/result'
-import { TEMPLATE_TOKEN_SOURCE } from '../../shared/template'
+import { fillTemplate } from '../../shared/template-scan'
 import type { BatchRef, EmptySecretUse } from '../../shared/timeline'
 import { Fifo } from '../fifo'
 import { emitScriptEvent, newScriptKey, runPhase, scriptResponse, type ScriptDeps } from './script-host'
@@ -273,13 +273,9 @@ function setBy(output: { changes: ScopeChanges }): Map<string, string> {
   return out
 }
 
-/** The template grammar, escapes included: braces kept as text (`\{{x}}`) are never filled. */
-const NAME = new RegExp(TEMPLATE_TOKEN_SOURCE, 'g')
-
+/** Read as the send reads templates: braces kept as text (`\{{x}}`) are never filled, and stay for the send. */
 function fill(text: string, values: ReadonlyMap<string, string>): string {
-  return text.replace(NAME, (m, name: string | undefined) =>
-    name === undefined ? m : (values.get(name) ?? m),
-  )
+  return fillTemplate(text, (name) => values.get(name))
 }
 
 function withValues(spec: RequestSpec, values: ReadonlyMap<string, string> | undefined): RequestSpec {

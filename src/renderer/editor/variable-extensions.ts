@@ -1,23 +1,10 @@
 import type { Completion, CompletionContext, CompletionResult } from '@codemirror/autocomplete'
-import { Facet, type Extension } from '@codemirror/state'
+import { Facet, type Extension, type Range } from '@codemirror/state'
 import type { EditorView } from '@codemirror/view'
-import {
-  Decoration,
-  hoverTooltip,
-  MatchDecorator,
-  ViewPlugin,
-  type DecorationSet,
-  type ViewUpdate,
-} from '@codemirror/view'
+import { Decoration, hoverTooltip, ViewPlugin, type DecorationSet, type ViewUpdate } from '@codemirror/view'
 import type { ScopedVariable } from '../../shared/collection'
-import {
-  completionSpot,
-  hoverText,
-  tokenAt,
-  VARIABLE_TOKEN,
-  variableOptions,
-  variableState,
-} from './variable-tokens'
+import { scanTemplate } from '../../shared/template-scan'
+import { completionSpot, hoverText, tokenAt, variableOptions, variableState } from './variable-tokens'
 
 /**
  * `{{variable}}` support for any CodeMirror editor: a highlight per token (its class says whether the name is
@@ -34,26 +21,45 @@ const marks = {
   known: Decoration.mark({ class: 'cm-var cm-var-known' }),
   unknown: Decoration.mark({ class: 'cm-var cm-var-unknown' }),
   dynamic: Decoration.mark({ class: 'cm-var cm-var-dynamic' }),
+  // Escaped braces (`\{{apiKey}}`, as an edited-as-new request brings them back): text, not a variable.
+  literal: Decoration.mark({ class: 'cm-var-literal' }),
 }
 
-const matcher = new MatchDecorator({
-  regexp: new RegExp(VARIABLE_TOKEN.source, 'g'),
-  // An escaped `\{{` is literal text: no mark.
-  decoration: (m, view) =>
-    m[1] === undefined ? null : marks[variableState(m[1], view.state.facet(scopeVariables))],
-})
+/**
+ * The tokens in view, read by the template scanner the send uses (src/shared/template-scan.ts), line by line
+ * from each visible range's first line: a pair of backslashes before braces is text, an odd one escapes them.
+ */
+function tokenMarks(view: EditorView): DecorationSet {
+  const vars = view.state.facet(scopeVariables)
+  const ranges: Range<Decoration>[] = []
+  for (const { from, to } of view.visibleRanges) {
+    const start = view.state.doc.lineAt(from).from
+    const text = view.state.doc.sliceString(start, to)
+    if (!text.includes('{{')) continue
+    for (const t of scanTemplate(text)) {
+      if (t.kind === 'ref')
+        ranges.push(marks[variableState(t.name as string, vars)].range(start + t.braces, start + t.end))
+      else if (t.kind === 'literal') ranges.push(marks.literal.range(start + t.braces - 1, start + t.end))
+    }
+  }
+  // Ranges widened to their lines' starts may overlap where a fold splits a line: sort them.
+  return Decoration.set(ranges, true)
+}
 
 const highlighter = ViewPlugin.fromClass(
   class {
     decorations: DecorationSet
     constructor(view: EditorView) {
-      this.decorations = matcher.createDeco(view)
+      this.decorations = tokenMarks(view)
     }
     update(u: ViewUpdate): void {
-      // A new scope changes the state of tokens anywhere in view: re-match all of it (only the visible part).
-      if (u.startState.facet(scopeVariables) !== u.state.facet(scopeVariables))
-        this.decorations = matcher.createDeco(u.view)
-      else this.decorations = matcher.updateDeco(u, this.decorations)
+      // A new scope changes the state of tokens anywhere in view; an edit can change how braces pair.
+      if (
+        u.docChanged ||
+        u.viewportChanged ||
+        u.startState.facet(scopeVariables) !== u.state.facet(scopeVariables)
+      )
+        this.decorations = tokenMarks(u.view)
     }
   },
   { decorations: (p) => p.decorations },
@@ -77,12 +83,15 @@ export function variableCompletionSource(context: CompletionContext): Completion
   return { from: spot.from, options, validFor: /^[\w.$-]*$/ }
 }
 
+/** What hovering escaped braces says. */
+export const LITERAL_HOVER = 'literal {{ — sent as typed, not a variable'
+
 const hover = hoverTooltip(
   (view, pos) => {
     const line = view.state.doc.lineAt(pos)
     const tok = tokenAt(line.text, pos - line.from)
     if (!tok) return null
-    const text = hoverText(tok.name, view.state.facet(scopeVariables))
+    const text = tok.literal ? LITERAL_HOVER : hoverText(tok.name, view.state.facet(scopeVariables))
     return {
       pos: line.from + tok.from,
       end: line.from + tok.to,

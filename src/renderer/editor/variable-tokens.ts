@@ -1,18 +1,13 @@
 import type { ScopedVariable } from '../../shared/collection'
 import { FAKE_VARIABLES, isFakeVariable } from '../../shared/fake-variables'
-import { DYNAMIC_NAMES, isDynamicName, TEMPLATE_TOKEN_SOURCE } from '../../shared/template'
+import { DYNAMIC_NAMES, isDynamicName } from '../../shared/template'
+import { scanTemplate } from '../../shared/template-scan'
 import { variableHints, variableMap, type VariableHint } from '../composer/variable-hints'
 
 /**
  * The editor's view of `{{variables}}`, as pure functions of text and scope so they are tested without a DOM:
  * where a token is, what state it is in (known, unknown, dynamic), what to offer after `{{`, what the hover says.
  */
-
-/**
- * One `{{ name }}` or one escape (`\{{`, literal braces: group 1 undefined), the grammar of src/shared/template.ts:
- * the escape is matched so the braces after it are never taken for a variable.
- */
-export const VARIABLE_TOKEN = new RegExp(TEMPLATE_TOKEN_SOURCE, 'g')
 
 /** Completion offers at most this many names; a scope with more is narrowed by typing. */
 export const MAX_COMPLETIONS = 200
@@ -41,20 +36,24 @@ export interface TokenAt {
   name: string
   from: number
   to: number
+  /** Escaped braces (`\{{name}}`): sent as typed, not a variable. */
+  literal?: true
 }
 
 /**
- * The `{{name}}` token covering `pos` in `line` (positions relative to the line), or null. Only the line is
- * searched: a token never spans lines, and a hover on a 1 MB body must not scan all of it.
+ * The `{{name}}` token covering `pos` in `line` (positions relative to the line), or null; escaped braces that
+ * hold a name (`\{{apiKey}}`) are one too, marked literal. Only the line is searched: a hover on a 1 MB body must
+ * not scan all of it.
  */
 export function tokenAt(line: string, pos: number): TokenAt | null {
-  const re = new RegExp(VARIABLE_TOKEN.source, 'g')
-  for (let m = re.exec(line); m; m = re.exec(line)) {
-    const from = m.index
-    const to = from + m[0].length
-    if (from > pos) break
-    if (m[1] === undefined) continue
-    if (pos >= from && pos <= to) return { name: m[1], from, to }
+  if (!line.includes('{{')) return null
+  for (const t of scanTemplate(line)) {
+    if (t.start > pos) break
+    if (t.kind === 'backslashes' || pos < t.start || pos > t.end) continue
+    if (t.kind === 'ref') {
+      if (pos >= t.braces) return { name: t.name as string, from: t.braces, to: t.end }
+    } else if (pos >= t.braces - 1)
+      return { name: t.name ?? '', from: t.braces - 1, to: t.end, literal: true }
   }
   return null
 }
@@ -74,8 +73,11 @@ export interface CompletionSpot {
  */
 export function completionSpot(before: string, after: string, lineStart: number): CompletionSpot | null {
   const m = /\{\{\s*([A-Za-z_$][\w.$-]*)?$/.exec(before)
-  // After an escape (`\{{`) the braces are text: nothing to complete.
-  if (!m || before[m.index - 1] === '\\') return null
+  if (!m) return null
+  // After an escape (`\{{`, an odd run of backslashes) the braces are text: nothing to complete.
+  let slashes = 0
+  while (before.charCodeAt(m.index - 1 - slashes) === 92) slashes++
+  if (slashes % 2 === 1) return null
   const prefix = m[1] ?? ''
   return { from: lineStart + before.length - prefix.length, prefix, closed: /^\s*\}\}/.test(after) }
 }
