@@ -9,6 +9,9 @@
  *   backslash inside a string breaks the program (or changes the value). Such a body is given to the
  *   generator as text (its type kept in the headers), which it writes as a JSON string literal: valid Python,
  *   the same bytes sent.
+ * - curl: httpsnippet rebuilds the query, percent-encoding what a send puts on the wire as typed (`{{`, `[]`,
+ *   `|`), so a server that reads the raw line (a signature, a router) saw another request. The command gets the
+ *   URL as sent, with `--globoff` where it holds braces or brackets, which curl would otherwise expand.
  * - JavaScript fetch and Node axios: the body's object literal (stringify-object) leaves backslashes
  *   unescaped, so `\\"` in a string ends it. A body with a backslash is written as its JSON instead, which is a
  *   valid object literal.
@@ -51,7 +54,8 @@ const JS_BODY: Record<string, { key: string; close: string }> = {
 }
 
 export function snippetOutput(code: string, har: unknown, target: string, client: string): string {
-  if (target === 'shell' && client === 'curl') return code.replace(/ @- <<EOF\n/g, " @- <<'EOF'\n")
+  if (target === 'shell' && client === 'curl')
+    return curlUrlAsSent(code.replace(/ @- <<EOF\n/g, " @- <<'EOF'\n"), har)
   const js = JS_BODY[`${target}:${client}`]
   const text = js ? escapedJson(har) : null
   if (!js || text === null) return code
@@ -60,4 +64,33 @@ export function snippetOutput(code: string, har: unknown, target: string, client
   if (end < 0) return code
   const json = JSON.stringify(JSON.parse(text) as unknown, null, 2).replace(/\n/g, '\n  ')
   return `${code.slice(0, start)}${js.key}${json}${js.close}${code.slice(end)}`
+}
+
+/** httpsnippet's `--url 'http://…'` (quoted when it needs to be). */
+const CURL_URL = /--url ('(?:[^']|'\\'')*'|[^\s']+)/
+
+/**
+ * curl's `--url` as the send puts it on the wire: the request's URL (without its fragment, as httpsnippet writes it),
+ * when the HAR's query list is that URL's own (a saved request's is empty, a recorded one's is parsed from it).
+ */
+function curlUrlAsSent(code: string, har: unknown): string {
+  const h = har as { url?: unknown; queryString?: { name: string; value: string }[] }
+  if (typeof h.url !== 'string') return code
+  let url: URL
+  try {
+    url = new URL(h.url)
+  } catch {
+    return code
+  }
+  const listed = h.queryString ?? []
+  const own = [...url.searchParams]
+  if (
+    listed.length > 0 &&
+    (listed.length !== own.length || listed.some((q, i) => q.name !== own[i]?.[0] || q.value !== own[i]?.[1]))
+  )
+    return code
+  url.hash = ''
+  const sent = url.href
+  const globs = /[{}[\]]/.test(sent) ? ' --globoff' : ''
+  return code.replace(CURL_URL, () => `--url '${sent.replace(/'/g, "'\\''")}'${globs}`)
 }
