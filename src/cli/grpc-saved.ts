@@ -6,7 +6,6 @@ import { savedGrpcMessages } from '../engine/grpc/grpc-saved-messages'
 import { readGivenVariables, useSessionVariables } from './env-var-args'
 import { signalWords, type Interrupt } from './interrupt'
 import { parseOAuthTimeout } from './oauth-args'
-import { terminalText } from './terminal-text'
 
 /**
  * `flightdeck grpc --collection DIR --request PATH`: a saved gRPC request called as the app's Invoke calls it,
@@ -117,7 +116,7 @@ export async function openSavedGrpc(
     interrupt?.handOver((signal) =>
       err(`flightdeck: stopped ${signalWords(signal)} ${during}: the call was not made\n`),
     )
-  stopped(`while opening the collection ${terminalText(c.collection)}`)
+  stopped(`while opening the collection ${c.collection}`)
   const given = readGivenVariables(c.envVars, c.globalVars, process.env)
   if (given instanceof Error) return fail('invalid_request', given.message)
   await useSessionVariables(service, given, c.allowEmptySecrets, err)
@@ -186,5 +185,5 @@ export async function openSavedGrpc(
 /** The saved target as the words name it: `host:port`, or "the server" while it holds a `{{variable}}`. */
 function serverOf(url: string): string {
   const target = url.trim().replace(/^grpcs?:\/\//i, '')
-  return target === '' || target.includes('{{') ? 'the server' : terminalText(target)
+  return target === '' || target.includes('{{') ? 'the server' : target
 }
