@@ -25,6 +25,9 @@ interface Desc {
   value?: unknown[]
   method?: unknown[]
   extendee?: string
+  typeName?: string
+  label?: number
+  options?: { mapEntry?: boolean } | null
 }
 
 interface Part {
@@ -143,10 +146,30 @@ function placeExtensions(top: Desc): Desc {
     }
     m.field = own
     m.extension = extensions
+    nameMapEntries(m)
     stack.push(...(m.nestedType ?? []))
   }
   return top
 }
+
+/**
+ * protobufjs names a map field's entry message after the field (`labels`: `Labels`), which is also the name a
+ * message nested beside it may have; protoc's name (`LabelsEntry`) is kept clear of that by the language.
+ */
+function nameMapEntries(m: Desc): void {
+  for (const n of m.nestedType ?? []) {
+    if (!n.options?.mapEntry) continue
+    // The map field: the one repeated field protobufjs named the entry after (field names are unique).
+    const f = m.field?.find(
+      (x) => x.label === 3 && x.typeName === n.name && x.name !== undefined && ucFirst(x.name) === n.name,
+    )
+    if (!f?.name) continue
+    const entry = `${f.name.replace(/(?:^|_)([a-z0-9])/g, (_, c: string) => c.toUpperCase())}Entry`
+    n.name = f.typeName = entry
+  }
+}
+
+const ucFirst = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1)
 
 /** The message's types, fields and enum values with all it nests. */
 function countItems(top: Desc): number {
