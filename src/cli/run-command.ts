@@ -147,7 +147,11 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
   if (hooks) io.err(`webhook inbox ${hooks.startedForRun ? 'listening' : 'in use'} at ${hooks.url}\n`)
   // Ctrl+C, and the SIGTERM a CI runner sends a job it cancels or times out: both cancel the run, which still
   // writes its reports and exits 130 / 143 (a second signal ends the process at once).
-  const interrupt = onInterrupt(() => void service.invoke('run.cancel', { runId }))
+  // A step waiting for an OAuth 2.0 sign-in (up to --oauth-timeout) is let go of too: its wait ends at once.
+  const interrupt = onInterrupt(() => {
+    void service.invoke('run.cancel', { runId })
+    void service.invoke('oauth2.cancelSignIn', { all: true })
+  })
   let report
   try {
     report = await service.waitForRun(runId)

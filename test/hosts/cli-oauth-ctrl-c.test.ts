@@ -8,9 +8,9 @@ import { FLIGHTDECK_BIN } from '../fixtures/cli-process'
 import { startOAuthServer, type OAuthServer } from '../fixtures/oauth-server'
 
 /**
- * Ctrl+C while `flightdeck send` waits for an OAuth 2.0 sign-in (authorization code, up to --oauth-timeout) ends
+ * Ctrl+C while `flightdeck send` or `run` waits for an OAuth 2.0 sign-in (authorization code, up to --oauth-timeout) ends
  * the wait at once: the loopback listener closes (its port refuses), the command says the sign-in was cancelled
- * and exits 130, as an interrupted command does. FLIGHTDECK_TEST_CLI runs a built CLI instead of
+ * (a run: in its report) and exits 130, as an interrupted command does. FLIGHTDECK_TEST_CLI runs a built CLI instead of
  * bin/flightdeck.js.
  */
 
@@ -72,10 +72,13 @@ function refused(port: number): Promise<boolean> {
 }
 
 describe('Ctrl+C during a sign-in wait', () => {
-  it(
-    'ends the wait at once: the listener closes, the command says so and exits 130',
-    async () => {
-      const args = ['send', '--collection', root, '--request', 'me']
+  it.each([
+    ['send', (): string[] => ['send', '--collection', root, '--request', 'me']],
+    ['run', (): string[] => ['run', root]],
+  ])(
+    '%s: ends the wait at once: the listener closes, the command says so and exits 130',
+    async (_name, argsOf) => {
+      const args = argsOf()
       const built = process.env.FLIGHTDECK_TEST_CLI
       const argv = built
         ? [
@@ -87,8 +90,9 @@ describe('Ctrl+C during a sign-in wait', () => {
       const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] })
       const killer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS - 10_000)
       let stderr = ''
+      let stdout = ''
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
       let port = 0
-      let signalled = 0
       const portSeen = new Promise<void>((resolve) => {
         child.stderr.setEncoding('utf8').on('data', (c: string) => {
           stderr += c
@@ -102,7 +106,7 @@ describe('Ctrl+C during a sign-in wait', () => {
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
       await portSeen
       expect(await refused(port)).toBe(false)
-      signalled = Date.now()
+      const signalled = Date.now()
       child.kill('SIGINT')
       const code = await exited
       const took = Date.now() - signalled
@@ -110,7 +114,8 @@ describe('Ctrl+C during a sign-in wait', () => {
       expect(code).toBe(130)
       expect(took).toBeLessThan(5000)
       expect(await refused(port)).toBe(true)
-      expect(stderr).toContain('flightdeck: auth: OAuth 2.0: the sign-in was cancelled')
+      // send says it on stderr; run in its report's failures, on stdout.
+      expect(stderr + stdout).toContain('auth: OAuth 2.0: the sign-in was cancelled')
       expect(server.forms).toHaveLength(0)
     },
     CLI_TIMEOUT_MS,
