@@ -81,10 +81,11 @@ describe('what the built CLI loads to start', () => {
     expect(counted(r.stderr, 'icu')).toEqual([])
   })
 
-  it("send loads Node's TLS, HTTP/2, zlib, worker, assert and DNS modules only for a request that needs them", async () => {
-    // Each costs a start 1-5 ms (node:http2 with node:tls ~5); a plain http send to an IP address uses none of
-    // them. node:assert loads only when one of undici's internal checks fails.
-    const lazy = ['tls', 'http2', 'zlib', 'worker_threads', 'assert', 'dns']
+  it("send loads Node's TLS, HTTP/2, zlib, worker, assert, crypto and DNS modules only for a request that needs them", async () => {
+    // Each costs a start 1-8 ms (node:crypto ~8 on a Node that compiles its own modules, node:http2 with
+    // node:tls ~5); a plain http send to an IP address uses none of them. node:assert loads only when one of
+    // undici's internal checks fails.
+    const lazy = ['tls', 'http2', 'zlib', 'worker_threads', 'assert', 'crypto', 'dns']
     const plain = await builtCli(dir, ['send', url()], { builtins: true })
     expect(plain.code).toBe(0)
     expect(plain.stdout).toContain('HTTP/1.1 200 OK')
@@ -119,7 +120,11 @@ describe('what the built CLI loads to start', () => {
       expect(pushed.stdout).toContain('HTTP/2 200')
       expect(pushed.stdout).toMatch(/body +8 B/)
       expect(builtinsOf(pushed.stderr)).toContain('http2')
-      // A host name is looked up through node:dns.
+      // A trace id is drawn from node:crypto's random source; a host name is looked up through node:dns.
+      const traced = await builtCli(dir, ['send', '--trace', url()], { builtins: true })
+      expect(traced.code).toBe(0)
+      expect(traced.stdout).toMatch(/trace +[0-9a-f]{32}/)
+      expect(builtinsOf(traced.stderr)).toContain('crypto')
       const named = await builtCli(dir, ['send', url().replace('127.0.0.1', 'localhost')], { builtins: true })
       expect(named.code).toBe(0)
       expect(named.stdout).toContain('HTTP/1.1 200 OK')

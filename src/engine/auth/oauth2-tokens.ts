@@ -55,7 +55,11 @@ export function secondsText(ms: number): string {
   return String(Number((ms / 1000).toFixed(1)))
 }
 
-const SECRETS_KEY = randomBytes(32)
+/**
+ * Made on first use, not at import: every `flightdeck send` imports this module and most never fetch a token,
+ * and drawing the key loaded node:crypto into each (~8 ms of CPU where Node compiles its own modules).
+ */
+let secretsKey: Buffer | undefined
 
 /**
  * The cache key of `auth`'s token: what names the client and the person, and a digest of the secrets, so a
@@ -67,7 +71,7 @@ function tokenKey(auth: OAuth2Auth): string {
   const grant = auth.grant
   const who =
     grant === 'password' ? (auth.username ?? '') : grant === 'authorization_code' ? (auth.authUrl ?? '') : ''
-  const secrets = createHmac('sha256', SECRETS_KEY)
+  const secrets = createHmac('sha256', (secretsKey ??= randomBytes(32)))
     .update(
       JSON.stringify([auth.clientSecret, auth.clientAuth, grant === 'password' ? (auth.password ?? '') : '']),
     )
