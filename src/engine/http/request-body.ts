@@ -128,7 +128,10 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
       const bytes = info.size <= BUFFER_FILE_UP_TO ? await readSmallFile(spec.path, info.size) : null
       if (bytes) return { body: bytes, contentType, length: bytes.length, filesStamp: stampOf(info) }
       return {
-        body: createReadStream(spec.path),
+        // Read to the size `stat` gave, so the stream ends as its last byte is read, not one read later (when
+        // the file says EOF): undici resets a connection whose answer ends before the body's stream has, and a
+        // server that answers on the last byte made a large file's PUTs open a new connection every few requests.
+        body: createReadStream(spec.path, { start: 0, end: Math.max(0, info.size - 1) }),
         contentType,
         length: info.size,
         filesStamp: stampOf(info),
