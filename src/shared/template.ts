@@ -8,11 +8,6 @@ import { mapTemplate, scanTemplate, tokenBackslashes } from './template-scan'
  * evaluated. `${process}` and friends are not template syntax at all and stay as they are.
  */
 
-/**
- * One `{{ name }}` or one `\{{` as a regular expression's source (group 1 the name): the old reading, kept only for
- * the URL preview (composer/variable-hints.ts) until it moves to scanTemplate; it does not pair backslashes.
- */
-export const TEMPLATE_TOKEN_SOURCE = `\\\\\\{\\{|\\{\\{\\s*([A-Za-z_$][\\w.$-]*)\\s*\\}\\}`
 /** Any `{{ name }}` at all, escaped or not: when there is none, a text's escapes are all it holds. */
 const ANY_REF = /\{\{\s*[A-Za-z_$][\w.$-]*\s*\}\}/
 /** Variables referring to variables resolve this deep, then stop (a cycle stays visible as text). */

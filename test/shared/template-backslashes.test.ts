@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { previewUrl } from '../../src/renderer/composer/variable-hints'
 import {
   escapeTemplate,
   hasEscapedBraces,
@@ -23,6 +24,12 @@ describe('backslashes before braces', () => {
     expect(sent('\\\\\\\\{{x}}')).toBe('\\\\X')
     expect(resolveTemplate('\\\\{{nope}}', vars)).toEqual({ text: '\\{{nope}}', unknown: ['nope'] })
     expect(templateRefs('\\\\{{x}} \\{{y}} \\\\\\{{z}}').map((r) => r.name)).toEqual(['x'])
+  })
+
+  it("the URL's preview reads them as the send: a dynamic name after two backslashes stays its name", () => {
+    expect(previewUrl('http://h/?a=\\\\{{$uuid}}&b=\\{{$uuid}}', [])).toBe(
+      'http://h/?a=\\{{$uuid}}&b={{$uuid}}',
+    )
   })
 
   it('leave every other backslash and brace as typed', () => {

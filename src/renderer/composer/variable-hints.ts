@@ -2,7 +2,8 @@ import type { ScopedVariable } from '../../shared/collection'
 import { unknownNamesOf } from '../../shared/error-facts'
 import { FAKE_VARIABLES, isFakeVariable } from '../../shared/fake-variables'
 import type { AppError } from '../../shared/result'
-import { isDynamicName, resolveTemplate, TEMPLATE_TOKEN_SOURCE, templateRefs } from '../../shared/template'
+import { isDynamicName, resolveTemplate, templateRefs } from '../../shared/template'
+import { fillTemplate } from '../../shared/template-scan'
 import type { ComposerDraft } from './composer-draft'
 
 /**
@@ -107,10 +108,8 @@ export function variableHints(texts: readonly string[], vars: readonly ScopedVar
 /** The URL as it would be sent; dynamic values stay as their names (they change every send), secrets masked. */
 export function previewUrl(url: string, vars: readonly ScopedVariable[]): string {
   const values = new Map([...variableMap(vars)].map(([k, v]) => [k, v.secret ? '••••••' : v.value]))
-  // Escapes are matched too, so the braces they keep as text are never taken for a dynamic name.
-  const hidden = url.replace(new RegExp(TEMPLATE_TOKEN_SOURCE, 'g'), (m, name: string | undefined) =>
-    name?.startsWith('$') ? `\uE000${name}\uE000` : m,
-  )
+  // Read as a send reads it: escaped braces are never taken for a dynamic name.
+  const hidden = fillTemplate(url, (name) => (name.startsWith('$') ? `\uE000${name}\uE000` : undefined))
   return resolveTemplate(hidden, values).text.replace(
     /\uE000([^\uE000]*)\uE000/g,
     (_m, name: string) => `{{${name}}}`,
