@@ -176,6 +176,7 @@ export async function openSavedGrpc(
     ),
     ...(g.deadlineMs !== undefined ? { deadlineMs: g.deadlineMs } : {}),
     ...(g.maxMessageBytes !== undefined ? { maxMessageBytes: g.maxMessageBytes } : {}),
+    connectTimeoutMs: saved.options.connectTimeoutMs,
     halfClose: true,
     name: saved.name,
   })

@@ -77,6 +77,8 @@ export const grpcOpenPayload = lazySchema(() =>
         .min(1)
         .max(2 ** 31 - 1)
         .optional(),
+      /** A saved request's `options.connectTimeoutMs`: how long the channel may take to come up. */
+      connectTimeoutMs: z.number().int().min(1).max(600_000).optional(),
       halfClose: z.boolean().optional(),
       /** The row's name (a saved request's). */
       name: z.string().max(256).optional(),

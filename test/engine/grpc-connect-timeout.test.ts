@@ -3,6 +3,8 @@ import { createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Readable } from 'node:stream'
+import { runGrpcCli } from '../../src/cli/grpc-command'
 import { runRunCli } from '../../src/cli/run-command'
 import type { JsonRunReport } from '../../src/cli/run-report'
 import { PROTO_DIR } from '../fixtures/grpc/grpc-server'
@@ -80,5 +82,21 @@ describe('a gRPC request with a connect timeout', () => {
       ],
     ])
     expect(code).toBe(1)
+  }, 60_000)
+
+  it('flightdeck grpc --request: the same limit, the same words', async () => {
+    let err = ''
+    const io = { out: () => undefined, err: (t: string) => void (err += t) }
+    const saved = process.env['FLIGHTDECK_CONFIG_DIR']
+    process.env['FLIGHTDECK_CONFIG_DIR'] = configDir
+    let code: number
+    try {
+      code = await runGrpcCli(['--collection', dir, '--request', 'say.yaml'], io, Readable.from([]))
+    } finally {
+      if (saved === undefined) delete process.env['FLIGHTDECK_CONFIG_DIR']
+      else process.env['FLIGHTDECK_CONFIG_DIR'] = saved
+    }
+    expect(code).not.toBe(0)
+    expect(err).toContain(`No HTTP/2 connection to ${target} within 300 ms`)
   }, 60_000)
 })
