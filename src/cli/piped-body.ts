@@ -1,7 +1,7 @@
 import type { RequestBody } from '../shared/request'
 import { bodyPipes, type BodyPipe } from './body-pipes'
 import { InputReads } from './input-reads'
-import { signalWords, type Interrupt, type StopSignal } from './interrupt'
+import { onInterrupt, signalWords, type Interrupt, type StopSignal } from './interrupt'
 import { MAX_STDIN_BODY_BYTES, spoolStdin, STDIN_PATH, type SpooledStdin } from './stdin-body'
 import { fileVariable } from './unresolved-variable'
 
@@ -9,6 +9,35 @@ import { fileVariable } from './unresolved-variable'
 export interface PipedBody {
   body: RequestBody
   remove: () => Promise<void>
+}
+
+/**
+ * A `send` or `sse` from its start to its end: one Ctrl+C and SIGTERM listener throughout (so no step between two
+ * leaves the signal to Node's default, a silent death that leaves a copy behind), saying the command stopped
+ * `before` (`before the request was sent`) until `run` takes it over; the pipes `body` names (null: none to read)
+ * read first, and `run` given the body that sends their copies (null when there were none), removed at its end.
+ */
+export async function withPipedBody(
+  command: 'send' | 'sse',
+  body: RequestBody | null,
+  err: (text: string) => void,
+  before: string,
+  run: (piped: RequestBody | null, interrupt: Interrupt) => Promise<number>,
+): Promise<number> {
+  const stopped = (signal: StopSignal): void =>
+    err(`flightdeck: stopped ${signalWords(signal)} ${before}: nothing was sent\n`)
+  const interrupt = onInterrupt(stopped)
+  try {
+    const piped = body === null ? null : await pipedBody(command, body, err, interrupt, stopped)
+    if (typeof piped === 'number') return piped
+    try {
+      return await run(piped?.body ?? null, interrupt)
+    } finally {
+      await piped?.remove()
+    }
+  } finally {
+    interrupt.off()
+  }
 }
 
 /**

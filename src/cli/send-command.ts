@@ -4,11 +4,11 @@ import type { CliCommand } from './args'
 import { oauthCliOptions } from './oauth-args'
 import { sendSaved, USER_ERROR_CODES } from './collection-send'
 import type { CliIo } from './index'
-import { onInterrupt, signalWords, type Interrupt, type StopSignal } from './interrupt'
+import type { Interrupt } from './interrupt'
 import { fileVariable } from './unresolved-variable'
 import type { RequestBody } from '../shared/request'
 import { buildReport, humanLines, type ExchangeOutcome } from './report'
-import { pipedBody } from './piped-body'
+import { withPipedBody } from './piped-body'
 import { scriptLines, scriptsFailed, watchScripts } from './send-scripts-output'
 
 type SendCommand = Extract<CliCommand, { kind: 'send' | 'send-saved' }>
@@ -22,34 +22,23 @@ export async function runSend(command: SendCommand, io: CliIo): Promise<number> 
   // zod compiles an object schema's parser (new Function, ~17 KB of source for a request) on its first parse, to
   // run the next thousand faster; a send parses each once, and V8's code cache cannot keep generated code.
   z.config({ jitless: true })
-  // One listener for Ctrl+C and SIGTERM from the start to the end, handed from the body's read to the send: a
-  // signal between the two ends in words too, never in a silent death that leaves the body's copy behind.
-  const beforeSend = (signal: StopSignal): void =>
-    io.err(`flightdeck: stopped ${signalWords(signal)} before the request was sent: nothing was sent\n`)
-  const interrupt = onInterrupt(beforeSend)
-  try {
-    // `-d @-` and `-d @fifo`: the pipe is read once, to a copy the request sends as a file body (a 307's resend
-    // reads the copy).
-    const piped =
-      command.kind === 'send'
-        ? await pipedBody('send', command.request.body, io.err, interrupt, beforeSend)
-        : null
-    if (typeof piped === 'number') return piped
-    try {
-      return await sendOnce(
+  // `-d @-`, `-d @fifo` and `-F name=@-`: each pipe is read once, to a copy the request sends as a file (a 307's
+  // resend reads the copy); Ctrl+C and SIGTERM have one listener from here to the end.
+  return withPipedBody(
+    'send',
+    command.kind === 'send' ? command.request.body : null,
+    io.err,
+    'before the request was sent',
+    (piped, interrupt) =>
+      sendOnce(
         piped && command.kind === 'send'
-          ? { ...command, request: { ...command.request, body: piped.body } }
+          ? { ...command, request: { ...command.request, body: piped } }
           : command,
         io,
         interrupt,
         piped !== null,
-      )
-    } finally {
-      await piped?.remove()
-    }
-  } finally {
-    interrupt.off()
-  }
+      ),
+  )
 }
 
 async function sendOnce(

@@ -3,10 +3,10 @@ import { formatBytes } from '../shared/format'
 import type { StreamEntry } from '../shared/streams'
 import type { TimelineEvent } from '../shared/timeline'
 import { parseStreamArgs, STREAM_USAGE, type StreamCliCommand } from './stream-args'
-import { onInterrupt, signalWords, type Interrupt, type StopSignal } from './interrupt'
+import { signalWords, type Interrupt } from './interrupt'
 import { fileVariable } from './unresolved-variable'
 import { reportLogCut } from './stream-cut-note'
-import { pipedBody } from './piped-body'
+import { withPipedBody } from './piped-body'
 import { jsonLine, printJsonMessage } from './stream-json'
 
 /**
@@ -46,32 +46,23 @@ export async function runStreamCli(argv: readonly string[], io: StreamIo): Promi
     io.err(`flightdeck: ${command.message}\n`)
     return 2
   }
-  // One listener for Ctrl+C and SIGTERM from here to the end, handed from the body's read to the session.
-  const beforeOpen = (signal: StopSignal): void =>
-    io.err(`flightdeck: stopped ${signalWords(signal)} before the stream was opened: nothing was sent\n`)
-  const interrupt = onInterrupt(beforeOpen)
-  try {
-    // `-d @-` and `-d @fifo`: the pipe is read once, to a copy each reconnect sends again.
-    const piped =
-      command.kind === 'sse'
-        ? await pipedBody('sse', command.request.body, io.err, interrupt, beforeOpen)
-        : null
-    if (typeof piped === 'number') return piped
-    try {
-      return await open(
+  // `-d @-` and `-d @fifo`: the pipe is read once, to a copy each reconnect sends again; Ctrl+C and SIGTERM have
+  // one listener from here to the end.
+  return withPipedBody(
+    'sse',
+    command.kind === 'sse' ? command.request.body : null,
+    io.err,
+    'before the stream was opened',
+    (piped, interrupt) =>
+      open(
         piped && command.kind === 'sse'
-          ? { ...command, request: { ...command.request, body: piped.body } }
+          ? { ...command, request: { ...command.request, body: piped } }
           : command,
         io,
         piped !== null,
         interrupt,
-      )
-    } finally {
-      await piped?.remove()
-    }
-  } finally {
-    interrupt.off()
-  }
+      ),
+  )
 }
 
 async function open(
