@@ -26,7 +26,7 @@ options:
   -H, --header 'k: v'      add a request header (repeatable)
   -d, --data <body>        request body; @path sends a file's bytes, @- stdin's
   -F, --form <name=value>  a multipart/form-data part, as curl's -F (repeatable): name=@path
-                           sends a file; ;type=<content type> and ;filename=<name> follow
+                           sends a file (@- stdin's); ;type=<type> and ;filename=<name> follow
       --form-string <name=value>
                            a multipart field whose value is sent as typed: a leading @ or <
                            and ;type= are letters of it (repeatable, in order with -F)
