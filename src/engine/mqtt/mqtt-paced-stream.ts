@@ -212,7 +212,8 @@ export class PacedStream extends Duplex {
   /** Hands `n` bytes at the head of the queue to MQTT.js. */
   private handOn(n: number): void {
     let slice = this.takeBytes(n)
-    if (this.bodyLeft > 0) this.bodyLeft -= n
+    const inParts = this.bodyLeft > 0
+    if (inParts) this.bodyLeft -= n
     const pass = this.guard ? this.guard.pass(slice) : n
     if (pass < n) {
       // A message past the limit: what came before it is handed on, and nothing from it on.
@@ -221,6 +222,7 @@ export class PacedStream extends Duplex {
       slice = slice.subarray(0, pass)
     }
     if (slice.length === 0) return
+    if (inParts) this.rawTopics.continued(slice)
     this.onSlice(slice)
     this.wanted = this.push(slice)
   }
