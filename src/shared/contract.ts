@@ -242,8 +242,8 @@ const streamCommands = {
   'stream.read': [stream.streamReadPayload, reply<StreamPage>()],
   'stream.data': [stream.streamDataPayload, reply<StreamData>()],
   'mqtt.open': [mqtt.mqttOpenPayload, reply<{ sid: string }>()],
-  /** `seq`: the publish's log entry (-1 when it is queued until the connection can take it). */
-  'mqtt.publish': [mqtt.mqttPublishPayload, reply<{ seq: number }>()],
+  /** `seq`: the publish's log entry; -1 with `waiting` while it waits for the broker's Receive Maximum. */
+  'mqtt.publish': [mqtt.mqttPublishPayload, reply<{ seq: number; waiting?: boolean }>()],
   'mqtt.subscribe': [mqtt.mqttSubscribePayload, reply<{ subscribed: number }>()],
   'mqtt.unsubscribe': [mqtt.mqttUnsubscribePayload, reply<{ unsubscribed: number }>()],
   'socketio.open': [socketio.socketIoOpenPayload, reply<{ sid: string }>()],

@@ -5,6 +5,9 @@ import { SavedItemsBar } from './SavedItemsBar'
 import { QosSelect } from './QosSelect'
 import './messaging.css'
 
+/** What the last send came to: what went wrong, a note (a publish waiting for the broker), or nothing. */
+type SendOutcome = AppError | { note: string } | null
+
 /** Publish on an open MQTT session: topic, QoS, retain, payload (Ctrl+Enter publishes). */
 export function MqttPublishBox({ sid, open }: { sid: string; open: boolean }) {
   const d = useAppStore((s) => s.mqttPublishDraft)
@@ -79,14 +82,14 @@ export function SocketIoEmitBox({ sid, open }: { sid: string; open: boolean }) {
 function SendBox(props: {
   what: 'publish' | 'emit'
   sid: string
-  send: () => Promise<AppError | null>
+  send: () => Promise<SendOutcome>
   open: boolean
-  payload: Omit<Parameters<typeof PayloadField>[0], 'onSend' | 'error'>
+  payload: Omit<Parameters<typeof PayloadField>[0], 'onSend' | 'outcome'>
   children: ReactNode
 }) {
-  const [error, setError] = useState<AppError | null>(null)
+  const [outcome, setOutcome] = useState<SendOutcome>(null)
   const go = async (): Promise<void> => {
-    if (props.open) setError(await props.send())
+    if (props.open) setOutcome(await props.send())
   }
   return (
     <div className="messaging-send">
@@ -104,7 +107,7 @@ function SendBox(props: {
         </p>
       )}
       <SavedItemsBar what={props.what} sid={props.sid} />
-      <PayloadField {...props.payload} onSend={go} error={error} />
+      <PayloadField {...props.payload} onSend={go} outcome={outcome} />
     </div>
   )
 }
@@ -116,8 +119,9 @@ function PayloadField(props: {
   value: string
   onChange: (value: string) => void
   onSend: () => Promise<void>
-  error: AppError | null
+  outcome: SendOutcome
 }) {
+  const o = props.outcome
   return (
     <>
       <textarea
@@ -134,9 +138,13 @@ function PayloadField(props: {
           }
         }}
       />
-      {props.error ? (
+      {o && 'note' in o ? (
+        <p className="muted small" role="status">
+          {o.note}
+        </p>
+      ) : o ? (
         <div className="error-box" role="alert">
-          {props.error.message}
+          {o.message}
         </div>
       ) : null}
     </>

@@ -83,7 +83,8 @@ export interface MessagingSlice {
   setAckAnswers(acks: readonly SocketIoAckAnswer[]): void
   /** Open the active tab's MQTT or Socket.IO connection (the composer's Send). */
   openMessaging(): Promise<Result<{ sid: string }>>
-  publishMqtt(sid: string): Promise<AppError | null>
+  /** What went wrong, or a note when the publish waits for the broker (shown under the payload). */
+  publishMqtt(sid: string): Promise<AppError | { note: string } | null>
   emitSocketIo(sid: string): Promise<AppError | null>
 }
 
@@ -251,7 +252,8 @@ export function createMessagingSlice(client: ApiClient): StateCreator<AppState, 
         qos: d.qos,
         retain: d.retain,
       })
-      return r.ok ? null : r.error
+      if (!r.ok) return r.error
+      return r.value.waiting ? { note: WAITING_NOTE } : null
     },
 
     emitSocketIo: async (sid) => {
@@ -289,3 +291,7 @@ function onTabBlock(
     ),
   }))
 }
+
+/** A QoS 1/2 publish past the broker's Receive Maximum waits in the engine, in order (mqtt-send-quota.ts). */
+export const WAITING_NOTE =
+  'Waiting: the broker takes no more publishes in flight just now (its Receive Maximum); this one goes, in order, as an earlier one is acknowledged'
