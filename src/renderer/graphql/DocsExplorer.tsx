@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
-import { FieldList, scrollingAncestor, TypeLink } from './FieldList'
+import { FieldList, TypeLink } from './FieldList'
 import type { LoadedSchema } from './graphql-slice'
 import { schemaClient } from './schema-client'
 import type { TypeDoc } from './schema-protocol'
+import { TypeNameList } from './TypeNameList'
+import { scrollingAncestor } from './use-column-window'
 
 /** A type on show or left for another: its fields' filter and the column's scroll as left, for Back to put back. */
 interface Level {
@@ -16,7 +18,8 @@ interface Level {
  * LISTED_TYPES, saying how many more there are), a type's fields with their arguments, types and descriptions;
  * a type's name opens it at its top, Back returns to the level before where it was left (the column's scroll and
  * the fields' filter), as a browser's Back does. A type's docs are asked of the schema worker as it opens, one
- * at a time; its fields are a windowed list (FieldList), drawn only where the column shows them.
+ * at a time; its fields are a windowed list (FieldList), drawn only where the column shows them, as the type
+ * names are (TypeNameList).
  */
 export function DocsExplorer({ schema }: { schema: LoadedSchema }) {
   const [trail, setTrail] = useState<Level[]>([])
@@ -48,6 +51,7 @@ export function DocsExplorer({ schema }: { schema: LoadedSchema }) {
     const el = column()
     if (el) el.scrollTop = scrollTop
   }, [])
+  const leftAt = useCallback((): number => rootScroll.current, [])
   const setFilter = useCallback((f: string): void => {
     filter.current = f
   }, [])
@@ -96,13 +100,7 @@ export function DocsExplorer({ schema }: { schema: LoadedSchema }) {
             ))}
           </ul>
           <h4>Types</h4>
-          <ul className="graphql-docs-list">
-            {typeNames.map((name) => (
-              <li key={name}>
-                <TypeLink name={name} open={open} />
-              </li>
-            ))}
-          </ul>
+          <TypeNameList names={typeNames} open={open} initialScroll={leftAt} />
           {unlisted > 0 ? (
             <p className="muted small" data-testid="graphql-docs-unlisted">
               …and {unlisted.toLocaleString('en-US')} more types, not listed: open them from a field

@@ -1,11 +1,9 @@
-import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual'
-import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type FocusEvent } from 'react'
+import { memo, useMemo, useState } from 'react'
 import type { ArgDoc, FieldDoc } from './schema-protocol'
+import { useColumnWindow } from './use-column-window'
 
 /** A field row's height before it is measured: one line of 12 px text and its padding. */
 const ROW_ESTIMATE = 22
-/** Rows drawn beyond each edge of the column, so Tab and the arrow-scrolled column find the next row drawn. */
-const OVERSCAN = 10
 /** A type with more fields than this gets a filter above them (find in page sees only the rows drawn). */
 const FILTER_FROM = 20
 
@@ -43,46 +41,12 @@ export function FieldList({
     )
   }, [fields, filter])
 
-  const listRef = useRef<HTMLUListElement>(null)
-  const [scroller, setScroller] = useState<HTMLElement | null>(null)
-  const [margin, setMargin] = useState(0)
-  // The column that scrolls, and where the list starts in it: read after every commit, no dependency list on
-  // purpose (a description above the list rewraps when the column narrows), set only when it changed, so it
-  // settles in one more commit at most.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  useLayoutEffect(() => {
-    const list = listRef.current
-    if (!list) return
-    const el = scrollingAncestor(list)
-    if (el !== scroller) setScroller(el)
-    const top = list.getBoundingClientRect().top - el.getBoundingClientRect().top + el.scrollTop
-    if (Math.abs(top - margin) > 0.5) setMargin(top)
-  })
-
-  const focused = useRef<number | null>(null)
-  const rangeExtractor = useCallback((range: Range) => {
-    const drawn = defaultRangeExtractor(range)
-    const at = focused.current
-    if (at === null || at >= range.count || drawn.includes(at)) return drawn
-    return [...drawn, at].sort((a, b) => a - b)
-  }, [])
-  const virtualizer = useVirtualizer({
+  const { listRef, virtualizer, margin, onFocus, onBlur } = useColumnWindow<HTMLUListElement>({
     count: matches.length,
-    getScrollElement: () => scroller,
-    estimateSize: () => ROW_ESTIMATE,
-    overscan: OVERSCAN,
-    scrollMargin: margin,
-    initialOffset: initialScroll,
-    rangeExtractor,
-    getItemKey: (i) => matches[i]?.name ?? i,
+    rowEstimate: ROW_ESTIMATE,
+    initialScroll,
+    keyOf: (i) => matches[i]?.name ?? i,
   })
-  const onFocus = (e: FocusEvent<HTMLUListElement>): void => {
-    const row = (e.target as HTMLElement).closest('li')
-    focused.current = row ? Number(row.dataset.index) : null
-  }
-  const onBlur = (e: FocusEvent<HTMLUListElement>): void => {
-    if (!e.currentTarget.contains(e.relatedTarget as Node | null)) focused.current = null
-  }
 
   const total = fields.length.toLocaleString('en-US')
   return (
@@ -108,7 +72,7 @@ export function FieldList({
       ) : null}
       <ul
         ref={listRef}
-        className="graphql-docs-list graphql-docs-fields"
+        className="graphql-docs-list graphql-docs-windowed"
         aria-label={`Fields of ${typeName}`}
         style={{ height: virtualizer.getTotalSize() }}
         onFocus={onFocus}
@@ -132,15 +96,6 @@ export function FieldList({
       </ul>
     </>
   )
-}
-
-/** The nearest ancestor that scrolls vertically (the docs column), or the document's scroller. */
-export function scrollingAncestor(el: HTMLElement): HTMLElement {
-  for (let at = el.parentElement; at; at = at.parentElement) {
-    const { overflowY } = getComputedStyle(at)
-    if (overflowY === 'auto' || overflowY === 'scroll') return at
-  }
-  return document.scrollingElement instanceof HTMLElement ? document.scrollingElement : document.body
 }
 
 /** A type's name as a button that opens its docs. */
