@@ -63,6 +63,15 @@ describe('a schema from .proto files, by way of descriptors', () => {
     const sent = { name: 'n', labels: { k: { id: 'i' } }, extra: { note: 'x' }, packed_ones: [1, 2], kind: 1 }
     const back = req.toObject(req.decode(req.encode(req.fromObject(sent)).finish()))
     expect(back).toEqual(sent)
+    // The fields in the order the file declares them (the composer's message template follows it), map included.
+    expect(req.fieldsArray.map((f) => f.name)).toEqual([
+      'name',
+      'labels',
+      'extra',
+      'packed_ones',
+      'kind',
+      '.a.top_ext',
+    ])
     expect(r.value.describe('a.Kind')).toEqual({
       ok: true,
       value: 'a.Kind is an enum:\nenum Kind {\n  ONE = 1;\n  TWO = 2;\n}',

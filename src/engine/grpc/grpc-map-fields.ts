@@ -17,6 +17,8 @@ export function restoreMapFields(top: protobuf.Type): void {
   const stack: protobuf.Type[] = [top]
   while (stack.length > 0) {
     const type = stack.pop()!
+    const declared = type.fieldsArray.map((f) => f.name)
+    let replaced = false
     for (const f of [...type.fieldsArray]) {
       if (!f.repeated || f.map) continue
       // protoc nests a map's entry message in the message itself: looked up there, not through the root (the
@@ -29,8 +31,24 @@ export function restoreMapFields(top: protobuf.Type): void {
       const value = entry.fields.value
       if (!key || !value) continue
       replace(type, f, new protobuf.MapField(f.name, f.id, key.type, value.type))
+      replaced = true
     }
+    if (replaced) keepDeclaredOrder(type, declared)
     for (const child of type.nestedArray) if (child instanceof protobuf.Type) stack.push(child)
+  }
+}
+
+/**
+ * A replaced field went to the end of the type's fields; the message template and `describe` list fields in that
+ * order, so each goes back to the place the file (or the reflected descriptor) gave it. Done once a type, after
+ * its replacements: remove() and add() left the type's cached field list empty, so it is rebuilt in this order.
+ */
+function keepDeclaredOrder(type: protobuf.Type, declared: string[]): void {
+  for (const name of declared) {
+    const field = type.fields[name]
+    if (!field) continue
+    delete type.fields[name]
+    type.fields[name] = field
   }
 }
 
@@ -64,14 +82,18 @@ function handReplaceWorks(): boolean {
 
 /**
  * What the hand replacement fails to do on the installed protobufjs, in words (empty: it works): the map field
- * is found by name and by id, listed among the fields, resolved against the root, and a message with it
+ * is found by name and by id, listed among the fields in its declared place, resolved against the root, and a message with it
  * encodes and decodes as a map.
  */
 export function handReplaceProblems(replace = replaceByHand): string[] {
   const root = protobuf.Root.fromJSON({
     nested: {
       M: {
-        fields: { a: { type: 'string', id: 1 }, m: { rule: 'repeated', type: 'E', id: 2 } },
+        fields: {
+          a: { type: 'string', id: 1 },
+          m: { rule: 'repeated', type: 'E', id: 2 },
+          z: { type: 'string', id: 3 },
+        },
         nested: { E: { fields: { key: { type: 'string', id: 1 }, value: { type: 'int32', id: 2 } } } },
       },
     },
@@ -83,11 +105,14 @@ export function handReplaceProblems(replace = replaceByHand): string[] {
   const next = map as unknown as protobuf.Field
   const problems: string[] = []
   try {
+    const declared = type.fieldsArray.map((f) => f.name)
     replace(type, old, map)
+    keepDeclaredOrder(type, declared)
     root.resolveAll()
     if (type.get('m') !== next) problems.push('the field is not found by name')
     if (type.fieldsById[2] !== next) problems.push('the field is not found by id')
     if (!type.fieldsArray.includes(next)) problems.push('the field is not listed')
+    if (type.fieldsArray.indexOf(next) !== 1) problems.push('the field is not in its declared place')
     if (next.parent !== type) problems.push('the field has no parent')
     const back = type.toObject(
       type.decode(type.encode(type.fromObject({ a: 'x', m: { k: 7 } })).finish()),
