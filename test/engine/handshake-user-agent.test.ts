@@ -88,7 +88,31 @@ async function socketIoHeaders(
   return [...ioRequests]
 }
 
+/** A GraphQL-over-WebSocket operation's upgrade headers (the server offers no GraphQL subprotocol: it ends there). */
+async function graphqlUpgradeHeaders(omit: boolean, shareConnection: boolean): Promise<IncomingHttpHeaders> {
+  const before = wsServer.upgrades.length
+  const r = await service.invoke('graphql.send', {
+    url: `${wsServer.url}/graphql`,
+    query: 'subscription { ticks }',
+    transport: 'transport-ws',
+    headers: [],
+    ...(omit ? { options: { omitDefaultHeaders: ['user-agent'] } } : {}),
+    subscription: { shareConnection },
+  })
+  if (!r.ok) throw new Error(r.error.message)
+  await service.waitForStream(r.value.sid)
+  expect(wsServer.upgrades.length).toBe(before + 1)
+  return wsServer.upgrades.at(-1)?.headers ?? {}
+}
+
 describe("a handshake's User-Agent", () => {
+  it('a GraphQL subscription over WebSocket sends Flightdeck’s, and none when left out, shared or not', async () => {
+    for (const shared of [false, true]) {
+      expect((await graphqlUpgradeHeaders(false, shared))['user-agent']).toMatch(/^Flightdeck\//)
+      expect((await graphqlUpgradeHeaders(true, shared))['user-agent']).toBeUndefined()
+    }
+  })
+
   it('a WebSocket sends Flightdeck’s, and none when omitDefaultHeaders lists user-agent', async () => {
     expect((await wsUpgradeHeaders(undefined))['user-agent']).toMatch(/^Flightdeck\//)
     expect((await wsUpgradeHeaders({ omitDefaultHeaders: ['user-agent'] }))['user-agent']).toBeUndefined()

@@ -1,8 +1,6 @@
 import type { ClientRequest } from 'node:http'
 import type { ClientOptions } from 'ws'
-import type { HeaderList } from '../../shared/timeline'
 import { MAX_RESPONSE_HEADER_BYTES } from '../http/errors'
-import { VERSION } from '../version'
 import type { WsFailure } from '../ws/ws-errors'
 import type { AttemptOutcome } from './graphql-ws-close'
 import type { GraphqlWsOptions } from './graphql-ws-options'
@@ -11,17 +9,6 @@ import type { GraphqlWsOptions } from './graphql-ws-options'
  * A GraphQL WebSocket's handshake: the upgrade request's headers and `ws` options, and the ways the upgrade
  * and connection_init fail before the conversation starts (a refused upgrade, no GraphQL subprotocol, no ack).
  */
-
-/** The upgrade's headers: repeated names joined as HTTP allows, and Flightdeck's user agent unless one is set. */
-export function upgradeHeaders(list: HeaderList): Record<string, string> {
-  const headers: Record<string, string> = {}
-  for (const [k, v] of list) {
-    const key = k.toLowerCase()
-    headers[key] = headers[key] === undefined ? v : `${headers[key]}, ${v}`
-  }
-  headers['user-agent'] ??= `Flightdeck/${VERSION}`
-  return headers
-}
 
 /** `ws` hands its options on to http.request, which takes maxHeaderSize (its types do not list it). */
 export type UpgradeOptions = ClientOptions & { maxHeaderSize: number }

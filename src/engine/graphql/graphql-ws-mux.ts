@@ -152,7 +152,7 @@ export class MuxPool {
 
 /**
  * What makes two operations' connections the same: the URL, the subprotocols offered, the headers as sent
- * (auth included), the connection params and the options that shape the socket.
+ * (auth included, and whether Flightdeck's User-Agent goes), the connection params and the options that shape the socket.
  */
 export function muxKey(parts: {
   url: string
@@ -162,6 +162,8 @@ export function muxKey(parts: {
   insecure: boolean
   caFile?: string | undefined
   maxMessageBytes: number
+  /** Whether the upgrade leaves Flightdeck's User-Agent out (the request's `omitDefaultHeaders`). */
+  omitUserAgent: boolean
 }): string {
   const headers = parts.headers
     .filter((h) => h.enabled)
@@ -175,5 +177,6 @@ export function muxKey(parts: {
     parts.insecure,
     parts.caFile ?? null,
     parts.maxMessageBytes,
+    parts.omitUserAgent,
   ])
 }

@@ -209,6 +209,7 @@ export function openMuxed(o: MuxedOpen): string {
     insecure: c.options.insecure,
     caFile: c.options.caFile,
     maxMessageBytes: c.options.maxMessageBytes,
+    omitUserAgent: c.options.omitDefaultHeaders?.includes('user-agent') ?? false,
   })
   let mux = o.pool.find(key)
   if (!mux) {

@@ -1,3 +1,5 @@
+import type { RequestOptions } from '../../shared/request'
+
 /** How a GraphQL WebSocket session connects, waits and reconnects (graphql-ws-session.ts). */
 export interface GraphqlWsOptions {
   reconnect: boolean
@@ -11,6 +13,8 @@ export interface GraphqlWsOptions {
   insecure: boolean
   /** A PEM file of the certificate authorities to trust (in place of the system's), as a request's `caFile`. */
   caFile?: string
+  /** The request's `omitDefaultHeaders`: the upgrade's own User-Agent is left out when it lists `user-agent`. */
+  omitDefaultHeaders?: RequestOptions['omitDefaultHeaders']
   /**
    * Run the operation over an open connection to the same URL with the same subprotocols, headers and connection
    * params when there is one (graphql-ws-mux.ts), as Apollo Client and Altair do; off: a connection of its own.

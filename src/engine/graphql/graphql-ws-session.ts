@@ -9,18 +9,12 @@ import type { SessionAttempt } from '../sessions/kernel/session-attempt'
 import { SessionKernel } from '../sessions/kernel/session-kernel'
 import type { SessionTransport } from '../sessions/kernel/session-transport'
 import { checkHeaderList, parseStreamUrl } from '../streams/stream-plumbing'
-import { checkHandshakeHeaders } from '../ws/ws-handshake-headers'
+import { checkHandshakeHeaders, handshakeHeaderRecord } from '../ws/ws-handshake-headers'
 import { timedConnection, upgradeAnswer, upgradeSent } from '../ws/ws-connection'
 import { describeWsError, type WsFailure } from '../ws/ws-errors'
 import { toBuffer } from '../ws/ws-payload'
 import { BAD_MESSAGE, closeReport, reactionEnd, type AttemptOutcome } from './graphql-ws-close'
-import {
-  ackTimedOut,
-  noSubprotocol,
-  refusedUpgrade,
-  upgradeHeaders,
-  upgradeOptions,
-} from './graphql-ws-handshake'
+import { ackTimedOut, noSubprotocol, refusedUpgrade, upgradeOptions } from './graphql-ws-handshake'
 import type { GraphqlWsSessionInit } from './graphql-ws-session-init'
 import { protocolFor, type Reaction, type WsProtocol } from './ws-protocols'
 import { webSocketClass, WS_OPEN } from '../ws/ws-client'
@@ -130,7 +124,8 @@ export class GraphqlWsSession implements SessionTransport {
     const marks: ExchangeMarks = { queuedAt: attempt.queuedAt }
     attempt.marks = marks
     const opts = this.init.options
-    const headers = upgradeHeaders(this.headers)
+    // As a WebSocket's: Flightdeck's User-Agent unless one is typed or omitDefaultHeaders leaves it out.
+    const headers = handshakeHeaderRecord(this.headers, opts.omitDefaultHeaders)
     let request: ClientRequest | null = null
     let socket: WebSocket | null = null
     const mine = (): boolean => socket !== null && this.socket === socket
