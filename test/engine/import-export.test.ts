@@ -417,7 +417,7 @@ describe('export', () => {
     })
     if (!curl.ok) throw new Error(curl.error.message)
     expect(curl.value.text).toContain(
-      'curl --request POST \\\n  --url https://staging.acme.example/customers',
+      "curl --request POST \\\n  --url 'https://staging.acme.example/customers'",
     )
     expect(curl.value.text).toContain("--header 'Authorization: Bearer {{customerToken}}'")
     expect(curl.value.text).not.toContain('very-secret')

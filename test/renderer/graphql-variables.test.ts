@@ -84,7 +84,7 @@ describe('{{variables}} in GraphQL variables', () => {
   it("the composer's Code on a GraphQL tab is the POST that carries its operation, variables filled in", async () => {
     const r = await s().snippetFor('curl')
     if (!('text' in r)) throw new Error(r.error)
-    expect(r.text).toContain(`--url ${server.url}`)
+    expect(r.text).toContain(`--url '${server.url}'`)
     expect(r.text).toMatch(/"query": "query GetUser\(\$id: Int!\) \{ user\(id: \$id\) \{ name \} \}"/)
     expect(r.text).toMatch(/"variables": \{\s+"id": 4\s+\}/)
   })
