@@ -1,6 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import {
+  createServer as createTcpServer,
+  type AddressInfo,
+  type Server as TcpServer,
+  type Socket,
+} from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -18,6 +23,8 @@ import { openCollection, startEngine, stopEngines, type TestEngine } from './sto
 let http: Server
 let base: string
 let grpc: GrpcTestServer
+/** Accepts TCP and never answers: a gRPC channel to it never comes up. */
+let silent: TcpServer
 let engine: TestEngine
 let dir: string
 const sockets = new Set<Socket>()
@@ -52,6 +59,11 @@ function startServer(): Promise<void> {
 beforeAll(async () => {
   await startServer()
   grpc = await startGrpcServer()
+  silent = createTcpServer((s) => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  })
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
   engine = startEngine()
   dir = mkdtempSync(join(tmpdir(), 'fd-session-saved-options-'))
   const write = (name: string, lines: string[]): void =>
@@ -91,6 +103,19 @@ beforeAll(async () => {
     '  method: flightdeck.test.Echo/Big',
     '  maxMessageBytes: 1024',
   ])
+  write('silent.yaml', [
+    'name: Silent',
+    'kind: grpc',
+    'method: POST',
+    `url: 'grpc://127.0.0.1:${(silent.address() as AddressInfo).port}'`,
+    'options:',
+    '  connectTimeoutMs: 300',
+    'messages:',
+    '  - name: message',
+    "    text: '{}'",
+    'grpc:',
+    '  method: flightdeck.test.Echo/Big',
+  ])
 })
 
 afterAll(async () => {
@@ -98,6 +123,7 @@ afterAll(async () => {
   for (const s of sockets) s.destroy()
   await new Promise<void>((r) => http.close(() => r()))
   await grpc.close()
+  await new Promise<void>((r) => silent.close(() => r()))
   rmSync(dir, { recursive: true, force: true })
 })
 
@@ -151,5 +177,19 @@ describe("a saved request's options, sent from the app", () => {
   it("a gRPC call refuses an answer past the file's message limit", async () => {
     const { store, sid } = await sendSaved('big.yaml')
     expect(await endOf(store, sid)).toMatch(/^error: .*1,?024/)
+  })
+
+  it("a gRPC call to a server that never comes up stops at the file's connect timeout, in words (not reflection's 15 s)", async () => {
+    const store = engine.store()
+    await openCollection(store, dir)
+    await store.getState().openRequest(dir, 'silent.yaml')
+    await store.getState().send()
+    // Its schema comes by reflection, asked once the channel is up: the channel never comes up.
+    expect(store.getState().sendError).toEqual({
+      code: 'timeout_connect',
+      message: expect.stringMatching(
+        /^UNAVAILABLE \(14\): No HTTP\/2 connection to 127\.0\.0\.1:\d+ within 300 ms: /,
+      ),
+    })
   })
 })

@@ -13,6 +13,7 @@ import type { StreamEngine } from '../streams/stream-engine'
 import { ChannelPool, metadataOf, parseGrpcTarget } from './grpc-channel'
 import { defaultsTemplate, encodeJson } from './grpc-json'
 import { loadProtoFiles } from './grpc-proto-files'
+import { GRPC_CONNECT_TIMEOUT_MS, waitForChannel } from './grpc-connect-wait'
 import { reflectSchema } from './grpc-reflection'
 import type { GrpcSchema } from './grpc-schema'
 import { GrpcSession, type GrpcCallOutcome } from './grpc-session'
@@ -39,6 +40,8 @@ export interface SchemaRequest {
   base: string
   /** Checks a proto path before it is read (a collection's confinement). */
   confine?: (abs: string, what: string) => Promise<Result<string>>
+  /** How long reflection waits for the channel to come up (a saved request's `options.connectTimeoutMs`). */
+  connectTimeoutMs?: number
 }
 
 export interface GrpcOpenOptions {
@@ -94,6 +97,12 @@ export class GrpcEngine {
     if (!md.ok) return md
     const client = await this.pool.client(target.value, r.tls, undefined)
     if (!client.ok) return client
+    const up = await waitForChannel(
+      client.value.client,
+      target.value,
+      r.connectTimeoutMs ?? GRPC_CONNECT_TIMEOUT_MS,
+    )
+    if (!up.ok) return up
     return reflectSchema(client.value.client, { metadata: md.value, timeoutMs: REFLECTION_TIMEOUT_MS })
   }
 
@@ -113,6 +122,7 @@ export class GrpcEngine {
       schema: spec.schema,
       base: o.base,
       ...(o.confine ? { confine: o.confine } : {}),
+      ...(spec.connectTimeoutMs !== undefined ? { connectTimeoutMs: spec.connectTimeoutMs } : {}),
     })
     if (!schema.ok) return schema
     const method = schema.value.method(spec.method)

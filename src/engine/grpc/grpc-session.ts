@@ -12,6 +12,7 @@ import { metadataPairs, type GrpcTarget } from './grpc-channel'
 import { decodeToJson, encodeJson } from './grpc-json'
 import type { ResolvedMethod } from './grpc-schema'
 import { explainStatus, refusedHere, sizeText, statusDetails, statusError, statusInfo } from './grpc-status'
+import { GRPC_CONNECT_TIMEOUT_MS, noConnectionWords } from './grpc-connect-wait'
 
 /**
  * One gRPC call, of any of the four kinds, as a session on the kernel (reconnect off: a call is never sent
@@ -54,11 +55,7 @@ export interface GrpcCallOutcome {
   received: number
 }
 
-/**
- * How long a new channel may take to become READY (TCP, TLS and the HTTP/2 preface and SETTINGS), as grpcurl's
- * `-connect-timeout`: a peer that accepts the connection and never speaks HTTP/2 would hold the call for ever.
- */
-export const GRPC_CONNECT_TIMEOUT_MS = 10_000
+export { GRPC_CONNECT_TIMEOUT_MS }
 
 export class GrpcSession implements SessionTransport {
   readonly sid: string
@@ -270,9 +267,7 @@ export class GrpcSession implements SessionTransport {
     this.connectTimer = setTimeout(() => {
       this.connectTimer = null
       if (!attempt.current || marks.sendStart !== undefined) return
-      const where = `${this.init.target.host}:${this.init.target.port}`
-      const within = limit % 1000 === 0 ? `${limit / 1000} s` : `${limit} ms`
-      const words = `No HTTP/2 connection to ${where} within ${within}: the server did not complete the handshake (is it a gRPC server, and does it want TLS?)`
+      const words = noConnectionWords(this.init.target.host, this.init.target.port, limit)
       const status = { code: grpc.status.UNAVAILABLE, details: words }
       this.finishCall(attempt, status, undefined, {
         code: 'timeout_connect',

@@ -6,7 +6,7 @@ import { grpcSendsMany } from '../../shared/grpc'
 import type { AppError } from '../../shared/result'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
-import { activeCaFile } from '../tabs/saved-options'
+import { activeCaFile, activeConnectOptions } from '../tabs/saved-options'
 import { selectActiveDraft } from '../tabs/active-draft'
 import { grpcMessages, grpcurlCommand } from './grpc-messages'
 
@@ -112,6 +112,12 @@ export function activeGrpcDraft(s: AppState): GrpcDraft {
   }
   memo = { inputs, value }
   return value
+}
+
+/** The active tab's saved `options.connectTimeoutMs`, when its file sets one. */
+function savedConnectTimeout(s: AppState): { connectTimeoutMs?: number } {
+  const limit = activeConnectOptions(s).connectTimeoutMs
+  return limit === undefined ? {} : { connectTimeoutMs: limit }
 }
 
 /** The active tab's saved `grpc.maxMessageBytes`, when its file sets one. */
@@ -272,8 +278,9 @@ export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [
         // A client or bidi stream stays open: more messages and the half-close come from its Send tab.
         halfClose: !many,
         ...(g.deadline.trim() !== '' && deadline > 0 ? { deadlineMs: Math.round(deadline * 1000) } : {}),
-        // The file's message limit (no control shows it), as a run's gRPC step takes it.
+        // The file's message limit and connect timeout (no control shows them), as a run's gRPC step takes them.
         ...savedMessageLimit(s),
+        ...savedConnectTimeout(s),
       })
       if (!r.ok) return set({ sendError: r.error })
       if (many && grpcSendsMany(r.value.method.kind)) {
