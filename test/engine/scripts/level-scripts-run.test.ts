@@ -288,6 +288,21 @@ describe('collection and folder scripts', () => {
     expect(post?.report.tests.map((t) => t.name)).toEqual(['answers in JSON', 'signed in'])
   })
 
+  it("a saved request's pre-request script sets a value its URL uses, and the send goes there", async () => {
+    const opened = await service.invoke('collection.open', { dir })
+    if (!opened.ok) throw new Error(opened.error.message)
+    stub.seen.length = 0
+    const sent = await service.invoke('request.send', {
+      request: spec(`{{base}}/{{whoSetByScript}}`),
+      auth: { type: 'inherit' },
+      scripts: { preRequest: "pm.environment.set('whoSetByScript', 'me')", translated: false },
+      context: { dir: opened.value.dir, path: 'account/me.yaml' },
+    })
+    if (!sent.ok) throw new Error(sent.error.message)
+    await service.http.waitFor(sent.value.sids[0] as string)
+    expect(stub.seen.map((r) => r.url)).toContain('/me')
+  })
+
   it('a send from the app of such a request warns in its script console, once, naming the request', async () => {
     const opened = await service.invoke('collection.open', { dir })
     if (!opened.ok) throw new Error(opened.error.message)

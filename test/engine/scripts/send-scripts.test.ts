@@ -79,6 +79,19 @@ describe('request.send runs the request scripts', () => {
     expect(pre?.report.end).toBeLessThanOrEqual(queued?.t ?? 0)
   })
 
+  it("a value the pre-request script sets fills the URL's {{name}}, and a \\{{name}} stays literal text", async () => {
+    stub.seen.length = 0
+    const sent = await service.invoke('request.send', {
+      request: spec(`${stub.url}/{{who}}?kept=\\{{who}}`),
+      auth: { type: 'none' },
+      scripts: { preRequest: `pm.environment.set('who', 'me')`, translated: false },
+    })
+    if (!sent.ok) throw new Error(sent.error.message)
+    await scriptEvents(sent.value.sids[0] as string, 1)
+    await service.http.waitFor(sent.value.sids[0] as string)
+    expect(stub.seen[0]?.url).toBe('/me?kept={{who}}')
+  })
+
   it("Send ×N runs each copy's pre-request script before it goes out and its test script on its own response", async () => {
     stub.seen.length = 0
     const sent = await service.invoke('request.send', {
