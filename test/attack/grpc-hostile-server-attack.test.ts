@@ -3,7 +3,7 @@ import { createServer as createH2Server, type ServerHttp2Stream } from 'node:htt
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
-import { GRPC_CONNECT_TIMEOUT_MS } from '../../src/engine/grpc/grpc-session'
+import { GRPC_CONNECT_TIMEOUT_MS } from '../../src/engine/grpc/grpc-connect-wait'
 import { ECHO_PROTO, PROTO_DIR } from '../fixtures/grpc/grpc-server'
 import { call, grpcRig, invoke, type GrpcRig } from '../engine/grpc-helpers'
 

@@ -55,8 +55,6 @@ export interface GrpcCallOutcome {
   received: number
 }
 
-export { GRPC_CONNECT_TIMEOUT_MS }
-
 export class GrpcSession implements SessionTransport {
   readonly sid: string
   private readonly kernel: SessionKernel
