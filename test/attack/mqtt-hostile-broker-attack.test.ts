@@ -7,7 +7,11 @@ import { makeService } from '../engine/helpers'
  * MQTT brokers that misbehave, written by hand on a raw socket: one that sends bytes no MQTT packet has after
  * its CONNACK (MQTT.js's parser reports it and reads on, so the session hung open and silent), one that never
  * answers CONNECT, one that stops answering PINGREQ. Each ends the session in words that blame the right thing.
+ * A session that stays open is waited for up to STILL_OPEN_MS: a bound for a loaded machine, not a measure (each
+ * end is told apart by its code: a hang is 'still open', a timer's end is a timeout, the packet's is 'protocol').
  */
+
+const STILL_OPEN_MS = 20_000
 
 const CONNACK_311 = Buffer.from([0x20, 0x02, 0x00, 0x00])
 
@@ -42,9 +46,8 @@ afterEach(async () => {
 async function openAndWait(
   url: string,
   options: Record<string, unknown>,
-): Promise<{ code: string; message: string; ms: number }> {
+): Promise<{ code: string; message: string }> {
   service = makeService()
-  const started = Date.now()
   const r = await service.invoke('mqtt.open', {
     url,
     options: { protocolVersion: 4, reconnect: false, ...options },
@@ -53,17 +56,15 @@ async function openAndWait(
   if (!r.ok) throw new Error(r.error.message)
   const ended = await Promise.race([
     service.streams.wait(r.value.sid),
-    new Promise<null>((resolve) => setTimeout(() => resolve(null), 8000)),
+    new Promise<null>((resolve) => setTimeout(() => resolve(null), STILL_OPEN_MS)),
   ])
-  if (!ended) return { code: 'still open', message: 'the session was still open after 8 s', ms: 8000 }
+  if (!ended) return { code: 'still open', message: `the session was still open after ${STILL_OPEN_MS} ms` }
   const f = ended.final
-  return f.type === 'error'
-    ? { code: f.code, message: f.message, ms: Date.now() - started }
-    : { code: f.type, message: '', ms: Date.now() - started }
+  return f.type === 'error' ? { code: f.code, message: f.message } : { code: f.type, message: '' }
 }
 
-describe('MQTT: a hostile broker', () => {
-  it('a malformed packet after CONNACK ends the session as a protocol error at once', async () => {
+describe('MQTT: a hostile broker', { timeout: STILL_OPEN_MS + 20_000 }, () => {
+  it('a malformed packet after CONNACK ends the session as a protocol error, not a timer', async () => {
     const b = await broker((s) => {
       s.write(CONNACK_311)
       // Packet type 15 (AUTH, not in 3.1.1), then type 0 (reserved).
@@ -75,7 +76,6 @@ describe('MQTT: a hostile broker', () => {
     expect(end.message).toBe(
       `The broker at ${b.url.slice('mqtt://'.length)} sent a malformed MQTT packet (Not supported auth packet for this version MQTT); Flightdeck closed the connection`,
     )
-    expect(end.ms).toBeLessThan(5000)
   })
 
   it('a broker that never sends CONNACK: a connect timeout that says so', async () => {
