@@ -55,6 +55,8 @@ interface DigestState {
 export class AuthRunner {
   private readonly oauth2: OAuth2Tokens
   private readonly digests = new Map<string, DigestState>()
+  /** Set on a run's view (`forRun`): the sign-ins its requests wait for end when the run is cancelled. */
+  private runSignal: AbortSignal | undefined
 
   constructor(
     private readonly http: HttpEngine,
@@ -62,6 +64,16 @@ export class AuthRunner {
     oauth2: OAuth2Options = {},
   ) {
     this.oauth2 = new OAuth2Tokens(http, now, oauth2)
+  }
+
+  /**
+   * This runner for one run: the same tokens, sign-ins and challenges (a view on this one, not a copy), but an
+   * OAuth 2.0 sign-in that a request of the run waits for, or started, ends when `signal` aborts (Cancel run).
+   */
+  forRun(signal: AbortSignal): AuthRunner {
+    const view = Object.create(this) as AuthRunner
+    view.runSignal = signal
+    return view
   }
 
   /** Forget cached tokens and challenges (e.g. when the person edits auth settings). */
@@ -107,7 +119,7 @@ export class AuthRunner {
       case 'oauth2': {
         if (hasHeader(spec, 'Authorization')) return ok({ spec })
         const key = this.oauth2.keyOf(auth)
-        const token = await this.oauth2.token(key, auth)
+        const token = await this.oauth2.token(key, auth, this.runSignal)
         if (!token.ok) return token
         const used = token.value
         return ok({
@@ -162,7 +174,7 @@ export class AuthRunner {
   ) {
     if (hasHeader(spec, 'Authorization')) return this.http.send(spec, count, link)
     const key = this.oauth2.keyOf(auth)
-    const token = await this.oauth2.token(key, auth)
+    const token = await this.oauth2.token(key, auth, this.runSignal)
     if (!token.ok) return token
     const used = token.value
     const sent = this.http.send(withToken(spec, auth, used), count, link)

@@ -3,6 +3,7 @@
  * token) instead of waiting out its timeout. Cancelling closes the loopback listener at once: its port refuses
  * connections, and the wait ends with "the sign-in was cancelled". A cancel that comes while the listener is
  * still being set up is kept, and ends the sign-in as soon as it is listening, before any page is opened.
+ * A run's Cancel ends the sign-ins its requests wait for the same way (`endWith`).
  */
 
 export interface SignInWait {
@@ -14,10 +15,14 @@ export interface SignInWait {
 
 export class SignInWaits {
   private readonly waits = new Map<string, { close: (() => void) | null; cancelled: boolean }>()
+  /** Keys whose token fetch was cancelled before its sign-in began (during a refresh): it begins cancelled. */
+  private readonly ending = new Set<string>()
+  /** The token fetches each signal already ends: one abort listener per fetch, however many requests wait. */
+  private readonly watched = new WeakMap<AbortSignal, Set<Promise<unknown>>>()
 
   /** A sign-in for `key` begins (concurrent sends of one key share one: see OAuth2Tokens.inflight). */
   begin(key: string): SignInWait {
-    const wait = { close: null as (() => void) | null, cancelled: false }
+    const wait = { close: null as (() => void) | null, cancelled: this.ending.has(key) }
     this.waits.set(key, wait)
     return {
       listening: (close) => {
@@ -28,6 +33,33 @@ export class SignInWaits {
         if (this.waits.get(key) === wait) this.waits.delete(key)
       },
     }
+  }
+
+  /**
+   * When `signal` aborts before `fetch` (the token fetch of `key`) has settled, the sign-in it waits for ends, or
+   * begins ended if it is not yet awaited. Every request of a run waits with the run's signal: its Cancel ends the
+   * sign-in, and so ends it for whatever else waits for the same token (a Get token of that auth).
+   */
+  endWith(signal: AbortSignal, key: string, fetch: Promise<unknown>): void {
+    let fetches = this.watched.get(signal)
+    if (fetches?.has(fetch)) return
+    if (!fetches) this.watched.set(signal, (fetches = new Set()))
+    fetches.add(fetch)
+    let settled = false
+    const end = (): void => {
+      if (settled) return
+      this.ending.add(key)
+      this.cancel(key)
+    }
+    if (signal.aborted) end()
+    else signal.addEventListener('abort', end, { once: true })
+    const done = (): void => {
+      settled = true
+      signal.removeEventListener('abort', end)
+      fetches.delete(fetch)
+      this.ending.delete(key)
+    }
+    fetch.then(done, done)
   }
 
   /** End every sign-in awaited; false when none is. */

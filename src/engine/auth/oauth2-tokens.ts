@@ -115,17 +115,23 @@ export class OAuth2Tokens {
     return this.signIns.cancelAll()
   }
 
-  /** A token for `auth`; a failure's text names no credential typed into a URL (oauth2-redact.ts). */
-  async token(key: string, auth: OAuth2Auth): Promise<Result<CachedToken>> {
-    return redactedFailure(await this.tokenFor(key, auth))
+  /**
+   * A token for `auth`; a failure's text names no credential typed into a URL (oauth2-redact.ts). `until`: the
+   * sign-in this token waits for (or starts) ends when it aborts (a run's Cancel), as Cancel sign-in ends it.
+   */
+  async token(key: string, auth: OAuth2Auth, until?: AbortSignal): Promise<Result<CachedToken>> {
+    return redactedFailure(await this.tokenFor(key, auth, until))
   }
 
-  private async tokenFor(key: string, auth: OAuth2Auth): Promise<Result<CachedToken>> {
+  private async tokenFor(key: string, auth: OAuth2Auth, until?: AbortSignal): Promise<Result<CachedToken>> {
     const cached = this.tokens.get(key)
     if (cached && cached.expiresAt - EXPIRY_SKEW_MS > this.now()) return ok(cached)
     // Concurrent sends share one token request (and one sign-in).
     const existing = this.inflight.get(key)
-    if (existing) return existing
+    if (existing) {
+      if (until) this.signIns.endWith(until, key, existing)
+      return existing
+    }
     let announce: (url: string) => void = () => {}
     const announced = new Promise<string>((resolve) => (announce = resolve))
     const pending = this.obtain(key, auth, cached?.refreshToken, announce).then((r) => {
@@ -135,6 +141,7 @@ export class OAuth2Tokens {
       return r
     })
     this.inflight.set(key, pending)
+    if (until) this.signIns.endWith(until, key, pending)
     if (this.options.openSignIn) return pending
     // No browser to open (the browser host): the send says where to sign in; the sign-in is still awaited,
     // and the next send waits for its token.

@@ -189,7 +189,8 @@ export class RunManager {
       ...(p.trace ? { trace: p.trace } : {}),
       ...(p.insecure || p.caFile !== undefined ? { tls: tlsOverride(p) } : {}),
       signal: run.controller.signal,
-      auth: this.deps.auth,
+      // Cancelling the run ends an OAuth 2.0 sign-in its steps wait for (the listener closes at once).
+      auth: this.deps.auth.forRun(run.controller.signal),
       streams: this.deps.streams,
       ...(this.deps.webhooks ? { webhooks: this.deps.webhooks } : {}),
       files: this.deps.collections.files.scope(run.dir),

@@ -1,0 +1,163 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { EngineService, EngineServiceOptions } from '../../src/engine/service'
+import { startOAuthServer, type OAuthServer } from '../fixtures/oauth-server'
+import { makeService, sleep } from './helpers'
+
+/**
+ * Cancelling a run (the app's Cancel run: `run.cancel`) while a step waits for an OAuth 2.0 sign-in (authorization
+ * code) ends that wait at once: the loopback listener closes (its port refuses connections), and the step says the
+ * sign-in was cancelled rather than failing later with the sign-in timeout. The authorization server is a real one
+ * on 127.0.0.1 (test/fixtures/oauth-server.ts); nobody signs in.
+ */
+
+/** Long enough that a wait left open is plainly not ended by it, short enough to bound the test if it is. */
+const SIGN_IN_TIMEOUT_MS = 15_000
+
+let server: OAuthServer
+let root = ''
+const services: EngineService[] = []
+
+beforeAll(async () => {
+  server = await startOAuthServer()
+  root = mkdtempSync(join(tmpdir(), 'fd-oauth-run-cancel-'))
+  writeFileSync(
+    join(root, 'collection.yaml'),
+    `flightdeck: 1\nname: OAuth\nvariables:\n  base: ${server.url}\n`,
+  )
+  const request = (name: string): string =>
+    [
+      `name: ${name}`,
+      'method: GET',
+      "url: '{{base}}/protected'",
+      'auth:',
+      '  type: oauth2',
+      '  grant: authorization_code',
+      "  authUrl: '{{base}}/authorize'",
+      "  tokenUrl: '{{base}}/token'",
+      '  clientId: spa',
+      "  clientSecret: ''",
+      '  scope: read',
+      '  clientAuth: body',
+      '',
+    ].join('\n')
+  writeFileSync(join(root, 'a.yaml'), request('First'))
+  writeFileSync(join(root, 'b.yaml'), request('Second'))
+})
+
+afterEach(async () => {
+  await Promise.all(services.splice(0).map((s) => s.dispose()))
+  server.reset()
+})
+
+afterAll(async () => {
+  await server.close()
+  rmSync(root, { recursive: true, force: true })
+})
+
+function serviceWith(options: Partial<EngineServiceOptions>): EngineService {
+  const s = makeService({
+    watchCollections: false,
+    persistWorkspace: false,
+    oauthTimeoutMs: SIGN_IN_TIMEOUT_MS,
+    ...options,
+  })
+  services.push(s)
+  return s
+}
+
+/** Whether a TCP connection to 127.0.0.1:`port` is refused (nothing listens there). */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1')
+    const timer = setTimeout(() => {
+      s.destroy()
+      resolve(false)
+    }, 1000)
+    s.once('connect', () => {
+      clearTimeout(timer)
+      s.destroy()
+      resolve(false)
+    })
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
+      resolve(e.code === 'ECONNREFUSED')
+    })
+  })
+}
+
+/** The port of the redirect URI in the authorization URL the server was sent to (or would be). */
+const portOf = (authorizationUrl: string): number =>
+  Number(new URL(new URL(authorizationUrl).searchParams.get('redirect_uri') ?? '').port)
+
+/** Polls `get` every 20 ms for up to 5 s. */
+async function eventually<T>(get: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 250; i++) {
+    const v = get()
+    if (v !== undefined) return v
+    await sleep(20)
+  }
+  throw new Error('not within 5 s')
+}
+
+/** Cancels `runId`, then says whether the listener on `port` refused within a second, and how the run ended. */
+async function cancelAndWatch(service: EngineService, runId: string, port: number) {
+  expect(await refused(port)).toBe(false)
+  const cancelledAt = Date.now()
+  expect(await service.invoke('run.cancel', { runId })).toEqual({ ok: true, value: { cancelled: true } })
+  let closed = false
+  while (!closed && Date.now() - cancelledAt < 1000) closed = await refused(port)
+  const closedWithin = Date.now() - cancelledAt
+  await service.waitForRun(runId)
+  const snap = service.runSnapshot(runId)
+  if (!snap.ok) throw new Error(snap.error.message)
+  return { closed, closedWithin, snap: snap.value }
+}
+
+describe('a run cancelled during an OAuth 2.0 sign-in', () => {
+  it('desktop app (the page opened in the browser): the wait ends, the listener closes, the step says cancelled', async () => {
+    const opened: string[] = []
+    const service = serviceWith({ oauthSignIn: (url) => void opened.push(url) })
+    expect((await service.invoke('collection.open', { dir: root })).ok).toBe(true)
+    const started = await service.invoke('run.start', {
+      dir: root,
+      path: 'a.yaml',
+      concurrency: 1,
+      iterations: 1,
+    })
+    if (!started.ok) throw new Error(started.error.message)
+    const url = await eventually(() => opened[0])
+
+    const { closed, closedWithin, snap } = await cancelAndWatch(service, started.value.runId, portOf(url))
+
+    expect(closed).toBe(true)
+    expect(closedWithin).toBeLessThan(1000)
+    expect(snap.finished?.cancelled).toBe(true)
+    expect(snap.results.map((r) => r.error?.message)).toEqual(['OAuth 2.0: the sign-in was cancelled'])
+    expect(server.forms).toHaveLength(0)
+  })
+
+  it('browser host: the sign-in a step announced and the next step waits for ends with the run', async () => {
+    const service = serviceWith({})
+    expect((await service.invoke('collection.open', { dir: root })).ok).toBe(true)
+    const started = await service.invoke('run.start', { dir: root, path: '', concurrency: 1, iterations: 1 })
+    if (!started.ok) throw new Error(started.error.message)
+    const runId = started.value.runId
+    // The first step fails saying where to sign in; the second waits for that sign-in.
+    const url = await eventually(() => {
+      const snap = service.runSnapshot(runId)
+      const message = snap.ok ? snap.value.results[0]?.error?.message : undefined
+      return /sign in at (\S+) \(within/.exec(message ?? '')?.[1]
+    })
+
+    const { closed, closedWithin, snap } = await cancelAndWatch(service, runId, portOf(url))
+
+    expect(closed).toBe(true)
+    expect(closedWithin).toBeLessThan(1000)
+    expect(snap.finished?.cancelled).toBe(true)
+    expect(snap.results[1]?.error?.message).toBe('OAuth 2.0: the sign-in was cancelled')
+  })
+})
