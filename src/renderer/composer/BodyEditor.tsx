@@ -123,6 +123,7 @@ function TextBody() {
       <CodeEditor
         label="Body text"
         heightKey="body"
+        fit
         language={languageForContentType(text.contentType)}
         value={text.text}
         vars={vars}
@@ -142,6 +143,7 @@ function JsonBody({ view }: { view: RefObject<EditorView | null> }) {
       <CodeEditor
         label="Body JSON"
         heightKey="body"
+        fit
         language="json"
         placeholder='{ "hello": "world" }'
         value={json}

@@ -87,10 +87,11 @@ export function Composer() {
   const shown = tab && shownTabs.some((t) => t.id === tab) ? tab : (shownTabs[0]?.id ?? 'params')
 
   const panel = useRef<HTMLDivElement>(null)
+  const panelCue = useRef<HTMLDivElement>(null)
   const whole = useRef<HTMLElement>(null)
   // Both scroll: the panel under its heads, and the whole composer when the heads (a send's error, the variable
-  // hints) leave the panel less than its least height.
-  useScrollCue(panel)
+  // hints) leave the panel less than its least height. The panel's words go on a line under it, off its rows.
+  useScrollCue(panel, panelCue)
   useScrollCue(whole)
   return (
     <section className="composer" aria-label="Request" ref={whole}>
@@ -126,6 +127,7 @@ export function Composer() {
         role="tabpanel"
         id={`composer-panel-${shown}`}
         aria-labelledby={`composer-tab-${shown}`}
+        data-cue="strip"
       >
         {shown === 'query' && mode === 'graphql' ? <GraphqlComposer /> : null}
         {shown === 'params' ? <ParamsTable /> : null}
@@ -137,6 +139,9 @@ export function Composer() {
         {shown === 'tests' ? <TestsPanel /> : null}
         {shown === 'scripts' ? <ScriptsPanel /> : null}
         {shown === 'after' ? <AfterResponsePanel /> : null}
+      </div>
+      <div className="scroll-cue-strip" ref={panelCue} hidden aria-hidden="true">
+        more below ↓
       </div>
     </section>
   )

@@ -27,6 +27,12 @@ interface CodeEditorProps {
   viewRef?: RefObject<EditorView | null>
   /** Wrap long lines (scripts: a long line stays readable in a half-width editor). */
   wrap?: boolean
+  /**
+   * Until the person drags its grip, shrink below the default height when the parent (a flex column) has less
+   * room, down to the least height: the frame and its grip stay in sight, and the parent does not scroll past
+   * an editor's empty lower part (its "more below" cue would point at nothing).
+   */
+  fit?: boolean
 }
 
 /** A CodeMirror 6 editor bound to a store string, with a remembered height and a visible resize bar. */
@@ -40,6 +46,7 @@ export function CodeEditor({
   heightKey,
   viewRef,
   wrap = false,
+  fit = false,
 }: CodeEditorProps) {
   const host = useRef<HTMLDivElement | null>(null)
   const view = useRef<EditorView | null>(null)
@@ -48,7 +55,7 @@ export function CodeEditor({
   /** The text last handed to onChange: when the store echoes it back, there is nothing to compare. */
   const emitted = useRef<string | null>(null)
   const parts = useRef({ lang: new Compartment(), scope: new Compartment(), hint: new Compartment() })
-  const [height, setHeight] = usePaneSize(
+  const [height, setHeight, chosen] = usePaneSize(
     `editor.${heightKey}`,
     DEFAULT_EDITOR_HEIGHT,
     MIN_HEIGHT,
@@ -114,11 +121,13 @@ export function CodeEditor({
   }, [language])
 
   return (
-    <div className="code-editor">
-      <div className="code-editor-host" ref={host} style={{ height }} />
+    // Fitted while the height is the default; a height the person dragged to is kept, the parent scrolling to it.
+    <div className={fit && !chosen ? 'code-editor fit' : 'code-editor'}>
+      <div className="code-editor-host" ref={host} style={{ height, minHeight: MIN_HEIGHT }} />
       <ResizeBar
         label={`Resize ${label}`}
         size={height}
+        shown={() => host.current?.getBoundingClientRect().height ?? height}
         min={MIN_HEIGHT}
         max={MAX_HEIGHT}
         onResize={setHeight}

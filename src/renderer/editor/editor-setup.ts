@@ -141,7 +141,7 @@ export function basicEditor(): Extension {
     autocompletion({ override: [variableCompletionSource, scriptCompletionSource], icons: false }),
     highlightActiveLine(),
     highlightSelectionMatches(),
-    variableSupport(),
+    variableSupport({ hoverBelow: true }),
     baseTheme,
     keymap.of([
       ...closeBracketsKeymap,

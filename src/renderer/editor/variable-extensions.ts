@@ -86,29 +86,37 @@ export function variableCompletionSource(context: CompletionContext): Completion
 /** What hovering escaped braces says. */
 export const LITERAL_HOVER = 'literal {{ — sent as typed, not a variable'
 
-const hover = hoverTooltip(
-  (view, pos) => {
-    const line = view.state.doc.lineAt(pos)
-    const tok = tokenAt(line.text, pos - line.from)
-    if (!tok) return null
-    const text = tok.literal ? LITERAL_HOVER : hoverText(tok.name, view.state.facet(scopeVariables))
-    return {
-      pos: line.from + tok.from,
-      end: line.from + tok.to,
-      above: true,
-      create: () => {
-        const dom = document.createElement('div')
-        dom.className = 'cm-var-tooltip'
-        dom.setAttribute('role', 'tooltip')
-        dom.textContent = text
-        return { dom }
-      },
-    }
-  },
-  { hoverTime: 250 },
-)
+/**
+ * The hover card over a token: above it (a one-line field's card would cover the row below), or below it in a
+ * many-line editor, where above the first line lie the controls over the editor (the body kind's tabs).
+ */
+const hover = (above: boolean): Extension =>
+  hoverTooltip(
+    (view, pos) => {
+      const line = view.state.doc.lineAt(pos)
+      const tok = tokenAt(line.text, pos - line.from)
+      if (!tok) return null
+      const text = tok.literal ? LITERAL_HOVER : hoverText(tok.name, view.state.facet(scopeVariables))
+      return {
+        pos: line.from + tok.from,
+        end: line.from + tok.to,
+        above,
+        create: () => {
+          const dom = document.createElement('div')
+          dom.className = 'cm-var-tooltip'
+          dom.setAttribute('role', 'tooltip')
+          dom.textContent = text
+          return { dom }
+        },
+      }
+    },
+    { hoverTime: 250 },
+  )
 
-/** Highlight and hover; completion is added by the editor's autocompletion config (one per editor). */
-export function variableSupport(): Extension {
-  return [highlighter, hover]
+/**
+ * Highlight and hover; completion is added by the editor's autocompletion config (one per editor). `hoverBelow`
+ * for many-line editors: the card goes under the hovered line (CodeMirror flips it when the window has no room).
+ */
+export function variableSupport({ hoverBelow = false }: { hoverBelow?: boolean } = {}): Extension {
+  return [highlighter, hover(!hoverBelow)]
 }

@@ -5,10 +5,19 @@ import { useEffect, type RefObject } from 'react'
  * scrolls, resizes or its content changes; the stylesheet draws the cue from it. Headless Chromium and overlay
  * scrollbars (macOS, some Linux desktops) show no scrollbar until one scrolls, so without a cue a cut-off form
  * looks whole. Set on the element itself, no React state: a scroll or a keystroke re-renders nothing.
+ *
+ * With `strip` (an element after the scroller, outside it): the words go there instead of over the content, so
+ * they never hide the last row a person is reading. The strip shows while the scroller has anything out of sight
+ * and says "more below" while that is below; it does not come and go as one scrolls, so the content does not
+ * jump by its height at the end.
  */
-export function useScrollCue(ref: RefObject<HTMLElement | null>): void {
+export function useScrollCue(
+  ref: RefObject<HTMLElement | null>,
+  strip?: RefObject<HTMLElement | null>,
+): void {
   useEffect(() => {
     const el = ref.current
+    const words = strip?.current ?? null
     if (!el || typeof ResizeObserver === 'undefined') return
     let frame = 0
     const update = (): void => {
@@ -18,6 +27,12 @@ export function useScrollCue(ref: RefObject<HTMLElement | null>): void {
       const more = [...(above ? ['above'] : []), ...(below ? ['below'] : [])].join(' ')
       if (more === '') el.removeAttribute('data-more')
       else if (el.getAttribute('data-more') !== more) el.setAttribute('data-more', more)
+      if (words) {
+        // Shown while anything is out of sight (its own height counts: it stays until all fits without it).
+        const cut = el.scrollHeight > el.clientHeight + 1
+        if (words.hasAttribute('hidden') === cut) words.toggleAttribute('hidden', !cut)
+        if (words.hasAttribute('data-below') !== below) words.toggleAttribute('data-below', below)
+      }
     }
     // At most one measure a frame, however many scroll events, resizes and mutations came in it.
     const soon = (): void => {
@@ -43,6 +58,7 @@ export function useScrollCue(ref: RefObject<HTMLElement | null>): void {
       content.disconnect()
       el.removeEventListener('scroll', soon)
       el.removeAttribute('data-more')
+      words?.setAttribute('hidden', '')
     }
-  }, [ref])
+  }, [ref, strip])
 }
