@@ -75,8 +75,12 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   if (argv[0] === 'run') {
     const run = await loadCommand('run-command', () => import('./run-command'))
     const tty = io === processIo && process.stderr.isTTY === true
-    const code = await run.module.runRunCli(argv.slice(1), { ...io, tty })
-    run.keep()
+    let started = false
+    const code = await run.module.runRunCli(argv.slice(1), { ...io, tty, started: () => (started = true) })
+    // V8's code cache holds the functions compiled before it was made, and every later start takes it as it
+    // is: one made by `run --help` or a refused argument lacked most of a run's (a one-request run given it
+    // cost a fifth more instructions). So only a run that started makes it.
+    if (started) run.keep()
     return code
   }
   // `flightdeck grpc <target> [Service/Method]`: gRPC calls, list and describe (grpc-js loads only here).
@@ -110,7 +114,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   }
   const send = await loadCommand('send-command', () => import('./send-command'))
   const code = await send.module.runSend(command, io)
-  send.keep()
+  // Not after input refused before the request (exit 2): too little of a send ran for a cache (see `run`).
+  if (code !== 2) send.keep()
   return code
 }
 

@@ -33,6 +33,8 @@ export interface RunIo {
   tty?: boolean
   /** The bar's own CR and erase-line, written as they are (`err` shows control characters as escapes). */
   errControl?(sequence: string): void
+  /** Called once the run has started (its collection opened and planned), not for help or refused input. */
+  started?(): void
 }
 
 const BAR_WIDTH = 24
@@ -142,6 +144,7 @@ async function run(service: EngineService, cmd: RunCommand, io: RunIo): Promise<
     return USER_ERROR_CODES.has(started.error.code) ? 2 : 1
   }
   runId = started.value.runId
+  io.started?.()
   // On stderr, so a json report on stdout stays pipeable.
   const hooks = started.value.webhookInbox
   if (hooks) io.err(`webhook inbox ${hooks.startedForRun ? 'listening' : 'in use'} at ${hooks.url}\n`)

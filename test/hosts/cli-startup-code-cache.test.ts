@@ -61,6 +61,34 @@ describe("the built CLI's code cache", () => {
     expect(again.compiled).toEqual([{ file: expect.stringMatching(/send-command/), cache: 'taken' }])
   }, 60_000)
 
+  it('run --help and refused arguments make no code cache: the first run that starts makes it', async () => {
+    // A cache holds the functions compiled before it was made, and later starts take it as it is: one made by
+    // `run --help` lacked most of a run's and cost every later one-request run a fifth more instructions.
+    const cacheDir = join(dir, 'help-first-code-cache')
+    const env = { FLIGHTDECK_CODE_CACHE_DIR: cacheDir }
+    const caches = (): string[] => {
+      try {
+        return readdirSync(cacheDir).filter((f) => f.endsWith('.cache'))
+      } catch {
+        return []
+      }
+    }
+    const help = await builtCli(dir, ['run', '--help'], {}, env)
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('flightdeck run')
+    const refused = await builtCli(dir, ['run', join(dir, 'no-such-collection')], {}, env)
+    expect(refused.code).toBe(2)
+    expect(caches()).toEqual([])
+    const collection = oneRequestCollection(dir, 'help-first-run', url())
+    for (const cache of ['none', 'taken']) {
+      const r = await builtCli(dir, ['run', collection], {}, env)
+      expect(r.code).toBe(0)
+      expect(r.stdout + r.stderr).toContain('1 passed')
+      expect(r.compiled).toEqual([{ file: expect.stringMatching(/run-command-\w+\.cjs$/), cache }])
+    }
+    expect(caches()).toHaveLength(1)
+  }, 60_000)
+
   it('a code cache folder that cannot be written costs the cache, not the command', async () => {
     const notAFolder = join(dir, 'not-a-folder')
     writeFileSync(notAFolder, '')
