@@ -3,7 +3,7 @@ import { FieldList, TypeLink } from './FieldList'
 import type { LoadedSchema } from './graphql-slice'
 import { schemaClient } from './schema-client'
 import type { TypeDoc } from './schema-protocol'
-import { TypeNameList } from './TypeNameList'
+import { TypeIndex } from './TypeIndex'
 import { scrollingAncestor } from './use-column-window'
 
 /** A type on show or left for another: its fields' filter and the column's scroll as left, for Back to put back. */
@@ -14,8 +14,8 @@ interface Level {
 }
 
 /**
- * The schema's docs beside the editor: the root types first, then the other types (the summary's first
- * LISTED_TYPES, saying how many more there are), a type's fields with their arguments, types and descriptions;
+ * The schema's docs beside the editor: the root types first, then the other types (TypeIndex: the summary's
+ * first LISTED_TYPES, saying how many more there are, and a filter over all of them), a type's fields with their arguments, types and descriptions;
  * a type's name opens it at its top, Back returns to the level before where it was left (the column's scroll and
  * the fields' filter), as a browser's Back does. A type's docs are asked of the schema worker as it opens, one
  * at a time; its fields are a windowed list (FieldList), drawn only where the column shows them, as the type
@@ -29,6 +29,8 @@ export function DocsExplorer({ schema }: { schema: LoadedSchema }) {
   const rootScroll = useRef(0)
   /** The filter of the fields on show, as typed. */
   const filter = useRef('')
+  /** The filter of the schema's types (kept while a type is open, for Back). */
+  const [typeFilter, setTypeFilter] = useState('')
   const column = (): HTMLElement | null => (aside.current ? scrollingAncestor(aside.current) : null)
   // Stable, so the memoized field rows are not drawn again as the list scrolls.
   const open = useCallback((name: string): void => {
@@ -68,8 +70,7 @@ export function DocsExplorer({ schema }: { schema: LoadedSchema }) {
     }
     shown(rootScroll.current)
   }, [trail.length, shown])
-  const { roots, typeNames, typeCount } = schema.summary
-  const unlisted = typeCount - roots.length - typeNames.length
+  const { roots } = schema.summary
   return (
     <aside ref={aside} className="graphql-docs" aria-label="Schema docs">
       {current ? (
@@ -99,13 +100,13 @@ export function DocsExplorer({ schema }: { schema: LoadedSchema }) {
               </li>
             ))}
           </ul>
-          <h4>Types</h4>
-          <TypeNameList names={typeNames} open={open} initialScroll={leftAt} />
-          {unlisted > 0 ? (
-            <p className="muted small" data-testid="graphql-docs-unlisted">
-              …and {unlisted.toLocaleString('en-US')} more types, not listed: open them from a field
-            </p>
-          ) : null}
+          <TypeIndex
+            schema={schema}
+            filter={typeFilter}
+            onFilter={setTypeFilter}
+            open={open}
+            initialScroll={leftAt}
+          />
         </>
       )}
     </aside>

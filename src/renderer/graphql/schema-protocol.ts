@@ -15,8 +15,16 @@ export interface SchemaSummary {
   typeNames: string[]
 }
 
-/** Most type names a summary lists (the docs say how many more there are). */
+/** Most type names a summary lists (the docs say how many more there are), and a filter's answer holds. */
 export const LISTED_TYPES = 500
+
+/** The summary's list of types narrowed by a filter: every type's name, not only the listed ones. */
+export interface TypeMatches {
+  /** The names holding the filter (any case), sorted, at most LISTED_TYPES of them. */
+  names: string[]
+  /** How many names hold it. */
+  matches: number
+}
 
 export interface ArgDoc {
   name: string
@@ -64,6 +72,8 @@ export interface SchemaOps {
   complete: [{ key: string; text: string; offset: number }, CompletionDoc[]]
   diagnose: [{ key: string; text: string }, LintMark[]]
   type: [{ key: string; name: string }, TypeDoc | null]
+  /** The names of the summary's list of types (the roots left out) that hold `filter`, in any case. */
+  types: [{ key: string; filter: string }, TypeMatches]
 }
 
 export type SchemaOp = keyof SchemaOps

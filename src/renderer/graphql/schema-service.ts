@@ -27,6 +27,7 @@ import {
   type SchemaOps,
   type SchemaSummary,
   type TypeDoc,
+  type TypeMatches,
 } from './schema-protocol'
 
 /**
@@ -40,6 +41,8 @@ const SEVERITIES = ['error', 'warning', 'info'] as const
 export class SchemaService {
   private readonly schemas = new Map<string, GraphQLSchema>()
   private readonly texts = new Map<string, string[]>()
+  /** Each schema's list of types (its roots left out), sorted, and the same in lower case for filters. */
+  private readonly listed = new Map<string, { names: string[]; lower: string[] }>()
 
   handle<K extends SchemaOp>(op: K, payload: SchemaOps[K][0]): SchemaOps[K][1] {
     // Each case's payload and answer are SchemaOps[op]; TypeScript does not narrow a generic key.
@@ -59,6 +62,8 @@ export class SchemaService {
         return this.diagnose(p) as SchemaOps[K][1]
       case 'type':
         return this.type(p) as SchemaOps[K][1]
+      case 'types':
+        return this.types(p) as SchemaOps[K][1]
       default:
         throw new Error(`Unknown schema operation ${String(op)}`)
     }
@@ -102,6 +107,7 @@ export class SchemaService {
   private drop({ key }: SchemaOps['drop'][0]): null {
     this.schemas.delete(key)
     this.texts.delete(key)
+    this.listed.delete(key)
     return null
   }
 
@@ -112,14 +118,27 @@ export class SchemaService {
     )
     const rootNames = new Set(roots.map((t) => t.name))
     const names = Object.keys(schema.getTypeMap()).filter((n) => !n.startsWith('__'))
+    const listed = names.filter((n) => !rootNames.has(n)).sort()
+    this.listed.set(key, { names: listed, lower: listed.map((n) => n.toLowerCase()) })
     return {
       typeCount: names.length,
       roots: roots.map((t) => ({ name: t.name, description: t.description ?? null })),
-      typeNames: names
-        .filter((n) => !rootNames.has(n))
-        .sort()
-        .slice(0, LISTED_TYPES),
+      typeNames: listed.slice(0, LISTED_TYPES),
     }
+  }
+
+  private types({ key, filter }: SchemaOps['types'][0]): TypeMatches {
+    this.schema(key)
+    const listed = this.listed.get(key) ?? { names: [], lower: [] }
+    const needle = filter.trim().toLowerCase()
+    const names: string[] = []
+    let matches = 0
+    for (let i = 0; i < listed.lower.length; i++) {
+      if (!(listed.lower[i] as string).includes(needle)) continue
+      matches++
+      if (names.length < LISTED_TYPES) names.push(listed.names[i] as string)
+    }
+    return { names, matches }
   }
 
   private schema(key: string): GraphQLSchema {
