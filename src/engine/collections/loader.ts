@@ -58,6 +58,11 @@ interface Found {
   abs: string
 }
 
+/** A request file's parse; its name on disk (the stem) is its name when the file gives none. */
+function parseRequestAt(text: string, rel: string): Parsed<SavedRequest> {
+  return parseRequestText(text, stemOf(rel.slice(rel.lastIndexOf('/') + 1)))
+}
+
 function problemOf(rel: string, r: Parsed<unknown>): FileProblem | null {
   return r.ok ? null : { path: rel, ...r.problem }
 }
@@ -67,15 +72,14 @@ export async function loadCollection(
   cache: ParseCache = new ParseCache(),
 ): Promise<LoadedCollection> {
   cache.changed = []
+  cache.scan++
   const slicer = new Slicer()
-  const seen = new Set<string>()
   const problems: FileProblem[] = []
   const folders = new Map<string, FolderSettings>()
   let count = 0
 
   const colResult = await readParsed(
     cache,
-    seen,
     join(dir, COLLECTION_FILE),
     COLLECTION_FILE,
     (t) => parseCollectionText(t, basename(dir)),
@@ -177,14 +181,13 @@ export async function loadCollection(
 
   const requests = new Map<string, SavedRequest>()
   await eachSliced(requestFiles, slicer, (f) => {
-    const stem = stemOf(basename(f.rel))
-    const r = readParsedNow(cache, seen, f.abs, f.rel, (t) => parseRequestText(t, stem))
+    const r = readParsedNow(cache, f.abs, f.rel, parseRequestAt, true)
     if (!r) return
     if (r.ok) requests.set(f.rel, r.value)
     else problems.push({ path: f.rel, ...r.problem })
   })
   await eachSliced(folderFiles, slicer, (f) => {
-    const r = readParsedNow(cache, seen, f.abs, f.rel, parseFolderText)
+    const r = readParsedNow(cache, f.abs, f.rel, parseFolderText, true)
     if (!r) return
     const folder = f.rel.slice(0, -FOLDER_FILE.length - 1)
     if (r.ok) folders.set(folder, r.value)
@@ -210,14 +213,7 @@ export async function loadCollection(
   for (const name of envNames.slice(0, 1000)) {
     const rel = `${ENVIRONMENTS_DIR}/${name}`
     const id = stemOf(name)
-    const r = await readParsed(
-      cache,
-      seen,
-      join(envDir, name),
-      rel,
-      (t) => parseEnvironmentText(t, id),
-      slicer,
-    )
+    const r = await readParsed(cache, join(envDir, name), rel, (t) => parseEnvironmentText(t, id), slicer)
     if (!r) continue
     if (r.ok)
       environments.push({
@@ -230,8 +226,8 @@ export async function loadCollection(
   }
 
   // Files that were cached but are gone count as changed too (a delete, a rename, a checkout).
-  for (const abs of [...cache.entries.keys()]) {
-    if (!seen.has(abs)) {
+  for (const [abs, entry] of cache.entries) {
+    if (entry.scan !== cache.scan) {
       cache.entries.delete(abs)
       const rel = abs
         .slice(dir.length + 1)
@@ -250,7 +246,7 @@ export async function loadCollection(
   for (const p of await Promise.all(links)) if (p) problems.push(p)
 
   const shownFolders = nested.size === 0 ? folderPaths : folderPaths.filter((p) => !nested.has(p))
-  const root = buildTree(settings.name, shownFolders, folders, requests)
+  const root = buildTree(settings.name, shownFolders, folders, requests, cache.tree)
   problems.sort((a, b) => a.path.localeCompare(b.path))
 
   return {

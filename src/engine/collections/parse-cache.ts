@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, type Stats } from 'node:fs'
 import type { Parsed } from './collection-file-format'
+import type { TreeMemo } from './collection-tree'
+import { readListedFile } from './listed-file-read'
 import { statFile, type Slicer } from './scan-slicer'
 
 /**
@@ -16,14 +18,20 @@ interface CacheEntry {
   mtimeMs: number
   size: number
   result: Parsed<unknown>
+  /** The last scan that found the file (ParseCache.scan): an entry a scan did not reach is a file gone. */
+  scan: number
 }
 
 export class ParseCache {
   readonly entries = new Map<string, CacheEntry>()
+  /** Counts scans, so that each entry notes the last that saw it (no set of every path seen, a scan). */
+  scan = 0
   /** Relative paths whose content changed (or appeared, or went) in the last scan. */
   changed: string[] = []
   /** The folders the last scan found to be collections of their own (left out, named among the problems). */
   nested: ReadonlySet<string> = new Set()
+  /** The last scan's tree, folder by folder, for the next scan to reuse what did not change. */
+  readonly tree: TreeMemo = new Map()
 }
 
 /**
@@ -44,51 +52,77 @@ export async function eachSliced<T>(
 
 export async function readParsed<T>(
   cache: ParseCache,
-  seen: Set<string>,
   abs: string,
   rel: string,
-  parse: (text: string) => Parsed<T>,
+  parse: (text: string, rel: string) => Parsed<T>,
   slicer: Slicer,
 ): Promise<Parsed<T> | null> {
   const wait = slicer.turn()
   if (wait) await wait
-  return readParsedNow(cache, seen, abs, rel, parse)
+  return readParsedNow(cache, abs, rel, parse)
 }
 
+/**
+ * The file's parse, from the cache when its (mtime, size) is what the cache saw. `listedFile`: the folder's
+ * listing said a regular file (not a link); a file the cache does not hold is then opened and looked at through
+ * its descriptor (./listed-file-read.ts), one path lookup instead of a stat's and a read's.
+ */
 export function readParsedNow<T>(
   cache: ParseCache,
-  seen: Set<string>,
   abs: string,
   rel: string,
-  parse: (text: string) => Parsed<T>,
+  parse: (text: string, rel: string) => Parsed<T>,
+  listedFile = false,
 ): Parsed<T> | null {
-  seen.add(abs)
-  const st = statFile(abs)
-  if (!st) return null
   const hit = cache.entries.get(abs)
-  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.result as Parsed<T>
+  if (hit) hit.scan = cache.scan
+  // A file that cannot be opened (gone, no permission) takes the stat path, which words it as before.
+  const opened = !hit && listedFile ? readListedFile(abs, MAX_FILE_BYTES) : null
   let result: Parsed<T>
-  // stat follows links: a shared collection's `local.yaml -> /dev/zero` (git keeps symlinks) or a named pipe
-  // would be read forever, on the engine's thread, by the synchronous read below.
-  if (!st.isFile()) {
-    result = {
-      ok: false,
-      problem: { line: 0, column: 0, message: NOT_A_FILE },
-    }
-  } else if (st.size > MAX_FILE_BYTES) {
-    result = {
+  let st: Stats
+  if (opened) {
+    st = opened.stats
+    result =
+      notRead(st) ?? ('error' in opened ? cannotRead(opened.error) : parseText(opened.text, rel, parse))
+  } else {
+    const found = statFile(abs)
+    if (!found) return null
+    st = found
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.result as Parsed<T>
+    // stat follows links: a shared collection's `local.yaml -> /dev/zero` (git keeps symlinks) or a named pipe
+    // would be read forever, on the engine's thread, by the synchronous read below.
+    result = notRead(st) ?? parseText(() => readFileSync(abs, 'utf8'), rel, parse)
+  }
+  cache.entries.set(abs, { mtimeMs: st.mtimeMs, size: st.size, result, scan: cache.scan })
+  cache.changed.push(rel)
+  return result
+}
+
+/** Why a file is not read (not a regular file, or over the limit), or null to read it. */
+function notRead<T>(st: Stats): Parsed<T> | null {
+  if (!st.isFile()) return { ok: false, problem: { line: 0, column: 0, message: NOT_A_FILE } }
+  if (st.size > MAX_FILE_BYTES)
+    return {
       ok: false,
       problem: { line: 0, column: 0, message: `File is larger than ${MAX_FILE_BYTES} bytes` },
     }
-  } else {
-    try {
-      result = parse(readFileSync(abs, 'utf8'))
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e)
-      result = { ok: false, problem: { line: 0, column: 0, message: `Cannot read: ${message}` } }
-    }
+  return null
+}
+
+/** The text parsed; a read that fails, or a parse that throws, is the file's problem. */
+function parseText<T>(
+  text: string | (() => string),
+  rel: string,
+  parse: (text: string, rel: string) => Parsed<T>,
+): Parsed<T> {
+  try {
+    return parse(typeof text === 'string' ? text : text(), rel)
+  } catch (e) {
+    return cannotRead(e)
   }
-  cache.entries.set(abs, { mtimeMs: st.mtimeMs, size: st.size, result })
-  cache.changed.push(rel)
-  return result
+}
+
+function cannotRead<T>(e: unknown): Parsed<T> {
+  const message = e instanceof Error ? e.message : String(e)
+  return { ok: false, problem: { line: 0, column: 0, message: `Cannot read: ${message}` } }
 }

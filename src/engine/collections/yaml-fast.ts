@@ -15,9 +15,40 @@ const NON_PRINTABLE =
   // eslint-disable-next-line no-control-regex -- these are the control characters YAML does not allow
   /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/
 
-/** Keys taken as written: a plain name js-yaml would not read as null, a boolean or a number. */
-const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/
+/** Keys taken as written (`[A-Za-z_][A-Za-z0-9_.-]*`), unless js-yaml would read them as null or a boolean. */
 const RESOLVED_KEYS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE'])
+
+const SPACE = 32
+const DASH = 45
+const PIPE = 124
+
+/** `text.slice(from, to)` is `[A-Za-z_][A-Za-z0-9_.-]*`, looked at without making the slice. */
+function isKeyText(text: string, from: number, to: number): boolean {
+  if (to <= from) return false
+  const first = text.charCodeAt(from)
+  if (!(isLetter(first) || first === 0x5f)) return false
+  for (let i = from + 1; i < to; i++) {
+    const c = text.charCodeAt(i)
+    if (!(isLetter(c) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e || c === DASH)) return false
+  }
+  return true
+}
+
+/** A key taken as written: key text that js-yaml would not read as null or a boolean. */
+function isPlainKey(text: string, from: number, to: number): boolean {
+  if (!isKeyText(text, from, to)) return false
+  // Only null, true and false (in three cases each) start with these letters and are 4 or 5 long.
+  const n = to - from
+  return !(
+    (n === 4 || n === 5) &&
+    'nNtTfF'.includes(text.charAt(from)) &&
+    RESOLVED_KEYS.has(text.slice(from, to))
+  )
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)
+}
 
 /** First characters of a plain scalar that mean something else in YAML (flow, anchor, tag, block, quote…). */
 const INDICATOR = new Set([
@@ -112,36 +143,54 @@ class Reader {
     return n
   }
 
-  /** A block mapping whose keys sit at column `indent`, starting at the current line. */
+  /**
+   * A block mapping whose keys sit at column `indent`, starting at the current line (or at `first`, the text after
+   * a sequence's dash). Each line is looked at by index, so the only strings made are its key and its value.
+   */
   mapping(indent: number, first?: string): Record<string, unknown> {
     const out: Record<string, unknown> = {}
     let pending = first
     for (;;) {
       let content: string
+      let from: number
       if (pending !== undefined) {
         content = pending
+        from = 0
         pending = undefined
       } else {
         const i = this.next()
-        if (i < 0 || this.indentOf(i) < indent) return out
-        if (this.indentOf(i) > indent) throw UNSUPPORTED
-        content = (this.lines[i] as string).slice(indent)
+        if (i < 0) return out
+        const at = this.indentOf(i)
+        if (at < indent) return out
+        if (at > indent) throw UNSUPPORTED
+        content = this.lines[i] as string
+        from = indent
       }
       this.at++
-      if (content.startsWith('- ') || content === '-') throw UNSUPPORTED
-      const colon = content.indexOf(':')
-      if (colon <= 0) throw UNSUPPORTED
-      const key = content.slice(0, colon)
-      if (!KEY.test(key) || RESOLVED_KEYS.has(key) || key === '__proto__' || Object.hasOwn(out, key))
+      if (content.charCodeAt(from) === DASH) {
+        const after = content.charCodeAt(from + 1)
+        if (after === SPACE || Number.isNaN(after)) throw UNSUPPORTED
+      }
+      const colon = content.indexOf(':', from)
+      if (colon <= from) throw UNSUPPORTED
+      const key = content.slice(from, colon)
+      if (!isPlainKey(content, from, colon) || key === '__proto__' || Object.hasOwn(out, key))
         throw UNSUPPORTED
-      const rest = content.slice(colon + 1)
       // `key:|` or `key:x` is one plain scalar to YAML (a colon ends a key only before a space or the line end).
-      if (rest !== '' && rest.charCodeAt(0) !== 32) throw UNSUPPORTED
-      const chomp = LITERAL.get(trimSpaces(rest))
+      let start = colon + 1
+      if (start < content.length && content.charCodeAt(start) !== SPACE) throw UNSUPPORTED
+      let end = content.length
+      while (start < end && content.charCodeAt(start) === SPACE) start++
+      while (end > start && content.charCodeAt(end - 1) === SPACE) end--
+      if (start === end) {
+        out[key] = this.nested(indent, true)
+        continue
+      }
+      const value = content.slice(start, end)
+      const chomp = content.charCodeAt(start) === PIPE ? LITERAL.get(value) : undefined
       if (chomp !== undefined) out[key] = this.literal(indent, chomp)
-      else if (trimSpaces(rest) === '') out[key] = this.nested(indent, true)
       else {
-        out[key] = this.inline(trimSpaces(rest))
+        out[key] = this.inline(value)
         this.noContinuation(indent)
       }
     }
@@ -280,7 +329,7 @@ function isMappingStart(item: string): boolean {
   const colon = item.indexOf(':')
   if (colon <= 0) return false
   if (colon === item.length - 1 || item.charCodeAt(colon + 1) === 32) {
-    if (!KEY.test(item.slice(0, colon))) throw UNSUPPORTED
+    if (!isKeyText(item, 0, colon)) throw UNSUPPORTED
     return true
   }
   return false
