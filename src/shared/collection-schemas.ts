@@ -99,6 +99,18 @@ export const collectionSaveFolderPayload = lazySchema(() =>
     .strict(),
 )
 
+/**
+ * What names an OAuth 2.0 token to Get (or whose sign-in to cancel): the auth as the form shows it, its request's
+ * or folder's context, and, from a folder's or the collection's settings, `variables`: that folder's (path `''`:
+ * the collection's) own rows as the dialog shows them, unsaved, in place of the saved ones (a secret row left
+ * blank keeps the value stored on this machine, as saving it would).
+ */
+export const oauth2TokenPayload = lazySchema(() =>
+  z
+    .object({ auth: authSchema, context: requestContextSchema.optional(), variables: variables.optional() })
+    .strict(),
+)
+
 export const environmentSavePayload = lazySchema(() =>
   z
     .object({

@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import type { CollectionInfo, SavedRequest, ScopedVariable, Variable } from './collection'
-import { authSchema, requestContextSchema } from './collection'
 import type {
   BodyLines,
   BodySearchResult,
@@ -152,21 +151,13 @@ const coreCommands = {
     reply<SendResult>(),
   ],
   /** "Get token" in the OAuth 2.0 form: the composer's auth's token, fetched or from the cache, masked. */
-  'oauth2.token': [
-    lazySchema(() => z.object({ auth: authSchema, context: requestContextSchema.optional() }).strict()),
-    reply<OAuth2TokenView>(),
-  ],
+  'oauth2.token': [collection.oauth2TokenPayload, reply<OAuth2TokenView>()],
   /**
    * End the sign-in a Get token (or a send) of this auth awaits, or (`all`: the CLI's Ctrl+C) every one this
    * engine awaits: the loopback listener closes at once.
    */
   'oauth2.cancelSignIn': [
-    lazySchema(() =>
-      z.union([
-        z.object({ auth: authSchema, context: requestContextSchema.optional() }).strict(),
-        z.object({ all: z.literal(true) }).strict(),
-      ]),
-    ),
+    lazySchema(() => z.union([collection.oauth2TokenPayload, z.object({ all: z.literal(true) }).strict()])),
     reply<{ cancelled: boolean }>(),
   ],
   'session.cancel': [

@@ -10,7 +10,7 @@ import type { CachedToken, OAuth2Auth } from './oauth2-tokens'
 
 /**
  * "Get token" in the OAuth 2.0 form: the token a send of the composer's auth would carry, with the active
- * environment's variables, fetched as a send fetches it (so its token request is on the timeline) or reused from
+ * environment's variables (a folder's settings: with that folder's variables as the dialog shows them), fetched as a send fetches it (so its token request is on the timeline) or reused from
  * the same cache. The page is told what a person checks (held, type, scope, expiry) and a masked preview: the
  * token itself stays in the engine, as it does for a send.
  */
@@ -46,7 +46,9 @@ export function createOAuth2TokenHandler(deps: {
       body: { kind: 'none' },
       options: {},
     }
-    const prepared = await prepareRequest(deps.manager, request, p.auth, p.context)
+    // From a folder's or the collection's settings: its own variables as the dialog shows them, saved or not.
+    const typed = p.context !== undefined ? p.variables : undefined
+    const prepared = await prepareRequest(deps.manager, request, p.auth, p.context, [], undefined, typed)
     if (!prepared.ok) return prepared
     const auth = prepared.value.auth
     if (auth.type !== 'oauth2') return fail('internal', 'The resolved auth is not OAuth 2.0')

@@ -1,5 +1,5 @@
 import { basename } from 'node:path'
-import { findNode, type AuthSpec, type RequestContext } from '../../shared/collection'
+import { findNode, type AuthSpec, type RequestContext, type Variable } from '../../shared/collection'
 import type { CollectionCommand, CommandHandlers, CommandPayload, SendResult } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
 import type { DynamicValues } from '../../shared/template'
@@ -90,7 +90,8 @@ export function authChainFor(
 /**
  * Resolve variables and inherited auth for a request by the send rules, in the scope of its collection and
  * environment; unknown variables refuse the send, naming them. `extra` texts (a WebSocket's subprotocols, a
- * message) resolve in the same scope and are refused the same way.
+ * message) resolve in the same scope and are refused the same way. `typed`: the own variables of the folder
+ * `context` names, as its settings dialog shows them unsaved, in place of the saved ones (variable-scope.ts).
  */
 export async function prepareRequest(
   manager: CollectionManager,
@@ -99,8 +100,9 @@ export async function prepareRequest(
   context: RequestContext | undefined,
   extra: readonly string[] = [],
   dyn?: DynamicValues,
+  typed?: readonly Variable[],
 ): Promise<Result<ResolvedSend>> {
-  const scope = await manager.scope(context, true)
+  const scope = await manager.scope(context, true, typed)
   if (!scope.ok) return scope
   const vars = new Map<string, string>()
   for (const v of scope.value) vars.set(v.name, v.value)

@@ -281,7 +281,11 @@ export class CollectionManager {
    * inner) < environment, whose values the command line's (`--env-var`) replace. With `reveal`, secrets carry
    * their values (for sending); without, they are blank.
    */
-  async scope(context: RequestContext | undefined, reveal: boolean): Promise<Result<ScopedVariable[]>> {
+  async scope(
+    context: RequestContext | undefined,
+    reveal: boolean,
+    typed?: readonly Variable[],
+  ): Promise<Result<ScopedVariable[]>> {
     const scope = await fileScope(
       {
         globals: this.globals,
@@ -292,6 +296,7 @@ export class CollectionManager {
       },
       context,
       reveal,
+      typed,
     )
     if (!scope.ok) return scope
     const out = this.session.layer(scope.value, context?.env ?? '', reveal)

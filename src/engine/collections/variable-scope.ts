@@ -58,11 +58,17 @@ export interface ScopeSources {
   revealed: RevealedSecrets
 }
 
-/** The scope of `context` (globals alone without one); with `reveal`, secrets carry their stored values. */
+/**
+ * The scope of `context` (globals alone without one); with `reveal`, secrets carry their stored values. `typed`:
+ * the own variables of the folder `context` names (its path `''`: the collection's) as its settings dialog shows
+ * them, unsaved, in place of the saved ones; a secret typed there is used as typed (and redacted as any revealed
+ * secret), one left blank keeps the value stored on this machine, as saving the dialog would.
+ */
 export async function fileScope(
   src: ScopeSources,
   context: RequestContext | undefined,
   reveal: boolean,
+  typed?: readonly Variable[],
 ): Promise<Result<ScopedVariable[]>> {
   const out: ScopedVariable[] = []
   const add = async (
@@ -70,8 +76,10 @@ export async function fileScope(
     scope: ScopedVariable['scope'],
     source: string,
     key: string,
+    asTyped = false,
   ): Promise<void> => {
-    const value = v.secret ? (reveal ? ((await src.secrets.get(key)) ?? '') : '') : v.value
+    const given = asTyped && v.value !== '' ? v.value : null
+    const value = v.secret ? (reveal ? (given ?? (await src.secrets.get(key)) ?? '') : '') : v.value
     if (v.secret && reveal && value !== '') src.revealed.remember(value)
     out.push({ name: v.name, value, secret: v.secret, scope, source })
   }
@@ -80,13 +88,23 @@ export async function fileScope(
   const loaded = src.loaded(context.dir)
   if (!loaded.ok) return loaded
   const { info } = loaded.value
-  for (const v of info.variables)
-    await add(v, 'collection', '', src.secretKey(context.dir, 'collection', v.name))
   const node = findNode(info.root, context.path)
   const folderPath = node?.type === 'folder' ? node.path : parentPath(context.path)
+  const own = (saved: readonly Variable[], path: string): [readonly Variable[], boolean] =>
+    typed !== undefined && node?.type === 'folder' && node.path === path ? [typed, true] : [saved, false]
+  const [collectionVars, collectionTyped] = own(info.variables, '')
+  for (const v of collectionVars)
+    await add(v, 'collection', '', src.secretKey(context.dir, 'collection', v.name), collectionTyped)
   for (const folder of ancestorFolders(info.root, `${folderPath}/`).slice(1)) {
-    for (const v of folder.variables) {
-      await add(v, 'folder', folder.path, src.secretKey(context.dir, `folder:${folder.path}`, v.name))
+    const [vars, asTyped] = own(folder.variables, folder.path)
+    for (const v of vars) {
+      await add(
+        v,
+        'folder',
+        folder.path,
+        src.secretKey(context.dir, `folder:${folder.path}`, v.name),
+        asTyped,
+      )
     }
   }
   if (context.env !== undefined && context.env !== '') {
