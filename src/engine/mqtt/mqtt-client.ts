@@ -33,7 +33,7 @@ type StreamBuilder = (client: MqttClient) => Duplex
  * MQTT.js's client for one connection attempt. Over TCP and TLS it connects through the engine's timed
  * connection (DNS, connect and TLS as phases of the first connection); over WebSocket MQTT.js connects itself
  * and writes CONNECT as the socket opens, so those phases are not measured apart. Either way MQTT.js reads the
- * connection through PacedStream (a flood is fair). Throws what MQTT.js throws.
+ * connection through PacedStream (a flood is fair). Throws what MQTT.js throws, the connection it opened closed.
  */
 export function mqttClientFor(c: ClientFor): MqttClient {
   const { url, options: o } = c
@@ -46,7 +46,12 @@ export function mqttClientFor(c: ClientFor): MqttClient {
     if (typeof build !== 'function') throw new Error('This MQTT.js has no stream builder to pace')
     own.streamBuilder = ((mc: MqttClient) =>
       new PacedStream((build as StreamBuilder)(mc), c.onSlice)) as StreamBuilder
-    client.connect()
+    try {
+      client.connect()
+    } catch (e) {
+      abandon((client as unknown as { stream?: Duplex }).stream ?? null)
+      throw e
+    }
     c.sent()
     return client
   }
@@ -56,12 +61,24 @@ export function mqttClientFor(c: ClientFor): MqttClient {
     o: Record<string, unknown>,
   ) => Socket
   const host = url.hostname.replace(/^\[|\]$/g, '')
-  const builder = (): Socket =>
-    new PacedStream(
-      make({ host, port, rejectUnauthorized: !o.insecure, ...(c.ca ? { ca: c.ca } : {}) }),
-      c.onSlice,
-    ) as unknown as Socket
-  return new MqttClient(builder, c.client)
+  let socket: Socket | null = null
+  const builder = (): Socket => {
+    socket = make({ host, port, rejectUnauthorized: !o.insecure, ...(c.ca ? { ca: c.ca } : {}) })
+    return new PacedStream(socket, c.onSlice) as unknown as Socket
+  }
+  try {
+    return new MqttClient(builder, c.client)
+  } catch (e) {
+    // MQTT.js threw after opening the connection, before it listened to it: an error there would be uncaught.
+    abandon(socket)
+    throw e
+  }
+}
+
+function abandon(stream: Duplex | null): void {
+  if (!stream) return
+  stream.on('error', () => undefined)
+  stream.destroy()
 }
 
 /**

@@ -1,26 +1,22 @@
-import { Store, type IStore } from 'mqtt'
+import type { Packet } from 'mqtt'
 import type { MqttControl } from '../../shared/mqtt'
 import type { AckPairing, PendingPublish } from './mqtt-ack-pairing'
+import { SessionStore } from './mqtt-session-store'
 
 /**
  * QoS 1/2 publishes still awaiting their acks when a connection drops. With a persistent session (clean start
  * off) every connection of the session shares one MQTT.js store, so the next connection sends them again as
- * soon as CONNACK arrives (MQTT.js does, before it says it is connected); the log counts them ("Resent 3 …") and
- * their acks pair with the copies sent again. With clean start, or when the session ends, the broker keeps no
+ * soon as CONNACK arrives (the session sends them, mqtt-our-publishes.ts); the log counts them ("Resent 3 …") and
+ * their acks pair with the copies sent again. An MQTT 5 broker that answers with a new session has them discarded
+ * (each an `unsent` entry). With clean start, or when the session ends, the broker keeps no
  * session to finish them: each is marked lost in the log, and the connection's end says how many. Whether a lost
  * publish reached the broker is unknown: only its ack would have said.
  */
 
-/** A store that outlives the MQTT.js client using it: MQTT.js closes its stores when a client ends. */
-class SessionStore extends Store {
-  override close(cb: () => void): void {
-    cb()
-  }
-}
-
 interface InFlightControl extends MqttControl {
   resent?: number
   lost?: boolean
+  unsent?: boolean
   qos?: number
 }
 
@@ -33,10 +29,9 @@ export interface DroppedPublishes {
 
 export class InFlightPublishes {
   /** The store every connection of a persistent session shares (undefined with clean start). */
-  readonly store: IStore | undefined
+  readonly store: SessionStore | undefined
   /** Publishes awaiting acks when the connection before dropped, by packet id, to be sent again. */
   private carried = new Map<number, PendingPublish>()
-  private resent: [number, PendingPublish][] = []
   /**
    * Publishes forgotten past the pairing limit whose acks had not come when a connection dropped, by QoS (1
    * and 2): not listed one by one (their details were let go), but counted when they are lost.
@@ -49,32 +44,64 @@ export class InFlightPublishes {
 
   /** A new connection: the carried publishes await their acks on it. */
   connecting(pairing: AckPairing): void {
-    this.resent = []
     for (const [id, pub] of this.carried) pairing.restore(id, pub)
   }
 
-  /** A publish (or QoS 2's PUBREL) went out: a carried one is being sent again. */
-  sent(packetId: number): void {
-    const pub = this.carried.get(packetId)
-    if (pub === undefined) return
-    this.carried.delete(packetId)
-    this.resent.push([packetId, pub])
-  }
-
-  /** Once the connection is open: what was sent again, in words (null when nothing was). */
-  resentNote(): { words: string; c: InFlightControl } | null {
-    // Anything carried and not sent again stays in the pairing and is told of when this connection ends. The
-    // forgotten ones MQTT.js sent again from its store are paired afresh as they went out.
+  /**
+   * Once the connection is open: the stored packets it sends again, in words (null when none); `newSession`: the
+   * broker kept no session (MQTT 3.1.1, which leaves them to the client: they go all the same).
+   */
+  resentNote(stored: readonly Packet[], newSession: boolean): { words: string; c: InFlightControl } | null {
+    // Their acks pair with the copies sent again (or, for forgotten ones, afresh as they go out).
+    const named = stored.map((p) => `#${p.messageId ?? '?'} ${this.topicOf(p)}`)
     this.carried.clear()
     this.carriedForgotten = { one: 0, two: 0 }
-    const n = this.resent.length
+    const n = stored.length
     if (n === 0) return null
-    const shown = this.resent.slice(0, 20).map(([id, p]) => `#${id} ${p.topic}`)
     const more = n > 20 ? `, and ${n - 20} more` : ''
+    const why = newSession
+      ? ', though the broker started a new session (CONNACK: session present 0; MQTT 3.1.1 leaves them to the client)'
+      : ' (persistent session)'
     return {
-      words: `Resent ${n} QoS 1/2 publish${n === 1 ? '' : 'es'} that awaited ${n === 1 ? 'its' : 'their'} acks when the connection dropped (persistent session): ${shown.join(', ')}${more}`,
+      words: `Resent ${n} QoS 1/2 publish${n === 1 ? '' : 'es'} that awaited ${n === 1 ? 'its' : 'their'} acks when the connection dropped${why}: ${named.slice(0, 20).join(', ')}${more}`,
       c: { resent: n },
     }
+  }
+
+  /**
+   * An MQTT 5 broker started a new session: the stored packets are discarded, never sent again (MQTT 5
+   * 3.2.2.1.1); one entry each, with `why`.
+   */
+  discarded(
+    stored: readonly Packet[],
+    pairing: AckPairing,
+    why: string,
+  ): { words: string; c: InFlightControl }[] {
+    const out = stored.map((p) => {
+      const id = p.messageId ?? 0
+      const pub = this.carried.get(id)
+      pairing.answer(id, true)
+      const qos = p.cmd === 'publish' ? p.qos : 2
+      const c: InFlightControl = { packetId: id, topic: this.topicOf(p), unsent: true, qos }
+      if (pub) c.publishSeq = pub.seq
+      const reached =
+        p.cmd === 'pubrel' ? ' (it reached the broker: its PUBREC came; PUBREL is not sent)' : ''
+      return {
+        words: `Publish #${id} on ${c.topic} (QoS ${qos}) not sent again: ${why}${reached}`,
+        c,
+      }
+    })
+    this.carried.clear()
+    this.carriedForgotten = { one: 0, two: 0 }
+    return out
+  }
+
+  private topicOf(p: Packet): string {
+    if (p.cmd === 'publish') return p.topic
+    return (
+      (p.messageId !== undefined && this.carried.get(p.messageId)?.topic) ||
+      '(a publish forgotten past the pairing limit)'
+    )
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { IClientPublishOptions, IConnackPacket, MqttClient } from 'mqtt'
 import type { SessionAttempt } from '../sessions/kernel/session-attempt'
 import type { MqttPacketLog } from './mqtt-packet-log'
-import { CLEAN_START, heldWords, NO_SESSION, SendQuota, unsentWords } from './mqtt-send-quota'
+import { CLEAN_START, heldWords, NEW_SESSION, SendQuota, unsentWords } from './mqtt-send-quota'
 
 /** A control entry in the log: on `attempt`'s connection, or (null) the session's, between connections. */
 type Say = (attempt: SessionAttempt | null, words: string, event: string, id: string) => void
@@ -9,8 +9,12 @@ type Say = (attempt: SessionAttempt | null, words: string, event: string, id: st
 /**
  * Our QoS 1/2 publishes across the session's connections: those awaiting their acks (the packet log's, in
  * mqtt-in-flight.ts) and those waiting for a place under the broker's Receive Maximum (mqtt-send-quota.ts).
- * A persistent session (clean start off) that reconnects sends both on the next connection; otherwise the
- * first are lost and the others not sent, and the log says so and why.
+ * A persistent session (clean start off) that reconnects sends both on the next connection, the first again
+ * (with their packet ids) before the others, within the broker's Receive Maximum; otherwise the first are lost
+ * and the others not sent, and the log says so and why. When the broker answers that it kept no session
+ * (CONNACK: session present 0), what becomes of them goes by the protocol: MQTT 3.1.1 says nothing, so both
+ * go, as MQTT.js does with its own; MQTT 5 (3.2.2.1.1) has a client with session state discard it, so neither
+ * goes, each told as `unsent`.
  */
 export class OurPublishes {
   private readonly quota = new SendQuota()
@@ -33,13 +37,26 @@ export class OurPublishes {
   }
 
   /**
-   * A connection opened: what MQTT.js sent again (before it said so), then the publishes waiting for a place,
-   * when the broker kept the session.
+   * A connection opened: the publishes that awaited their acks go again, then those waiting for a place; or,
+   * when an MQTT 5 broker started a new session, neither goes.
    */
-  opened(attempt: SessionAttempt, client: MqttClient, connack: IConnackPacket): void {
-    this.packets.opened(attempt)
-    const unsent = this.quota.opened(client, connack.properties?.receiveMaximum, connack.sessionPresent)
-    if (unsent > 0) this.say(attempt, unsentWords(unsent, NO_SESSION), 'unsent', '')
+  opened(attempt: SessionAttempt, client: MqttClient, connack: IConnackPacket, v5: boolean): void {
+    const max = connack.properties?.receiveMaximum
+    const store = this.packets.inFlight.store
+    const kept = connack.sessionPresent === true
+    if (store && !kept && v5) {
+      this.packets.discarded(attempt, store.discard(), NEW_SESSION)
+      const unsent = this.quota.drop()
+      if (unsent > 0) this.say(attempt, unsentWords(unsent, NEW_SESSION), 'unsent', '')
+      this.quota.opened(client, max)
+      return
+    }
+    const stored = store?.stored() ?? []
+    this.packets.opened(attempt, stored, !kept)
+    const waiting = this.quota.count
+    if (store && !kept && waiting > 0)
+      this.say(attempt, newSessionWords(waiting), 'new session', JSON.stringify({ waiting }))
+    this.quota.opened(client, max, stored)
   }
 
   /**
@@ -80,3 +97,7 @@ export class OurPublishes {
     if (n > 0) this.say(null, unsentWords(n), 'unsent', '')
   }
 }
+
+/** MQTT 3.1.1: the publishes that waited for a place go though the broker started a new session. */
+const newSessionWords = (n: number): string =>
+  `${n === 1 ? '1 publish that waited' : `${n} publishes that waited`} for the broker's Receive Maximum ${n === 1 ? 'goes' : 'go'} though the broker started a new session (CONNACK: session present 0): MQTT 3.1.1 leaves a client's publishes to it`

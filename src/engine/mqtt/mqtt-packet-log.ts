@@ -51,10 +51,19 @@ export class MqttPacketLog {
     this.inFlight.connecting(this.pairing)
   }
 
-  /** The connection opened (MQTT.js has sent the publishes it carried again): say how many. */
-  opened(attempt: SessionAttempt): void {
-    const note = this.inFlight.resentNote()
+  /**
+   * The connection opened and sends `stored` again (the publishes the connection before left awaiting their
+   * acks): say how many; `newSession`: though the broker kept no session.
+   */
+  opened(attempt: SessionAttempt, stored: readonly Packet[], newSession: boolean): void {
+    const note = this.inFlight.resentNote(stored, newSession)
     if (note) this.host.record(attempt, 'in', 'control', note.words, 'resent', JSON.stringify(note.c))
+  }
+
+  /** The broker started a new session and `stored` are discarded (MQTT 5): an `unsent` entry each. */
+  discarded(attempt: SessionAttempt, stored: readonly Packet[], why: string): void {
+    for (const d of this.inFlight.discarded(stored, this.pairing, why))
+      this.host.record(attempt, 'out', 'control', d.words, 'unsent', JSON.stringify(d.c))
   }
 
   /**
@@ -93,7 +102,6 @@ export class MqttPacketLog {
         )
         this.lastPublishSeq = seq
         if (p.qos > 0 && p.messageId !== undefined && !p.dup) {
-          this.inFlight.sent(p.messageId)
           this.note(attempt, this.pairing.sent(p.messageId, { t, seq, topic: p.topic, qos: p.qos }))
         }
         return
@@ -102,7 +110,6 @@ export class MqttPacketLog {
       case 'puback':
       case 'pubrec':
       case 'pubcomp':
-        if (p.cmd === 'pubrel' && p.messageId !== undefined) this.inFlight.sent(p.messageId)
         this.control(attempt, 'out', p.cmd.toUpperCase(), p.messageId, p.reasonCode, p.cmd === 'pubrel')
         return
       case 'subscribe':
@@ -150,7 +157,7 @@ export class MqttPacketLog {
         this.control(attempt, 'in', p.cmd.toUpperCase(), p.messageId, p.reasonCode, p.cmd === 'pubrec')
         return
       case 'suback':
-        // Recorded by the subscribe's callback, which knows each topic filter's grant.
+        // Recorded by the session's subscriptions, which know each topic filter of its SUBSCRIBE.
         return
       case 'unsuback':
         this.control(attempt, 'in', 'UNSUBACK', p.messageId, undefined, false)

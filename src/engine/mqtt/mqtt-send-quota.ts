@@ -1,4 +1,5 @@
-import type { IClientPublishOptions, MqttClient } from 'mqtt'
+import type { IClientPublishOptions, MqttClient, Packet } from 'mqtt'
+import { resend } from './mqtt-session-store'
 
 /**
  * The broker's Receive Maximum (CONNACK, MQTT 5): how many of our QoS 1 and 2 publishes it takes in flight at
@@ -8,16 +9,14 @@ import type { IClientPublishOptions, MqttClient } from 'mqtt'
  * connection's client and quota are handed over as it opens.
  *
  * Those still waiting when a persistent session's connection drops are ours, not the broker's, so they wait on
- * for the next connection and go there if the broker kept the session (CONNACK's session present), after the
- * ones MQTT.js sends again from its store (it sends those one at a time, each after the ack of the one before,
- * before it says it is connected: they never take more than one place). A broker that kept no session has no
- * place for them: they are not sent, and the log says why.
+ * for the next connection and go there after the stored publishes that awaited their acks, which go again first
+ * (`opened`), within the same places. Whether they go at all when the broker kept no session is the caller's
+ * (mqtt-our-publishes.ts).
  */
-interface Waiting {
-  topic: string
-  payload: Buffer | string
-  options: IClientPublishOptions
-}
+type Waiting =
+  | { topic: string; payload: Buffer | string; options: IClientPublishOptions }
+  /** A stored PUBLISH or PUBREL sent again with its packet id. */
+  | { stored: Packet }
 
 export class SendQuota {
   /** The open connection's client (null between connections). */
@@ -28,16 +27,21 @@ export class SendQuota {
 
   /**
    * A connection opened; `max`: its CONNACK's Receive Maximum (absent: 65,535, as MQTT 5 says; a 3.1.1 broker
-   * tells none). Publishes still waiting go first, as places free, when the broker kept the session
-   * (`sessionKept`); else they are taken off: answers how many (none was sent).
+   * tells none). `resent` (stored packets sent again) go first, then the publishes still waiting, as places free.
    */
-  opened(client: MqttClient, max = 65_535, sessionKept = true): number {
+  opened(client: MqttClient, max = 65_535, resent: readonly Packet[] = []): void {
     this.client = client
     this.max = max
     this.inFlight = 0
-    const dropped = sessionKept ? 0 : this.drop()
+    const publishes = this.waiting.splice(0)
+    for (const stored of resent) this.waiting.push({ stored })
+    for (const w of publishes) this.waiting.push(w)
     this.sendWaiting()
-    return dropped
+  }
+
+  /** How many publishes wait for a place. */
+  get count(): number {
+    return this.waiting.length
   }
 
   /**
@@ -58,9 +62,15 @@ export class SendQuota {
     return false
   }
 
-  /** The connection closed: nothing more goes on it. Answers how many publishes still wait. */
+  /**
+   * The connection closed: nothing more goes on it (stored packets not yet sent again stay in the store for the
+   * next). Answers how many publishes still wait.
+   */
   closed(): number {
     this.client = null
+    let resends = 0
+    while (resends < this.waiting.length && 'stored' in (this.waiting[resends] as Waiting)) resends++
+    this.waiting.splice(0, resends)
     return this.waiting.length
   }
 
@@ -73,11 +83,13 @@ export class SendQuota {
     this.inFlight++
     // The handshake's steps and their reason codes are in the log: the callback only frees its place (on the
     // connection it was sent on: a later one has places of its own).
-    client.publish(w.topic, w.payload, w.options, () => {
+    const freed = (): void => {
       if (this.client !== client) return
       this.inFlight--
       this.sendWaiting()
-    })
+    }
+    if ('stored' in w) resend(client, w.stored, freed)
+    else client.publish(w.topic, w.payload, w.options, freed)
   }
 
   private sendWaiting(): void {
@@ -94,8 +106,12 @@ export class SendQuota {
 export const unsentWords = (n: number, why = ''): string =>
   `${n === 1 ? '1 publish was' : `${n} publishes were`} not sent: ${n === 1 ? 'it' : 'they'} waited for the broker's Receive Maximum when the connection closed${why ? `, and ${why}` : ''}`
 
-/** Why waiting publishes are not sent on a connection whose broker kept no session. */
-export const NO_SESSION = 'the broker kept no session (CONNACK: session present false)'
+/**
+ * Why a persistent session's publishes are not sent on a connection whose MQTT 5 broker kept no session: the
+ * protocol has the client discard its session state then.
+ */
+export const NEW_SESSION =
+  'the broker started a new session (CONNACK: session present 0): MQTT 5 has a client discard its session state then'
 /** Why waiting publishes are not carried over a reconnect with clean start. */
 export const CLEAN_START = 'the next connection starts a clean session'
 

@@ -17,6 +17,7 @@ import { attemptEndReport } from './mqtt-attempt-end'
 import { clientErrorOutcome } from './mqtt-client-errors'
 import { endAfterParsed, endGracefully, endWhenHandled, forceEnd } from './mqtt-client-end'
 import { guardSizes, mqttClientFor, readPublishesQuickly } from './mqtt-client'
+import { idsBeside } from './mqtt-session-store'
 import { listenInbound } from './mqtt-inbound'
 import { MqttSubscriptions } from './mqtt-subscriptions'
 import { MqttInbox } from './mqtt-inbox'
@@ -137,9 +138,13 @@ export class MqttSession implements SessionTransport {
     const marks: ExchangeMarks = { queuedAt: attempt.queuedAt }
     attempt.marks = marks
     const options = clientOptions(o, this.clientId, this.ca)
-    // A persistent session's publishes awaiting acks outlive the connection: MQTT.js sends them again.
+    // A persistent session's publishes awaiting acks outlive the connection: the session sends them again, and
+    // the connection's new publishes take packet ids they do not hold.
     const store = this.packets.inFlight.store
-    if (store) options.outgoingStore = store
+    if (store) {
+      options.outgoingStore = store
+      options.messageIdProvider = idsBeside(store)
+    }
     let client: MqttClient
     try {
       client = mqttClientFor({
@@ -158,8 +163,12 @@ export class MqttSession implements SessionTransport {
         },
       })
     } catch (e) {
+      // Not the connection's failure but the client's (an option MQTT.js cannot write): it would throw again, so
+      // no reconnect, and the publishes waiting for this connection are told of as at any end.
       const error = classifyError(e, url.host)
-      attempt.ended({ reason: error.message, error, reconnectable: true, by: 'network' })
+      this.failure = { ...error, message: `Could not start the MQTT client: ${error.message}` }
+      this.refused = true
+      this.closed(attempt)
       return
     }
     this.client = client
@@ -176,7 +185,12 @@ export class MqttSession implements SessionTransport {
     })
     const onMessage = listenInbound(client, {
       packet: (p) => {
-        if (mine()) this.packets.received(attempt, marks, p)
+        if (!mine()) return
+        this.packets.received(attempt, marks, p)
+        if (p.cmd === 'suback')
+          this.subscriptions.acked(client, p, (words, id) =>
+            this.record(attempt, 'in', 'control', words, 'SUBACK', id),
+          )
       },
       message: (topic, payload, packet, topicHex) => {
         if (mine()) this.message(attempt, client, topic, payload, packet, topicHex)
@@ -191,7 +205,7 @@ export class MqttSession implements SessionTransport {
         marks,
         note: connackNote(code, connack.sessionPresent, o.protocolVersion, connack.properties),
       })
-      this.publishes.opened(attempt, client, connack)
+      this.publishes.opened(attempt, client, connack, o.protocolVersion === 5)
       readPublishesQuickly(client, o, onMessage)
       this.subscribe(attempt, this.subscriptions.all())
     })
