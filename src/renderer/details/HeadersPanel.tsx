@@ -22,12 +22,20 @@ export function HeadersPanel({ row }: { row: SessionRow }) {
         </p>
       ) : null}
       {row.sent ? (
-        <HeaderTable label="Request headers" headers={row.sent.headers} />
+        <HeaderTable label="Request headers" headers={pseudoFirst(row.sent.headers)} />
       ) : (
         <p className="muted small">Not sent yet.</p>
       )}
     </div>
   )
+}
+
+/**
+ * HTTP/2's pseudo-headers (`:method`, `:path`…) in front, where the wire has them (RFC 9113 §8.3: before every
+ * other field); the engine's list has them after the request's own, which reads as a malformed request.
+ */
+function pseudoFirst(headers: HeaderList): HeaderList {
+  return [...headers.filter(([n]) => n.startsWith(':')), ...headers.filter(([n]) => !n.startsWith(':'))]
 }
 
 function HeaderTable({ label, headers }: { label: string; headers: HeaderList }) {
