@@ -70,7 +70,7 @@ describe("Get token in a folder's and the collection's settings", () => {
     await openCollection(store, dir)
     store.getState().setEnvironment(dir, 'staging')
 
-    await store.getState().getFolderOAuth2Token(dir, 'api', oauth('orders'))
+    await store.getState().getFolderOAuth2Token(dir, 'api', oauth('orders'), [])
     const folder = store.getState().oauth2Token
     expect(folder?.error).toBeNull()
     expect(folder?.view).toMatchObject({ tokenType: 'Bearer', scope: 'orders', scopeGranted: true })
@@ -78,10 +78,25 @@ describe("Get token in a folder's and the collection's settings", () => {
     expect(await sendSaved(store, 'api/protected.yaml')).toBe(200)
     expect(idp.forms).toHaveLength(1)
 
-    await store.getState().getFolderOAuth2Token(dir, '', oauth('shop'))
+    await store.getState().getFolderOAuth2Token(dir, '', oauth('shop'), [])
     expect(store.getState().oauth2Token?.view).toMatchObject({ scope: 'shop' })
     expect(idp.forms.map((f) => f['scope'])).toEqual(['orders', 'shop'])
     expect(await sendSaved(store, 'ping.yaml')).toBe(200)
     expect(idp.forms).toHaveLength(2)
+  })
+
+  it("uses the settings' variable rows as they are, not saved: the token request carries a typed one", async () => {
+    const store = startEngine().store()
+    await openCollection(store, dir)
+    store.getState().setEnvironment(dir, 'staging')
+    idp.forms.length = 0
+    await store
+      .getState()
+      .getFolderOAuth2Token(dir, 'api', oauth('{{scopeTyped}}'), [
+        { name: 'scopeTyped', value: 'typed-scope', secret: false },
+      ])
+    expect(store.getState().oauth2Token?.error).toBeNull()
+    expect(idp.forms.map((f) => f['scope'])).toEqual(['typed-scope'])
+    expect(store.getState().oauth2Token?.view).toMatchObject({ scope: 'typed-scope', scopeGranted: true })
   })
 })

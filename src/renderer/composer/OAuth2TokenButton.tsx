@@ -1,10 +1,10 @@
-import { useEffect, useRef } from 'react'
-import type { AuthSpec } from '../../shared/collection'
+import { useEffect, useRef, useState } from 'react'
+import type { AuthSpec, Variable } from '../../shared/collection'
 import type { OAuth2TokenView } from '../../shared/contract'
 import { LinkedWords } from './LinkedWords'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
-import { folderTokenOwner } from './oauth2-token-slice'
+import { folderTokenOwner, tokenAskKey } from './oauth2-token-slice'
 import { useExpiryText } from './token-expiry'
 
 function TokenFacts({ view }: { view: OAuth2TokenView }) {
@@ -38,6 +38,58 @@ function TokenFacts({ view }: { view: OAuth2TokenView }) {
   )
 }
 
+/** The button's labels, all laid in one cell so it is as wide as the longest whichever shows. */
+const LABELS = ['Get token', 'Getting token…', 'Cancel sign-in'] as const
+
+function SteadyButton({
+  label,
+  onClick,
+  disabled,
+}: {
+  label: (typeof LABELS)[number]
+  onClick(): void
+  disabled?: boolean
+}) {
+  return (
+    <button
+      type="button"
+      className="secondary-button oauth2-token-button"
+      onClick={onClick}
+      disabled={disabled}
+    >
+      {LABELS.map((l) => (
+        <span
+          key={l}
+          aria-hidden={l === label ? undefined : true}
+          className={l === label ? undefined : 'unshown'}
+        >
+          {l}
+        </span>
+      ))}
+    </button>
+  )
+}
+
+/**
+ * How long a sign-in is awaited with no link before the words say so. The browser host's link comes within
+ * moments, so the words never show just before it; the desktop app, which opened the page in the system
+ * browser, says it is waiting once this has passed.
+ */
+const WAITING_WORDS_AFTER_MS = 1000
+
+function useLater(on: boolean, ms: number): boolean {
+  const [later, setLater] = useState(false)
+  useEffect(() => {
+    if (!on) return
+    const timer = setTimeout(() => setLater(true), ms)
+    return () => {
+      clearTimeout(timer)
+      setLater(false)
+    }
+  }, [on, ms])
+  return on && later
+}
+
 /**
  * "Get token" under an OAuth 2.0 form: fetches the token a send would carry now (or finds it cached). Its token
  * request is on the timeline as a send's is; what the endpoint answered, or the token's type, scope, expiry and
@@ -46,22 +98,22 @@ function TokenFacts({ view }: { view: OAuth2TokenView }) {
 function OAuth2TokenPanel({
   owner,
   auth,
+  askKey,
   onGet,
-  note,
 }: {
   owner: string
   auth: AuthSpec
+  /** What an answer must have been asked for to show (`tokenAskKey`). */
+  askKey: string
   onGet(): void
-  /** A line under the button (what the token is fetched with, when that is not what the person sees). */
-  note?: string | undefined
 }) {
   const asked = useAppStore((s) => s.oauth2Token)
-  const mine =
-    asked !== null && asked.owner === owner && asked.authKey === JSON.stringify(auth) ? asked : null
+  const mine = asked !== null && asked.owner === owner && asked.authKey === askKey ? asked : null
   const cancel = useAppStore((s) => s.cancelOAuth2SignIn)
   // A sign-in (authorization code) can wait minutes for the browser: while it does, the button ends the wait.
   const signIn = auth.type === 'oauth2' && auth.grant === 'authorization_code'
   const waiting = mine?.busy === true || mine?.signingIn === true
+  const waitingWords = useLater(mine?.busy === true && signIn, WAITING_WORDS_AFTER_MS)
   const answered = mine?.answeredAt ?? 0
   const block = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -72,13 +124,9 @@ function OAuth2TokenPanel({
       <div className="oauth2-token-row">
         {/* While a sign-in is awaited its link stays in sight: a second ask would wait on the same sign-in. */}
         {signIn && waiting ? (
-          <button type="button" className="secondary-button" onClick={() => void cancel()}>
-            Cancel sign-in
-          </button>
+          <SteadyButton label="Cancel sign-in" onClick={() => void cancel()} />
         ) : (
-          <button type="button" className="secondary-button" onClick={onGet} disabled={waiting}>
-            {waiting ? 'Getting token…' : 'Get token'}
-          </button>
+          <SteadyButton label={waiting ? 'Getting token…' : 'Get token'} onClick={onGet} disabled={waiting} />
         )}
         {/* Where to sign in is a step to take, not a failure: said calmly, as a status. */}
         {mine?.error ? (
@@ -92,17 +140,12 @@ function OAuth2TokenPanel({
           <span className="oauth2-sign-in" role="status">
             Sign-in cancelled: Get token starts a new one
           </span>
-        ) : mine?.busy === true && signIn ? (
+        ) : waitingWords ? (
           <span className="oauth2-sign-in" role="status">
             Waiting for you to sign in in the browser…
           </span>
         ) : null}
       </div>
-      {note !== undefined ? (
-        <p className="muted small oauth2-token-note" role="note">
-          {note}
-        </p>
-      ) : null}
       {mine?.view ? <TokenFacts view={mine.view} /> : null}
     </div>
   )
@@ -113,37 +156,34 @@ export function OAuth2TokenButton() {
   const auth = useActiveDraft((d) => d.auth)
   const tabId = useAppStore((s) => s.activeTabId)
   const getToken = useAppStore((s) => s.getOAuth2Token)
-  return <OAuth2TokenPanel owner={tabId} auth={auth} onGet={() => void getToken()} />
+  return (
+    <OAuth2TokenPanel owner={tabId} auth={auth} askKey={tokenAskKey(auth)} onGet={() => void getToken()} />
+  )
 }
 
 /**
- * A folder's or the collection's Get token, in its settings: the auth as the form shows it (saved or not), with
- * the folder's saved variables and the collection's environment; the requests that inherit it send this token.
- * `variablesEdited`: the dialog's variable rows differ from the saved ones, which Get token still uses (the
- * engine resolves a folder's scope from its files, secrets from this machine's store): said under the button.
+ * A folder's or the collection's Get token, in its settings: the auth and the folder's own variables as the
+ * dialog shows them (saved or not), with the collection's environment; the requests that inherit it send this
+ * token once the settings are saved as they are.
  */
 export function FolderOAuth2TokenButton({
   dir,
   path,
   auth,
-  variablesEdited,
+  variables,
 }: {
   dir: string
   path: string
   auth: AuthSpec
-  variablesEdited: boolean
+  variables: readonly Variable[]
 }) {
   const getToken = useAppStore((s) => s.getFolderOAuth2Token)
   return (
     <OAuth2TokenPanel
       owner={folderTokenOwner(dir, path)}
       auth={auth}
-      onGet={() => void getToken(dir, path, auth)}
-      note={
-        variablesEdited
-          ? 'Get token uses the saved variables, not the edits above: save the settings first to use them.'
-          : undefined
-      }
+      askKey={tokenAskKey(auth, variables)}
+      onGet={() => void getToken(dir, path, auth, variables)}
     />
   )
 }

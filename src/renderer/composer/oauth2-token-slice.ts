@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla'
-import type { AuthSpec, RequestContext } from '../../shared/collection'
+import type { AuthSpec, RequestContext, Variable } from '../../shared/collection'
 import type { CommandPayload, OAuth2TokenView } from '../../shared/contract'
 import type { AppError } from '../../shared/result'
 import type { ApiClient } from '../client/api-client'
@@ -15,7 +15,10 @@ import { signInForGetToken } from './oauth2-sign-in'
 export interface OAuth2TokenState {
   /** Who asked: a request tab's id, or `folderTokenOwner(dir, path)` for a folder's or the collection's settings. */
   owner: string
-  /** The auth as it was asked for (its JSON), to tell an answer for an edited auth from a current one. */
+  /**
+   * The auth as it was asked for, and a folder's rows with it (`tokenAskKey`), to tell an answer for an edited
+   * auth or variable from a current one.
+   */
   authKey: string
   busy: boolean
   /** The browser host gave a sign-in link: the sign-in is awaited, and its token shows when it comes. */
@@ -33,10 +36,16 @@ export interface OAuth2TokenSlice {
   /** Get token for the active tab's auth, with its collection and environment. */
   getOAuth2Token(): Promise<void>
   /**
-   * Get token for a folder's (path `''`: the collection's) auth as the settings show it, with the collection's
-   * chosen environment: the token the requests inheriting it send with, from the same cache.
+   * Get token for a folder's (path `''`: the collection's) auth and own variables as the settings show them,
+   * saved or not, with the collection's chosen environment: the token the requests inheriting it send with (once
+   * saved), from the same cache.
    */
-  getFolderOAuth2Token(dir: string, path: string, auth: AuthSpec): Promise<void>
+  getFolderOAuth2Token(
+    dir: string,
+    path: string,
+    auth: AuthSpec,
+    variables: readonly Variable[],
+  ): Promise<void>
   /**
    * End the sign-in the current Get token awaits (authorization code): the engine closes its loopback listener
    * at once, and the ask shows as cancelled; a later answer to it is not shown.
@@ -51,6 +60,11 @@ export function folderTokenOwner(dir: string, path: string): string {
 
 type Ask = CommandPayload<'oauth2.token'>
 
+/** What an answer is for: the auth, and a folder's variable rows when they were sent. */
+export function tokenAskKey(auth: AuthSpec, variables?: readonly Variable[]): string {
+  return JSON.stringify(variables === undefined ? auth : [auth, variables])
+}
+
 export function createOAuth2TokenSlice(client: ApiClient): StateCreator<AppState, [], [], OAuth2TokenSlice> {
   return (set, get) => {
     /** The last ask, to name its sign-in to the engine when it is cancelled. */
@@ -63,7 +77,7 @@ export function createOAuth2TokenSlice(client: ApiClient): StateCreator<AppState
     }
 
     const ask = async (owner: string, payload: Ask): Promise<void> => {
-      const authKey = JSON.stringify(payload.auth)
+      const authKey = tokenAskKey(payload.auth, payload.variables)
       const base = { owner, authKey, view: null, error: null, answeredAt: 0, cancelled: false }
       lastAsk = payload
       set({ oauth2Token: { ...base, busy: true, signingIn: false } })
@@ -86,7 +100,7 @@ export function createOAuth2TokenSlice(client: ApiClient): StateCreator<AppState
     }
 
     const awaitSignIn = async (owner: string, payload: Ask): Promise<void> => {
-      const authKey = JSON.stringify(payload.auth)
+      const authKey = tokenAskKey(payload.auth, payload.variables)
       const after = await client.invoke('oauth2.token', payload)
       if (!current(owner, authKey) || get().oauth2Token?.signingIn !== true) return
       const base = { owner, authKey, busy: false, signingIn: false, cancelled: false, answeredAt: Date.now() }
@@ -101,10 +115,10 @@ export function createOAuth2TokenSlice(client: ApiClient): StateCreator<AppState
     return {
       oauth2Token: null,
       getOAuth2Token: () => ask(get().activeTabId, get().sendScope()),
-      getFolderOAuth2Token: (dir, path, auth) => {
+      getFolderOAuth2Token: (dir, path, auth, variables) => {
         const env = get().envByDir[dir]
         const context: RequestContext = { dir, path, ...(env ? { env } : {}) }
-        return ask(folderTokenOwner(dir, path), { auth, context })
+        return ask(folderTokenOwner(dir, path), { auth, context, variables: [...variables] })
       },
       cancelOAuth2SignIn: async () => {
         const now = get().oauth2Token

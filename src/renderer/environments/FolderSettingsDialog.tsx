@@ -118,9 +118,11 @@ export function FolderSettingsDialog({
               dir={collection.dir}
               path={folder.path}
               auth={auth}
-              variablesEdited={
-                JSON.stringify(rows) !== JSON.stringify(isRoot ? collection.variables : folder.variables)
-              }
+              variables={rows.flatMap((r) => {
+                // As saving would take them: a row with no name, or one no variable can have, names nothing.
+                const usable = validVariables([r])
+                return 'variables' in usable ? usable.variables : []
+              })}
             />
           ) : null}
         </AuthEditor>
