@@ -6,6 +6,8 @@
  * multi-megabyte body costs about its own size, not an object per token.
  */
 
+import { scanTemplate } from '../../shared/template-scan'
+
 export type BeautifyResult = { ok: true; text: string } | { ok: false; message: string }
 
 const BARE_TOKEN = /^\{\{\s*[A-Za-z_$][\w.$-]*\s*\}\}/
@@ -49,9 +51,40 @@ function withHoles(text: string): string {
   return out + text.slice(last)
 }
 
+/**
+ * The text with the backslashes before `{{` in its strings as the send leaves them (template-scan: `\{{x}}` sends
+ * `{{x}}`, two send one), the ones it drops written as `_` in front, so the length and the parser's positions stay
+ * the typed ones: `"\{{apiKey}}"` is valid JSON as sent, though `\{` is no JSON escape as typed. Outside strings
+ * the text stays as typed (literal braces there are not JSON either way, and the note names the typed `\`).
+ */
+function asSent(text: string): string {
+  if (!text.includes('\\{{')) return text
+  let out = ''
+  let last = 0
+  let at = 0
+  let inString = false
+  for (const t of scanTemplate(text)) {
+    // Read the JSON as typed up to the token: a run of backslashes never starts inside an escape pair.
+    while (at < t.start) {
+      const c = text[at]
+      if (inString && c === '\\') at += 2
+      else {
+        if (c === '"') inString = !inString
+        at++
+      }
+    }
+    const typed = t.braces - t.start
+    if (!inString || typed === 0 || at !== t.start) continue
+    const kept = typed >> 1
+    out += text.slice(last, t.start) + '_'.repeat(typed - kept) + '\\'.repeat(kept)
+    last = at = t.braces
+  }
+  return out + text.slice(last)
+}
+
 function parseProblem(text: string): string | null {
   try {
-    JSON.parse(withHoles(text))
+    JSON.parse(withHoles(asSent(text)))
     return null
   } catch (e) {
     const msg = e instanceof Error ? e.message : 'it does not parse'
