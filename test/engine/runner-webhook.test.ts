@@ -437,4 +437,38 @@ describe('run.start with waitForWebhook', { timeout: 20_000 }, () => {
     expect(mentionsWebhook(step('{"callback": "{{\tcallback\t}}"}'), vars)).toBe(true)
     expect(mentionsWebhook(step('{"callback": "{{$webhooks}}"}'), new Map())).toBe(false)
   })
+
+  it('finds {{$webhook}} in any part of a request (a header, the auth, a message), directly or through a variable', () => {
+    const step = (over: Partial<RunStep>, headers: { name: string; value: string }[] = []): RunStep => ({
+      id: 'cb',
+      name: 'cb',
+      request: spec('http://127.0.0.1:1/subscribe', {
+        method: 'POST',
+        headers: headers.map((h) => ({ ...h, enabled: true })),
+      }),
+      variables: new Map(),
+      assertions: [],
+      extract: [],
+      ...over,
+    })
+    const none = new Map<string, string>()
+    expect(mentionsWebhook(step({}, [{ name: 'X-Callback', value: '{{$webhook}}' }]), none)).toBe(true)
+    expect(mentionsWebhook(step({ auth: { type: 'bearer', token: '{{$webhook}}' } }), none)).toBe(true)
+    expect(mentionsWebhook(step({ messages: ['hello', 'reply to {{$webhook}}'] }), none)).toBe(true)
+    expect(mentionsWebhook(step({}, [{ name: 'X-Callback', value: '\\{{$webhook}}' }]), none)).toBe(false)
+    expect(mentionsWebhook(step({ messages: ['{{$webhookUrl}}'] }), none)).toBe(false)
+    // Through variables (two levels), and with a plan's per-scope memo: a scope none of whose values mentions it
+    // leaves the request's own text to decide; another scope does not borrow its answer.
+    const hooked = new Map([
+      ['cb', '{{base}}/done'],
+      ['base', '{{$webhook}}'],
+    ])
+    const seen = new Map<ReadonlyMap<string, string>, boolean>()
+    const viaHeader = step({}, [{ name: 'X-Callback', value: '{{cb}}' }])
+    expect(mentionsWebhook(viaHeader, none, seen)).toBe(false)
+    expect(mentionsWebhook(viaHeader, hooked, seen)).toBe(true)
+    expect(mentionsWebhook(step({}, [{ name: 'X-Other', value: '{{base2}}' }]), hooked, seen)).toBe(false)
+    expect(seen.get(none)).toBe(false)
+    expect(seen.get(hooked)).toBe(true)
+  })
 })

@@ -299,10 +299,19 @@ export function mentionsWebhook(
 ): boolean {
   // The request's own strings, read where they are: no JSON text of the request (a copy of its body) is made, and
   // a template spread over lines (`{{\n $webhook }}`) is seen as the send sees it, not as JSON's `\n`.
+  const fields = [step.request.url, step.request.headers, step.request.body, step.auth, step.messages]
+  const anyVar = (): boolean => {
+    for (const v of vars.values()) if (callsWebhook(v)) return true
+    return false
+  }
+  // No variable of the scope mentions it (a plan's usual case, asked once a scope): only the request's own text
+  // can, and the walk stops at the first string that does, collecting nothing.
+  if (!(varsSeen ? memo(varsSeen, vars, anyVar) : anyVar())) return someString(fields, callsWebhook)
   const own: string[] = []
-  stringsIn([step.request.url, step.request.headers, step.request.body, step.auth, step.messages], own)
-  const anyVar = (): boolean => [...vars.values()].some(callsWebhook)
-  if (!(varsSeen ? memo(varsSeen, vars, anyVar) : anyVar())) return own.some(callsWebhook)
+  someString(fields, (s) => {
+    own.push(s)
+    return false
+  })
   const seen = new Set<string>()
   let texts = own
   for (let depth = 0; depth < 8 && texts.length > 0; depth++) {
@@ -323,16 +332,23 @@ export function mentionsWebhook(
   return false
 }
 
-/** Every string in `value` (a request's parsed fields: plain objects, arrays, strings), keys too, into `out`. */
-function stringsIn(value: unknown, out: string[], depth = 0): void {
-  if (typeof value === 'string') out.push(value)
-  else if (depth > 32 || value === null || typeof value !== 'object') return
-  else if (Array.isArray(value)) for (const v of value) stringsIn(v, out, depth + 1)
-  else
-    for (const [k, v] of Object.entries(value)) {
-      out.push(k)
-      stringsIn(v, out, depth + 1)
-    }
+/**
+ * Whether `test` holds for some string in `value` (a request's parsed fields: plain objects, arrays, strings),
+ * keys too, in document order, stopping at the first. Index and key loops: a plan asks this of every request of
+ * a collection, and entry arrays and iterators made per object were most of the plan's garbage.
+ */
+function someString(value: unknown, test: (s: string) => boolean, depth = 0): boolean {
+  if (typeof value === 'string') return test(value)
+  if (depth > 32 || value === null || typeof value !== 'object') return false
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (someString(value[i], test, depth + 1)) return true
+    return false
+  }
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue
+    if (test(k) || someString((value as Record<string, unknown>)[k], test, depth + 1)) return true
+  }
+  return false
 }
 
 function walk(folder: FolderNode, visit: (request: RequestNode) => void): void {
