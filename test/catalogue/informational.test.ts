@@ -164,8 +164,9 @@ describe('interim (1xx) responses', () => {
         const sent = await cat.service.invoke('http.send', { request: spec(`${raw.url}/flood-a`) })
         if (!sent.ok) throw new Error(sent.error.message)
         sid = sent.value.sids[0] as string
-        // Look at the row mid-flood, as the person watching the timeline would.
-        await new Promise((r) => setTimeout(r, FLOOD_MS / 2))
+        // Look at the row mid-flood, as the person watching the timeline would: once it counts past the hints it
+        // keeps (the flood has begun; its final response is most of a second away).
+        await cat.rec.until(sid, (e) => e.type === 'informational' && e.count > MAX_KEPT_INFORMATIONAL)
         cat.service.flush()
         snapshots.push(view.row(sid))
         return cat.service.http.waitFor(sid)
@@ -185,20 +186,24 @@ describe('interim (1xx) responses', () => {
     expect(mid?.state).toBe('active')
     expect(mid?.informational?.count ?? 0).toBeGreaterThan(MAX_KEPT_INFORMATIONAL)
 
-    // Every hint counted; only the first few kept with headers; a handful of events per second.
+    // Every hint counted; only the first few kept with headers; past them, an event per INFORMATIONAL_EVERY_MS of
+    // the wait at most (counted over the wait as it was: a loaded machine takes longer to read the flood).
     const row = view.row(sid)
     expect(row?.informational?.count).toBe(sentHints)
     expect(row?.informational?.kept).toHaveLength(MAX_KEPT_INFORMATIONAL)
     const infoEvents = cat.rec.of(sid).filter((e): e is InformationalEvent => e.type === 'informational')
-    const bound = MAX_KEPT_INFORMATIONAL + Math.ceil((FLOOD_MS * 2) / INFORMATIONAL_EVERY_MS) + 2
-    expect(infoEvents.length).toBeLessThanOrEqual(bound)
+    const bound = MAX_KEPT_INFORMATIONAL + Math.ceil(d.timings.wait / INFORMATIONAL_EVERY_MS) + 2
+    expect(
+      infoEvents.length,
+      `${infoEvents.length} events in a wait of ${d.timings.wait} ms`,
+    ).toBeLessThanOrEqual(bound)
     expect(infoEvents[infoEvents.length - 1]?.count).toBe(sentHints)
     expect(cat.rec.of(sid).filter((e) => e.type === 'response-headers')).toHaveLength(1)
     // The request's own event list (what the CLI and runner read) stays small too.
     expect(result.events.length).toBeLessThan(MAX_KEPT_INFORMATIONAL + 20)
-    // Waiting lasted the whole flood; the download is only the final response's five bytes.
+    // Waiting lasted the whole flood; the download is only the final response's five bytes, not the flood.
     expect(d.timings.wait).toBeGreaterThanOrEqual(FLOOD_MS * 0.9)
-    expect(d.timings.receive).toBeLessThan(FLOOD_MS / 4)
+    expect(d.timings.receive).toBeLessThan(d.timings.wait / 4)
     expect(run.memoryGrowthBytes).toBeLessThan(128 * 1024 * 1024)
 
     // On the waterfall (1 px per ms from the row's start): a tick per kept hint, then a line to a tick at the
@@ -214,10 +219,10 @@ describe('interim (1xx) responses', () => {
   })
 
   it('103s without end and no final response: the headers timeout still applies, counted from the request', async () => {
-    const started = Date.now()
     const r = await underFault(cat, async () => {
       const sent = await cat.service.invoke('http.send', {
-        // The total timeout is only the test's own bound: the headers timeout must end it well before.
+        // The total timeout is the test's bound: were the headers timeout restarted by each 103, the total one
+        // would end it, in its own words (no clock needed to tell them apart).
         request: spec(`${raw.url}/trickle`, {}, { headersTimeoutMs: 600, totalTimeoutMs: 5000 }),
       })
       if (!sent.ok) throw new Error(sent.error.message)
@@ -228,7 +233,6 @@ describe('interim (1xx) responses', () => {
       'timeout_headers',
       /^Timed out waiting for the final response from 127\.0\.0\.1:\d+: \d+ interim \(1xx\) responses but no final one within the headers timeout of 600 ms$/,
     )
-    expect(Date.now() - started).toBeLessThan(3000)
   })
 
   it('the CLI prints the hints before the status line, and --json lists them', async () => {

@@ -15,10 +15,12 @@ import { record, settle } from './stream-helpers'
  * answer reaches, a send and an SSE connection stop waiting and say how many came (before: a send waited out its
  * headers timeout, an SSE stream its 30 s one, worded "no status line"). The engines are made with a limit of 5
  * (the default is a million: a loopback flood reaches it in seconds); the headers timeouts are the tests' bound
- * only, and fail the case with their own words should the limit not end it. A raw server on 127.0.0.1 sends up to
- * 20,000 103s per request (`/trickle`: one every 20 ms), then holds the connection open.
+ * only (BOUND_MS, generous for a loaded machine), and fail the case with their own words should the limit not end
+ * it. A raw server on 127.0.0.1 sends up to 20,000 103s per request (`/trickle`: one at once, then one every 20 ms),
+ * then holds the connection open.
  */
 const LIMIT = 5
+const BOUND_MS = 20_000
 let server: Server
 let url = ''
 const sockets = new Set<Socket>()
@@ -31,7 +33,8 @@ beforeAll(async () => {
     socket.once('data', (head: Buffer) => {
       const hint = 'HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n'
       if (head.toString('latin1').startsWith('GET /trickle')) {
-        let sent = 0
+        socket.write(hint)
+        let sent = 1
         const timer = setInterval(() => {
           if (socket.destroyed || ++sent > 500) clearInterval(timer)
           else socket.write(hint)
@@ -69,7 +72,7 @@ function lastCount(events: readonly TimelineEvent[]): number | undefined {
   return last?.type === 'informational' ? last.count : undefined
 }
 
-describe('interim (1xx) responses and no final one', () => {
+describe('interim (1xx) responses and no final one', { timeout: BOUND_MS * 2 }, () => {
   it('a send stops at the limit and says how many came', async () => {
     const events: TimelineEvent[] = []
     const http = new HttpEngine({
@@ -78,7 +81,7 @@ describe('interim (1xx) responses and no final one', () => {
       informationalLimit: LIMIT,
     })
     try {
-      const sent = http.send(spec(`${url}/flood`, {}, { headersTimeoutMs: 5000 }), 1)
+      const sent = http.send(spec(`${url}/flood`, {}, { headersTimeoutMs: BOUND_MS }), 1)
       if (!sent.ok) throw new Error(sent.error.message)
       const result = await http.waitFor(sent.value.sids[0] as string)
       const final = result.final
@@ -101,7 +104,7 @@ describe('interim (1xx) responses and no final one', () => {
     const end = new Promise<void>((resolve) => (ended = resolve))
     const session = new SseSession({
       sid: 'e-limit',
-      spec: spec(`${url}/flood`, {}, { headersTimeoutMs: 5000 }),
+      spec: spec(`${url}/flood`, {}, { headersTimeoutMs: BOUND_MS }),
       // Reconnects on, 100 ms apart: the limit's end must not be retried.
       stream: { ...DEFAULT_SSE_OPTIONS, reconnect: true, retryMs: 100 },
       ctx: { clock, emit: (e) => events.push(e), logs, bodies },
@@ -111,7 +114,7 @@ describe('interim (1xx) responses and no final one', () => {
     })
     try {
       session.start()
-      const outcome = await Promise.race([end.then(() => 'ended'), sleep(10_000).then(() => 'still open')])
+      const outcome = await Promise.race([end.then(() => 'ended'), sleep(BOUND_MS).then(() => 'still open')])
       expect(outcome).toBe('ended')
       const final = events.at(-1)
       expect(final?.type === 'error' && [final.code, final.message]).toEqual([
@@ -131,15 +134,19 @@ describe('interim (1xx) responses and no final one', () => {
     const rec = record(service)
     try {
       const opened = await service.invoke('sse.open', {
-        request: spec(`${url}/trickle`, {}, { headersTimeoutMs: 400 }),
+        // Long enough that a loaded machine reads the first 103 (sent at once) before it ends.
+        request: spec(`${url}/trickle`, {}, { headersTimeoutMs: 1500 }),
         stream: { reconnect: false },
       })
       if (!opened.ok) throw new Error(opened.error.message)
-      const outcome = await Promise.race([settle(service, opened.value.sid), sleep(10_000).then(() => null)])
-      expect(outcome, 'the stream ended within 10 s').not.toBeNull()
+      const outcome = await Promise.race([
+        settle(service, opened.value.sid),
+        sleep(BOUND_MS).then(() => null),
+      ])
+      expect(outcome, `the stream ended within ${BOUND_MS} ms`).not.toBeNull()
       const final = rec.of(opened.value.sid).at(-1)
       expect(final?.type === 'error' && final.message).toMatch(
-        /: \d+ interim \(1xx\) responses but no final one within 400 ms \(the request's headers timeout\)$/,
+        /: \d+ interim \(1xx\) responses but no final one within 1500 ms \(the request's headers timeout\)$/,
       )
     } finally {
       rec.stop()

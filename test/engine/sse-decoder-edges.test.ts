@@ -132,22 +132,27 @@ describe('the SSE decoder at its edges', () => {
     expect(rows(log)).toEqual([['event', 'before', 'message', null]])
   })
 
-  it('keeps memory near the size of the text however it comes: many short data lines, a byte a chunk, a long line or id', () => {
-    const MB = 1024 * 1024
-    // An event of 7-byte data lines in 64 KB chunks: the parser used to build its data, two string nodes a line.
-    const lines = Buffer.from('data:x\n'.repeat(Math.floor(65_536 / 7)))
-    const shortLines = keptWhileReading('', Math.ceil((8 * MB) / lines.length), () => lines)
-    expect(shortLines).toBeLessThan(3 * 8 * MB)
-    // A byte a chunk: each chunk used to add a string node (tens of bytes) to the text kept for the event.
-    const x = Buffer.from('x')
-    const byteChunks = keptWhileReading('data: ', MB, () => x)
-    expect(byteChunks).toBeLessThan(4 * MB)
-    // An id line a byte a chunk: its start was searched again (copied whole) on every chunk.
-    const idLine = keptWhileReading('id: ', 256 * 1024, () => x)
-    expect(idLine).toBeLessThan(MB)
-    store?.dispose()
-    store = null
-  })
+  // About 1.3 million pushes: seconds of CPU, and several times that in wall time on a loaded runner.
+  it(
+    'keeps memory near the size of the text however it comes: many short data lines, a byte a chunk, a long line or id',
+    { timeout: 90_000 },
+    () => {
+      const MB = 1024 * 1024
+      // An event of 7-byte data lines in 64 KB chunks: the parser used to build its data, two string nodes a line.
+      const lines = Buffer.from('data:x\n'.repeat(Math.floor(65_536 / 7)))
+      const shortLines = keptWhileReading('', Math.ceil((8 * MB) / lines.length), () => lines)
+      expect(shortLines).toBeLessThan(3 * 8 * MB)
+      // A byte a chunk: each chunk used to add a string node (tens of bytes) to the text kept for the event.
+      const x = Buffer.from('x')
+      const byteChunks = keptWhileReading('data: ', MB, () => x)
+      expect(byteChunks).toBeLessThan(4 * MB)
+      // An id line a byte a chunk: its start was searched again (copied whole) on every chunk.
+      const idLine = keptWhileReading('id: ', 256 * 1024, () => x)
+      expect(idLine).toBeLessThan(MB)
+      store?.dispose()
+      store = null
+    },
+  )
 
   it('keeps the events before a line past the limit readable, and stops there', () => {
     store = new StreamLogStore()
