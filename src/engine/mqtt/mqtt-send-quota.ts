@@ -94,7 +94,15 @@ export class SendQuota {
 
   private sendWaiting(): void {
     const client = this.client
-    while (client && this.client === client && this.inFlight < this.max && this.waiting.length > 0)
+    // A client that is disconnecting (the person's close waits for the acks) takes nothing more: MQTT.js would
+    // refuse each at once, and they stay waiting, told of as not sent when the connection ends.
+    while (
+      client &&
+      this.client === client &&
+      !client.disconnecting &&
+      this.inFlight < this.max &&
+      this.waiting.length > 0
+    )
       this.send(client, this.waiting.shift() as Waiting)
   }
 }
