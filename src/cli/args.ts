@@ -9,7 +9,15 @@ import {
   type SavedSendCommand,
 } from './collection-args'
 import { parseFormArgs, type FormArg } from './form-args'
-import { eachTyped, typedUnlessFile, unresolvedVariable } from './unresolved-variable'
+import {
+  eachTyped,
+  LITERAL_BRACES_OPTION,
+  literalBracesUsage,
+  typedAsSent,
+  typedUnlessFile,
+  unresolvedVariable,
+  valuesAsSent,
+} from './unresolved-variable'
 
 /**
  * The CLI's argument parser: small, pure, and curl-shaped where curl has a convention (-X, -H 'k: v', -d,
@@ -24,6 +32,7 @@ the status, a headers summary and the phase timings.
 options:
   -X, --request <method>   HTTP method (default GET, or POST with -d or -F)
   -H, --header 'k: v'      add a request header (repeatable)
+  -A, --user-agent <name>  the User-Agent sent (default Flightdeck/<version>); '' sends none
   -d, --data <body>        request body; @path sends a file's bytes, @- stdin's
   -F, --form <name=value>  a multipart/form-data part, as curl's -F (repeatable): name=@path
                            sends a file (@- stdin's); ;type=<type> and ;filename=<name> follow
@@ -39,6 +48,7 @@ options:
       --push               accept HTTP/2 server push (https only): pushed streams are listed
       --trace              carry a W3C traceparent (a fresh trace id; a traceparent given with -H
                            is sent as written); --json names it as traceId
+${literalBracesUsage()}
   -h, --help               show this help
 
 exit codes: 0 any HTTP response, 1 network error, 2 bad arguments,
@@ -48,7 +58,14 @@ exit codes: 0 any HTTP response, 1 network error, 2 bad arguments,
 
 export type CliCommand =
   | { kind: 'help' }
-  | { kind: 'send'; request: RequestSpec; json: boolean; trace: boolean }
+  | {
+      kind: 'send'
+      request: RequestSpec
+      json: boolean
+      trace: boolean
+      /** `--literal-braces`: a body file's `{{…}}` is not looked for either. */
+      literalBraces?: true
+    }
   | SavedSendCommand
   | ImportCommand
   | { kind: 'error'; message: string }
@@ -103,6 +120,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       options: {
         request: { type: 'string', short: 'X' },
         header: { type: 'string', short: 'H', multiple: true },
+        'user-agent': { type: 'string', short: 'A' },
         data: { type: 'string', short: 'd' },
         form: { type: 'string', short: 'F', multiple: true },
         'form-string': { type: 'string', multiple: true },
@@ -124,15 +142,17 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'global-var': { type: 'string', multiple: true },
         'allow-empty-secrets': { type: 'boolean' },
         'oauth-timeout': { type: 'string' },
+        ...LITERAL_BRACES_OPTION,
       },
     })
   } catch (e) {
     // parseArgs' messages are already one plain sentence ("Unknown option '--foo'").
     return error((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'bad arguments')
   }
-  const { values, positionals, tokens } = parsed
+  const { positionals, tokens } = parsed
+  let values = parsed.values
   if (values.help) return { kind: 'help' }
-  const formArgs: FormArg[] = []
+  let formArgs: FormArg[] = []
   for (const t of tokens) {
     if (t.kind === 'option' && (t.name === 'form' || t.name === 'form-string') && t.value !== undefined)
       formArgs.push({ literal: t.name === 'form-string', arg: t.value })
@@ -144,8 +164,12 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (values.cacert === '') return error('--cacert needs a PEM file of certificate authorities')
   if (command === 'send' && values.collection !== undefined && formArgs.length > 0)
     return error('-F does not apply to a saved request; edit the request file instead')
-  if (command === 'send' && values.collection !== undefined)
+  if (command === 'send' && values.collection !== undefined) {
+    // A saved request reads its own braces (its variables and \{{ escapes): nothing here to say otherwise.
+    const oneOff = (['literal-braces', 'user-agent'] as const).find((o) => values[o] !== undefined)
+    if (oneOff) return error(`--${oneOff} applies to a one-off send <url>, not to a saved request`)
     return parseSavedSend(values, positionals.slice(1))
+  }
   if (command !== 'send') return error(`unknown command '${command}'; try: flightdeck send <url>`)
   // A URL sent from the command line names its own -d @file; only a collection's files are confined.
   if (values['allow-files'] !== undefined)
@@ -158,15 +182,24 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (target === undefined) return error('missing URL; try: flightdeck send <url>')
   if (extra.length > 0) return error(`unexpected argument '${extra[0] ?? ''}'`)
 
-  const unresolved = unresolvedVariable('send', [
-    ['the URL', target],
-    ...eachTyped('a header', values.header),
-    typedUnlessFile('the body (-d)', values.data),
-    ...eachTyped('a form part (-F)', values.form),
-    ...eachTyped('a form part (--form-string)', values['form-string']),
-  ])
+  const literalBraces = values['literal-braces'] === true
+  const unresolved = literalBraces
+    ? null
+    : unresolvedVariable('send', [
+        ['the URL', target],
+        ...eachTyped('a header', values.header),
+        typedUnlessFile('the body (-d)', values.data),
+        ...eachTyped('a form part (-F)', values.form),
+        ...eachTyped('a form part (--form-string)', values['form-string']),
+        ['the User-Agent (-A)', values['user-agent']],
+      ])
   if (unresolved) return error(unresolved)
-  const url = normalizeUrl(target)
+  if (!literalBraces) {
+    values = valuesAsSent(values, ['header', 'user-agent'], ['data'])
+    formArgs = formArgs.map((f) => ({ ...f, arg: typedAsSent(f.arg) }))
+  }
+  const typedUrl = literalBraces ? target : typedAsSent(target)
+  const url = normalizeUrl(typedUrl)
   if (url === null) return error(`not an http(s) URL: '${target}'`)
 
   const headers: KeyValue[] = []
@@ -175,6 +208,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     if (!kv) return error(`bad header '${h}'; expected 'Name: value'`)
     headers.push(kv)
   }
+  const agent = userAgent(values['user-agent'], headers)
+  if (typeof agent === 'string') return error(agent)
 
   const data = values.data
   const form = formArgs.length > 0
@@ -202,6 +237,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   }
 
   const options: RequestSpec['options'] = {}
+  if (agent.omit) options.omitDefaultHeaders = ['user-agent']
   if (values.insecure) options.insecure = true
   // The person's own argument: read as typed, from the current folder, never confined.
   if (values.cacert !== undefined) options.caFile = values.cacert
@@ -227,5 +263,21 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     json: values.json === true,
     trace: values.trace === true,
     request: { method, url, headers, body, options },
+    ...(literalBraces ? { literalBraces: true as const } : {}),
   }
+}
+
+/**
+ * curl's `-A, --user-agent`: a name is added to `headers` as the User-Agent; `''` sends none at all, not even the
+ * engine's own (`omit`), as `-A ''` does in curl. Given with a `-H 'User-Agent: …'` too, it is refused: which
+ * one goes would be a guess.
+ */
+export function userAgent(given: string | undefined, headers: KeyValue[]): { omit: boolean } | string {
+  if (given === undefined) return { omit: false }
+  if (headers.some((h) => h.name.toLowerCase() === 'user-agent'))
+    return "-A and -H 'User-Agent: …' both set the User-Agent; give one"
+  if (given === '') return { omit: true }
+  if (/[\r\n\0]/.test(given)) return '-A: a User-Agent cannot hold a line break or NUL'
+  headers.push({ name: 'User-Agent', value: given, enabled: true })
+  return { omit: false }
 }

@@ -3,7 +3,15 @@ import { GRAPHQL_TRANSPORTS, type GraphqlTransport } from '../shared/graphql'
 import type { KeyValue } from '../shared/request'
 import { parseHeader } from './args'
 import { commandUrl } from './typed-url'
-import { eachTyped, typedUnlessFile, unresolvedVariable } from './unresolved-variable'
+import {
+  eachTyped,
+  LITERAL_BRACES_OPTION,
+  literalBracesUsage,
+  typedAsSent,
+  typedUnlessFile,
+  unresolvedVariable,
+  valuesAsSent,
+} from './unresolved-variable'
 
 /**
  * Arguments of `flightdeck graphql <url>`: pure (files named with @ are read by the command), so they are
@@ -35,6 +43,7 @@ options:
       --duration <s>        stop a subscription after s seconds (decimals allowed)
       --introspect          print the server's schema as SDL
   -k, --insecure            accept TLS certificates that do not verify
+${literalBracesUsage('      --literal-braces', 28)}
 
 exit codes: 0 the operation ran without GraphQL errors (a subscription ended, or was stopped by
             --max / --duration), 1 GraphQL errors, a failed subscription, a network or protocol
@@ -56,6 +65,8 @@ export type GraphqlCliCommand =
       method: 'GET' | 'POST'
       headers: KeyValue[]
       connectionParams: string | null
+      /** `--literal-braces`: a file's `{{…}}` is not looked for either. */
+      literalBraces?: true
       reconnect: boolean
       json: boolean
       max: number | null
@@ -93,24 +104,30 @@ export function parseGraphqlArgs(argv: readonly string[]): GraphqlCliCommand {
         schema: { type: 'string', short: 's' },
         insecure: { type: 'boolean', short: 'k' },
         help: { type: 'boolean', short: 'h' },
+        ...LITERAL_BRACES_OPTION,
       },
     })
   } catch (e) {
     return error(e instanceof Error ? e.message : String(e))
   }
-  const v = parsed.values
+  let v = parsed.values
   if (v.help) return { kind: 'help' }
-  const [target, ...rest] = parsed.positionals
-  if (!target) return error('graphql needs a URL (see flightdeck graphql --help)')
+  const [typedTarget, ...rest] = parsed.positionals
+  if (!typedTarget) return error('graphql needs a URL (see flightdeck graphql --help)')
   if (rest.length) return error(`unexpected argument '${rest[0] ?? ''}'`)
-  const unresolved = unresolvedVariable('graphql', [
-    ['the URL', target],
-    ...eachTyped('a header', v.header),
-    typedUnlessFile('the query (--query)', v.query),
-    typedUnlessFile('the variables (--variables)', v.variables),
-    typedUnlessFile('the connection params (--params)', v.params),
-  ])
+  const literalBraces = v['literal-braces'] === true
+  const unresolved = literalBraces
+    ? null
+    : unresolvedVariable('graphql', [
+        ['the URL', typedTarget],
+        ...eachTyped('a header', v.header),
+        typedUnlessFile('the query (--query)', v.query),
+        typedUnlessFile('the variables (--variables)', v.variables),
+        typedUnlessFile('the connection params (--params)', v.params),
+      ])
   if (unresolved) return error(unresolved)
+  const target = literalBraces ? typedTarget : typedAsSent(typedTarget)
+  if (!literalBraces) v = valuesAsSent(v, ['header'], ['query', 'variables', 'params'])
   const url = commandUrl(target, 'http', ['http', 'https', 'ws', 'wss'])
   if (url === null) return error(`the URL must be http(s):// or ws(s)://, got '${target}'`)
   if (!v.query && !v.introspect) return error('graphql needs --query (or --introspect)')
@@ -163,5 +180,6 @@ export function parseGraphqlArgs(argv: readonly string[]): GraphqlCliCommand {
     introspect: v.introspect ?? false,
     insecure: v.insecure ?? false,
     schema: v.schema ?? null,
+    ...(literalBraces ? { literalBraces: true as const } : {}),
   }
 }

@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises'
+import { asTemplate, headersAsTemplates, jsonForEngine } from './engine-template'
 import { fileOptions, readInputs } from './graphql-inputs'
 import { InputReads } from './input-reads'
 import { createEngineService, type EngineService } from '../engine/service'
@@ -83,14 +84,15 @@ export async function runGraphqlCli(argv: readonly string[], io: GraphqlIo): Pro
   const signalled = new Promise<'signalled'>((resolve) => (stopping.stop = () => resolve('signalled')))
   try {
     const sending = service.invoke('graphql.send', {
-      url: command.url,
-      query: inputs.query,
-      ...(inputs.variables ? { variables: inputs.variables } : {}),
+      // The engine reads these as templates: each goes as the text meant (engine-template.ts).
+      url: asTemplate(command.url),
+      query: asTemplate(inputs.query),
+      ...(inputs.variables ? jsonForEngine('variables', inputs.variables) : {}),
       ...(command.operationName ? { operationName: command.operationName } : {}),
       transport,
       method: command.method,
-      headers: command.headers,
-      ...(inputs.params ? { connectionParams: inputs.params } : {}),
+      headers: headersAsTemplates(command.headers),
+      ...(inputs.params ? jsonForEngine('connectionParams', inputs.params) : {}),
       options: { insecure: command.insecure },
       subscription: { reconnect: command.reconnect, insecure: command.insecure },
     })

@@ -43,11 +43,14 @@ export async function readInputs(c: Command, reads: InputReads): Promise<Inputs 
     const { getIntrospectionQuery } = await import('graphql')
     query = getIntrospectionQuery({ descriptions: true })
   }
-  const q = await textOf(query, '--query', reads, MAX_QUERY_FILE_BYTES)
+  // --literal-braces: a file's braces are not looked for either.
+  const look = c.literalBraces !== true
+  const q = await textOf(query, '--query', reads, MAX_QUERY_FILE_BYTES, look)
   if (!q.ok) return q.message
-  const vars = c.variables === null ? null : await jsonObject(c.variables, '--variables', reads)
+  const vars = c.variables === null ? null : await jsonObject(c.variables, '--variables', reads, look)
   if (typeof vars === 'string') return vars
-  const params = c.connectionParams === null ? null : await jsonObject(c.connectionParams, '--params', reads)
+  const params =
+    c.connectionParams === null ? null : await jsonObject(c.connectionParams, '--params', reads, look)
   if (typeof params === 'string') return params
   return { query: q.text, variables: vars, params }
 }
@@ -57,6 +60,7 @@ async function textOf(
   what: string,
   reads: InputReads,
   limit: number,
+  lookForVariables: boolean,
 ): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
   if (!given.startsWith('@')) return { ok: true, text: given }
   try {
@@ -67,7 +71,9 @@ async function textOf(
         message: `the ${what} file ${given.slice(1)} is longer than ${what} may be: at most ${limit / (1024 * 1024)} MiB (${limit} bytes); nothing was sent`,
       }
     // Its {{variables}} are refused as typed ones are: a plain graphql command has none to give them.
-    const unresolved = unresolvedVariable('graphql', [[`the ${what} file ${given.slice(1)}`, text]])
+    const unresolved = lookForVariables
+      ? unresolvedVariable('graphql', [[`the ${what} file ${given.slice(1)}`, text]], 'read')
+      : null
     return unresolved === null ? { ok: true, text } : { ok: false, message: unresolved }
   } catch (e) {
     return {
@@ -96,8 +102,9 @@ async function jsonObject(
   given: string,
   what: string,
   reads: InputReads,
+  lookForVariables: boolean,
 ): Promise<Record<string, unknown> | string> {
-  const t = await textOf(given, what, reads, MAX_JSON_FILE_BYTES)
+  const t = await textOf(given, what, reads, MAX_JSON_FILE_BYTES, lookForVariables)
   if (!t.ok) return t.message
   try {
     const v: unknown = JSON.parse(t.text)

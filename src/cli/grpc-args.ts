@@ -3,7 +3,14 @@ import type { GrpcSchemaSource, GrpcTls } from '../shared/grpc'
 import type { KeyValue } from '../shared/request'
 import { parseHeader, parseSize } from './args'
 import { parseSavedGrpc, SAVED_GRPC_OPTIONS, SAVED_GRPC_USAGE, type SavedGrpcCall } from './grpc-saved'
-import { eachTyped, typedUnlessFile, unresolvedVariable } from './unresolved-variable'
+import {
+  eachTyped,
+  literalBracesUsage,
+  typedAsSent,
+  typedUnlessFile,
+  unresolvedVariable,
+  valuesAsSent,
+} from './unresolved-variable'
 
 /**
  * Arguments of `flightdeck grpc <target> [Service/Method]`: pure, so they are tested without a network. Anything
@@ -42,6 +49,7 @@ options:
                              headers and trailers
       --max <n>              cancel the call after n messages received
       --duration <s>         cancel the call after s seconds
+${literalBracesUsage('      --literal-braces', 29)}
 ${SAVED_GRPC_OPTIONS}
 
 exit codes: 0 status OK (or stopped by --max / --duration),
@@ -65,6 +73,8 @@ export interface GrpcCliCall {
   json: boolean
   max: number | null
   durationMs: number | null
+  /** `--literal-braces`: a message file's or stdin's `{{…}}` is not looked for either. */
+  literalBraces?: true
 }
 
 export type GrpcCliCommand =
@@ -113,12 +123,14 @@ export function parseGrpcArgs(argv: readonly string[]): GrpcCliCommand {
         'allow-empty-secrets': { type: 'boolean' },
         'allow-files': { type: 'string', multiple: true },
         'oauth-timeout': { type: 'string' },
+        'literal-braces': { type: 'boolean' },
       },
     })
   } catch (e) {
     return error((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'bad arguments')
   }
-  const { values, positionals } = parsed
+  const { positionals } = parsed
+  let values = parsed.values
   if (values.help) return { kind: 'help' }
   const deadlineMs = seconds(values.deadline, '--deadline')
   if (typeof deadlineMs === 'string') return error(deadlineMs)
@@ -130,6 +142,8 @@ export function parseGrpcArgs(argv: readonly string[]): GrpcCliCommand {
     if (!Number.isSafeInteger(max) || max < 1)
       return error(`--max must be a whole number of at least 1, got '${values.max}'`)
   }
+  if (values.collection !== undefined && values['literal-braces'])
+    return error('--literal-braces applies to a one-off call, not to a saved request')
   if (values.collection !== undefined)
     return parseSavedGrpc(values, positionals, { json: values.json === true, max, durationMs })
   const onlySaved = [
@@ -143,15 +157,20 @@ export function parseGrpcArgs(argv: readonly string[]): GrpcCliCommand {
   ] as const
   const stray = onlySaved.find((k) => values[k] !== undefined)
   if (stray) return error(`--${stray} goes with --collection <dir> --request <path> (a saved request)`)
-  const [target, name, ...extra] = positionals
-  if (target === undefined) return error('missing target; try: flightdeck grpc localhost:50051')
+  const [typedTarget, name, ...extra] = positionals
+  if (typedTarget === undefined) return error('missing target; try: flightdeck grpc localhost:50051')
   if (extra.length > 0) return error(`unexpected argument '${extra[0] ?? ''}'`)
-  const unresolved = unresolvedVariable('grpc', [
-    ['the target', target],
-    ...eachTyped('metadata (-H)', values.header),
-    typedUnlessFile('the message (-d)', values.data),
-  ])
+  const literalBraces = values['literal-braces'] === true
+  const unresolved = literalBraces
+    ? null
+    : unresolvedVariable('grpc', [
+        ['the target', typedTarget],
+        ...eachTyped('metadata (-H)', values.header),
+        typedUnlessFile('the message (-d)', values.data),
+      ])
   if (unresolved) return error(unresolved)
+  const target = literalBraces ? typedTarget : typedAsSent(typedTarget)
+  if (!literalBraces) values = valuesAsSent(values, ['header'], ['data'])
   const metadata: KeyValue[] = []
   for (const h of values.header ?? []) {
     const kv = parseHeader(h)
@@ -204,5 +223,6 @@ export function parseGrpcArgs(argv: readonly string[]): GrpcCliCommand {
     json: values.json === true,
     max,
     durationMs,
+    ...(literalBraces ? { literalBraces: true as const } : {}),
   }
 }

@@ -177,9 +177,9 @@ async function callWith(
   let lines: Lines | null = null
   let wholeFrom: Readable | undefined
   if (grpcSendsMany(kind) && c.data.kind === 'stdin')
-    lines = { open: () => stdin, where: 'stdin', check: stdinLineVariable }
+    lines = { open: () => stdin, where: 'stdin', check: c.literalBraces ? undefined : stdinLineVariable }
   else if (grpcSendsMany(kind) && c.data.kind === 'file') {
-    const file = await streamFileOf(c.data.path, reads)
+    const file = await streamFileOf(c.data.path, reads, c.literalBraces !== true)
     if (!file.ok) return failed(io, file.error)
     if (file.value.by === 'line') lines = { ...file.value, where: c.data.path }
     else wholeFrom = file.value.opened

@@ -134,9 +134,14 @@ const PEEK_BYTES = 64 * 1024
  * `createReadStream` as the call goes, its {{variables}} refused before the call (the file is looked through
  * once, in chunks, then read again as it is sent); one whose first character is `[` (a JSON array) is read
  * whole. A FIFO (`mkfifo`, `-d @<(…)`) or a device is opened and read until its first character: a `[` is read
- * whole, anything else a line at a time as the writer gives it, as `-d -` reads stdin.
+ * whole, anything else a line at a time as the writer gives it, as `-d -` reads stdin. `lookForVariables`
+ * false (`--literal-braces`): neither the file nor its lines are looked at.
  */
-export async function streamFileOf(path: string, reads: InputReads): Promise<StreamFile> {
+export async function streamFileOf(
+  path: string,
+  reads: InputReads,
+  lookForVariables = true,
+): Promise<StreamFile> {
   const cannot = (e: unknown): StreamFile => ({
     ok: false,
     error: { code: 'file', message: `Cannot read ${path}: ${(e as Error).message}` },
@@ -147,7 +152,8 @@ export async function streamFileOf(path: string, reads: InputReads): Promise<Str
       const input = await reads.open(path)
       const start = await peekStart(input)
       if (start === '[') return { ok: true, value: { by: 'whole', opened: input } }
-      return { ok: true, value: { by: 'line', open: () => input, check: pipeLineVariable, opened: input } }
+      const check = lookForVariables ? { check: pipeLineVariable } : {}
+      return { ok: true, value: { by: 'line', open: () => input, ...check, opened: input } }
     }
     const handle = await open(path)
     let head: Buffer
@@ -161,17 +167,17 @@ export async function streamFileOf(path: string, reads: InputReads): Promise<Str
   } catch (e) {
     return cannot(e)
   }
-  const unresolved = await fileVariable('grpc', path, 'the message file, -d @')
+  const unresolved = lookForVariables ? await fileVariable('grpc', path, 'the message file, -d @') : null
   if (unresolved !== null) return { ok: false, error: { code: 'bad_payload', message: unresolved } }
   return { ok: true, value: { by: 'line', open: () => createReadStream(path) } }
 }
 
 const pipeLineVariable: LineCheck = (text, at) =>
-  unresolvedVariable('grpc', [[`${at} (the message file, -d @)`, text]])
+  unresolvedVariable('grpc', [[`${at} (the message file, -d @)`, text]], 'read')
 
 /** stdin's lines (`-d -`) are looked at as a FIFO's: each as it comes, since a pipe cannot be looked through first. */
 export const stdinLineVariable: LineCheck = (text, at) =>
-  unresolvedVariable('grpc', [[`${at} ${STDIN_MESSAGE}`, text]])
+  unresolvedVariable('grpc', [[`${at} ${STDIN_MESSAGE}`, text]], 'read')
 
 /**
  * Reads `input` up to its first character that is not JSON whitespace (at most PEEK_BYTES), puts what it read

@@ -50,7 +50,9 @@ export async function messagesOf(
     if (typeof read !== 'string') return read
     text = read
     // Its {{variables}} are refused as typed ones are: a plain grpc call has none to give them.
-    const unresolved = unresolvedVariable('grpc', [[`the message file (-d @) ${path}`, text]])
+    const unresolved = c.literalBraces
+      ? null
+      : unresolvedVariable('grpc', [[`the message file (-d @) ${path}`, text]], 'read')
     if (unresolved !== null) return refused('bad_payload', unresolved)
   } else {
     const read = await readBounded(stdin)
@@ -61,7 +63,7 @@ export async function messagesOf(
       )
     text = read
     // Its {{variables}} are refused as typed ones are, a line of stdin named as the line feed names it.
-    const unresolved = textVariable('grpc', text, stdinLine)
+    const unresolved = c.literalBraces ? null : textVariable('grpc', text, stdinLine)
     if (unresolved !== null) return refused('bad_payload', unresolved)
   }
   if (!grpcSendsMany(kind)) return { ok: true, value: [text] }

@@ -2,9 +2,17 @@ import { parseArgs } from 'node:util'
 import type { MqttOptions, MqttQos, MqttSubscription } from '../shared/mqtt'
 import type { KeyValue } from '../shared/request'
 import type { SocketIoAckAnswer, SocketIoOptions } from '../shared/socketio'
-import { parseHeader } from './args'
+import { parseHeader, userAgent } from './args'
+import { asTemplate, headersAsTemplates } from './engine-template'
 import { commandUrl } from './typed-url'
-import { eachTyped, unresolvedVariable } from './unresolved-variable'
+import {
+  eachTyped,
+  literalBracesUsage,
+  LITERAL_BRACES_OPTION,
+  typedAsSent,
+  unresolvedVariable,
+  valuesAsSent,
+} from './unresolved-variable'
 
 /**
  * Arguments of `flightdeck mqtt <url>` and `flightdeck socketio <url>`: pure, so they are tested without a
@@ -29,6 +37,7 @@ subscribes, publishes, and prints every message (and each QoS handshake step) as
   --no-clean                 keep the broker's session (clean start off)
   --reconnect                reconnect with backoff when the broker goes away
   -k, --insecure             accept TLS certificates that do not verify
+${literalBracesUsage('  --literal-braces', 29)}
 
 exit codes: 0 the session ended normally (or by --max / --duration),
             1 it failed (network, refused by the broker), 2 bad arguments,
@@ -50,6 +59,8 @@ event (and each ack) as it arrives.
                              Without one, an ack request is printed as asked and not answered
   --auth JSON                the handshake's auth payload (a JSON object)
   -H, --header 'k: v'        add a header to the handshake (repeatable)
+  -A, --user-agent <name>    the handshake's User-Agent (default Flightdeck/<version>); ''
+                             sends none
   --query 'k=v'              add a query parameter (repeatable)
   --websocket                WebSocket only (default: polling, then the upgrade)
   --json                     one JSON object per line: open, event, ack, closed, the end
@@ -57,6 +68,7 @@ event (and each ack) as it arrives.
   --duration <s>             disconnect after s seconds (decimals allowed)
   --reconnect                reconnect with backoff when the connection drops
   -k, --insecure             accept TLS certificates that do not verify
+${literalBracesUsage('  --literal-braces', 29)}
 
 exit codes: 0 the session ended normally (or by --max / --duration),
             1 it failed (network, refused by the server), 2 bad arguments,
@@ -128,6 +140,7 @@ export function parseMessagingArgs(argv: readonly string[]): MessagingCliCommand
         insecure: { type: 'boolean', short: 'k' },
         reconnect: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        ...LITERAL_BRACES_OPTION,
         // mqtt
         sub: { type: 'string', multiple: true },
         pub: { type: 'string', multiple: true },
@@ -147,6 +160,7 @@ export function parseMessagingArgs(argv: readonly string[]): MessagingCliCommand
         answer: { type: 'string', multiple: true },
         auth: { type: 'string' },
         header: { type: 'string', short: 'H', multiple: true },
+        'user-agent': { type: 'string', short: 'A' },
         query: { type: 'string', multiple: true },
         websocket: { type: 'boolean' },
       },
@@ -154,27 +168,50 @@ export function parseMessagingArgs(argv: readonly string[]): MessagingCliCommand
   } catch (e) {
     return error((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'bad arguments')
   }
-  const { values, positionals } = parsed
+  const { positionals } = parsed
+  let values = parsed.values
   if (values.help) return { kind: 'help', usage }
-  const [target, ...extra] = positionals
-  if (target === undefined) return error(`missing URL; try: flightdeck ${command} <url>`)
+  const [typedTarget, ...extra] = positionals
+  if (typedTarget === undefined) return error(`missing URL; try: flightdeck ${command} <url>`)
   if (extra.length > 0) return error(`unexpected argument '${extra[0] ?? ''}'`)
-  const unresolved = unresolvedVariable(command, [
-    ['the URL', target],
-    ...eachTyped('a subscription (--sub)', values.sub),
-    ...eachTyped('a publish (--pub)', values.pub),
-    ['the client id', values['client-id']],
-    ['the user name', values.username],
-    ['the password', values.password],
-    ...eachTyped('a header', values.header),
-    ...eachTyped('a query parameter (--query)', values.query),
-    ...eachTyped('an emit (--emit)', values.emit),
-    ...eachTyped('an ack answer (--answer)', values.answer),
-    ['the auth payload (--auth)', values.auth],
-    ['the namespace', values.namespace],
-    ['the path (--path)', values.path],
-  ])
+  const literalBraces = values['literal-braces'] === true
+  const unresolved = literalBraces
+    ? null
+    : unresolvedVariable(command, [
+        ['the URL', typedTarget],
+        ...eachTyped('a subscription (--sub)', values.sub),
+        ...eachTyped('a publish (--pub)', values.pub),
+        ['the client id', values['client-id']],
+        ['the user name', values.username],
+        ['the password', values.password],
+        ...eachTyped('a header', values.header),
+        ...eachTyped('a query parameter (--query)', values.query),
+        ...eachTyped('an emit (--emit)', values.emit),
+        ...eachTyped('an ack answer (--answer)', values.answer),
+        ['the auth payload (--auth)', values.auth],
+        ['the namespace', values.namespace],
+        ['the path (--path)', values.path],
+        ['the User-Agent (-A)', values['user-agent']],
+      ])
   if (unresolved) return error(unresolved)
+  // \{{ in typed text sends {{, as in the app (unresolved-variable.ts).
+  const target = literalBraces ? typedTarget : typedAsSent(typedTarget)
+  if (!literalBraces)
+    values = valuesAsSent(values, [
+      'sub',
+      'pub',
+      'client-id',
+      'username',
+      'password',
+      'header',
+      'query',
+      'emit',
+      'answer',
+      'auth',
+      'namespace',
+      'path',
+      'user-agent',
+    ])
   let max: number | null = null
   if (values.max !== undefined) {
     max = Number(values.max)
@@ -209,6 +246,7 @@ export function parseMessagingArgs(argv: readonly string[]): MessagingCliCommand
     'answer',
     'auth',
     'header',
+    'user-agent',
     'query',
     'websocket',
   ] as const
@@ -251,7 +289,17 @@ export function parseMessagingArgs(argv: readonly string[]): MessagingCliCommand
     if (values['no-clean']) options.clean = false
     if (values.reconnect) options.reconnect = true
     if (values.insecure) options.insecure = true
-    return { kind: 'mqtt', ...common, url, subscriptions, publish, retain: values.retain === true, options }
+    // The engine reads the URL as a template: it goes as the text meant (engine-template.ts).
+    const sent = asTemplate(url)
+    return {
+      kind: 'mqtt',
+      ...common,
+      url: sent,
+      subscriptions,
+      publish,
+      retain: values.retain === true,
+      options,
+    }
   }
 
   for (const flag of mqttOnly) if (values[flag] !== undefined) return error(`--${flag} is an mqtt option`)
@@ -263,6 +311,8 @@ export function parseMessagingArgs(argv: readonly string[]): MessagingCliCommand
     if (!kv) return error(`bad header '${h}'; expected 'Name: value'`)
     headers.push(kv)
   }
+  const agent = userAgent(values['user-agent'], headers)
+  if (typeof agent === 'string') return error(agent)
   const query: KeyValue[] = []
   for (const q of values.query ?? []) {
     const eq = q.indexOf('=')
@@ -315,14 +365,16 @@ export function parseMessagingArgs(argv: readonly string[]): MessagingCliCommand
   if (values.websocket) options.transports = 'websocket'
   if (values.reconnect) options.reconnect = true
   if (values.insecure) options.insecure = true
+  if (agent.omit) options.omitDefaultHeaders = ['user-agent']
   return {
     kind: 'socketio',
     ...common,
-    url,
+    // The engine reads the URL and headers as templates: each goes as the text meant (engine-template.ts).
+    url: asTemplate(url),
     namespace,
     ...(values.path !== undefined ? { path: values.path } : {}),
     ...(values.auth !== undefined ? { auth: values.auth } : {}),
-    headers,
+    headers: headersAsTemplates(headers),
     query,
     listen: values.on ?? [],
     emit,

@@ -23,12 +23,14 @@ export async function withPipedBody(
   err: (text: string) => void,
   before: string,
   run: (piped: RequestBody | null, interrupt: Interrupt) => Promise<number>,
+  literalBraces = false,
 ): Promise<number> {
   const stopped = (signal: StopSignal): void =>
     err(`flightdeck: stopped ${signalWords(signal)} ${before}: nothing was sent\n`)
   const interrupt = onInterrupt(stopped)
   try {
-    const piped = body === null ? null : await pipedBody(command, body, err, interrupt, stopped)
+    const piped =
+      body === null ? null : await pipedBody(command, body, err, interrupt, stopped, literalBraces)
     if (typeof piped === 'number') return piped
     try {
       return await run(piped?.body ?? null, interrupt)
@@ -47,7 +49,7 @@ export async function withPipedBody(
  * not yet ended) stops the command at once, in words, exit 130 / 143, every copy removed and nothing sent.
  * `interrupt` is the command's own, handed to the read and back to `after` (what the signal does once the read
  * is over). Answers null for a body that names no pipe, or the exit code when the command ends here (its words
- * written to `err`).
+ * written to `err`). `literalBraces` (`--literal-braces`): nothing is looked at, every byte goes as read.
  */
 export async function pipedBody(
   command: 'send' | 'sse',
@@ -55,6 +57,7 @@ export async function pipedBody(
   err: (text: string) => void,
   interrupt: Interrupt,
   after: (signal: StopSignal) => void,
+  literalBraces = false,
 ): Promise<PipedBody | number | null> {
   const pipes = await bodyPipes(body)
   if (typeof pipes === 'string') {
@@ -68,7 +71,7 @@ export async function pipedBody(
     await Promise.all(copies.map((c) => c.remove()))
   }
   // The send looks at no file of a body read here, so each is looked at now, piped or not, in order.
-  const found = await variableIn(command, body, pipes, copies)
+  const found = literalBraces ? null : await variableIn(command, body, pipes, copies)
   if (found !== null) {
     await remove()
     err(`flightdeck: ${found}\n`)

@@ -38,6 +38,7 @@ export async function runSend(command: SendCommand, io: CliIo): Promise<number> 
         interrupt,
         piped !== null,
       ),
+    command.kind === 'send' && command.literalBraces === true,
   )
 }
 
@@ -57,9 +58,11 @@ async function sendOnce(
     io.err(`flightdeck: ${given.message}\n`)
     return 2
   }
-  // A body file's {{variables}} are refused as typed ones are: a plain send has none to give them.
+  // A body file's {{variables}} are refused as typed ones are (a plain send has none), unless --literal-braces.
   const inFile =
-    command.kind === 'send' && !bodyLookedAt ? await variableInBodyFiles(command.request.body) : null
+    command.kind === 'send' && !bodyLookedAt && command.literalBraces !== true
+      ? await variableInBodyFiles(command.request.body)
+      : null
   if (inFile !== null) {
     io.err(`flightdeck: ${inFile}\n`)
     return 2

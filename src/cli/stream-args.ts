@@ -1,8 +1,17 @@
 import { parseArgs } from 'node:util'
 import type { KeyValue, RequestBody, RequestSpec } from '../shared/request'
 import type { SseOpenOptions, WsOpenOptions } from '../shared/stream-schemas'
-import { parseHeader } from './args'
-import { eachTyped, typedUnlessFile, unresolvedVariable } from './unresolved-variable'
+import { parseHeader, userAgent } from './args'
+import { asTemplate, headersAsTemplates } from './engine-template'
+import {
+  eachTyped,
+  LITERAL_BRACES_OPTION,
+  literalBracesUsage,
+  typedAsSent,
+  typedUnlessFile,
+  unresolvedVariable,
+  valuesAsSent,
+} from './unresolved-variable'
 
 /**
  * Arguments of `flightdeck sse <url>` and `flightdeck ws <url>`: pure, so they are tested without a network.
@@ -18,12 +27,14 @@ arrives, with its time on the session's clock.
 
 common options:
   -H, --header 'k: v'      add a header (repeatable)
+  -A, --user-agent <name>  the User-Agent sent (default Flightdeck/<version>); '' sends none
       --json               one JSON object per line: open, message, retry, closed, and the end
       --max <n>            close after n messages received
       --duration <s>       close after s seconds (decimals allowed)
       --max-reconnects <n> close after n reconnects in all (default 100; 0: no limit), each
                            one a stream that ended or dropped and was opened again
   -k, --insecure           accept TLS certificates that do not verify
+${literalBracesUsage()}
 
 sse options:
   -X, --request <method>   HTTP method (default GET, or POST with -d)
@@ -66,7 +77,13 @@ export const DEFAULT_MAX_RECONNECTS = 100
 export type StreamCliCommand =
   | { kind: 'help' }
   | { kind: 'error'; message: string }
-  | (Common & { kind: 'sse'; request: RequestSpec; stream: Partial<SseOpenOptions> })
+  | (Common & {
+      kind: 'sse'
+      request: RequestSpec
+      stream: Partial<SseOpenOptions>
+      /** `--literal-braces`: the body file's `{{…}}` is not looked for either. */
+      literalBraces?: true
+    })
   | (Common & {
       kind: 'ws'
       url: string
@@ -105,6 +122,7 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
       strict: true,
       options: {
         header: { type: 'string', short: 'H', multiple: true },
+        'user-agent': { type: 'string', short: 'A' },
         json: { type: 'boolean' },
         max: { type: 'string' },
         duration: { type: 'string' },
@@ -122,26 +140,35 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
         reconnect: { type: 'boolean' },
         'max-message': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        ...LITERAL_BRACES_OPTION,
       },
     })
   } catch (e) {
     return error((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'bad arguments')
   }
-  const { values, positionals } = parsed
+  const { positionals } = parsed
+  let values = parsed.values
   if (values.help) return { kind: 'help' }
-  const [command, target, ...extra] = positionals
+  const [command, typedTarget, ...extra] = positionals
   if (command !== 'sse' && command !== 'ws') return error(`unknown command '${command ?? ''}'`)
-  if (target === undefined) return error(`missing URL; try: flightdeck ${command} <url>`)
+  if (typedTarget === undefined) return error(`missing URL; try: flightdeck ${command} <url>`)
   if (extra.length > 0) return error(`unexpected argument '${extra[0] ?? ''}'`)
-  const unresolved = unresolvedVariable(command, [
-    ['the URL', target],
-    ...eachTyped('a header', values.header),
-    typedUnlessFile('the body (-d)', values.data),
-    ...eachTyped('a message (--send)', values.send),
-    ...eachTyped('a subprotocol (-p)', values.protocol),
-    ['the Last-Event-ID', values['last-event-id']],
-  ])
+  const literalBraces = values['literal-braces'] === true
+  const unresolved = literalBraces
+    ? null
+    : unresolvedVariable(command, [
+        ['the URL', typedTarget],
+        ...eachTyped('a header', values.header),
+        typedUnlessFile('the body (-d)', values.data),
+        ...eachTyped('a message (--send)', values.send),
+        ...eachTyped('a subprotocol (-p)', values.protocol),
+        ['the Last-Event-ID', values['last-event-id']],
+        ['the User-Agent (-A)', values['user-agent']],
+      ])
   if (unresolved) return error(unresolved)
+  const target = literalBraces ? typedTarget : typedAsSent(typedTarget)
+  if (!literalBraces)
+    values = valuesAsSent(values, ['header', 'send', 'protocol', 'last-event-id', 'user-agent'], ['data'])
 
   const headers: KeyValue[] = []
   for (const h of values.header ?? []) {
@@ -149,6 +176,8 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
     if (!kv) return error(`bad header '${h}'; expected 'Name: value'`)
     headers.push(kv)
   }
+  const agent = userAgent(values['user-agent'], headers)
+  if (typeof agent === 'string') return error(agent)
   const max = wholeNumber(values.max, '--max', 1, Number.MAX_SAFE_INTEGER)
   if (typeof max === 'string') return error(max)
   let durationMs: number | null = null
@@ -195,12 +224,14 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
     if (values.insecure) options.insecure = true
     if (values.reconnect) options.reconnect = true
     if (maxMessage !== null) options.maxMessageBytes = maxMessage
+    if (agent.omit) options.omitDefaultHeaders = ['user-agent']
+    // The engine reads the URL, headers and subprotocols as templates: each goes as the text meant.
     return {
       kind: 'ws',
       ...common,
-      url: url.href,
-      headers,
-      protocols: values.protocol ?? [],
+      url: asTemplate(url.href),
+      headers: headersAsTemplates(headers),
+      protocols: (values.protocol ?? []).map(asTemplate),
       options,
       send: values.send ?? [],
     }
@@ -231,6 +262,8 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
       body = { kind: 'text', text: data, contentType: explicitType ?? 'application/json' }
     }
   }
+  // The engine reads the URL, headers and a typed body as templates (a file's bytes go as they are).
+  if (body.kind === 'text') body = { ...body, text: asTemplate(body.text) }
   const retries = wholeNumber(values.retries, '--retries', 0, 1000)
   if (typeof retries === 'string') return error(retries)
   const headersTimeout = wholeNumber(values['headers-timeout'], '--headers-timeout', 1, 3_600_000)
@@ -252,14 +285,16 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
     ...common,
     request: {
       method,
-      url: url.href,
-      headers,
+      url: asTemplate(url.href),
+      headers: headersAsTemplates(headers),
       body,
       options: {
         ...(values.insecure ? { insecure: true } : {}),
         ...(headersTimeout !== null ? { headersTimeoutMs: headersTimeout } : {}),
+        ...(agent.omit ? { omitDefaultHeaders: ['user-agent' as const] } : {}),
       },
     },
     stream,
+    ...(literalBraces ? { literalBraces: true as const } : {}),
   }
 }

@@ -62,6 +62,7 @@ export async function runStreamCli(argv: readonly string[], io: StreamIo): Promi
         piped !== null,
         interrupt,
       ),
+    command.kind === 'sse' && command.literalBraces === true,
   )
 }
 
@@ -73,7 +74,12 @@ async function open(
 ): Promise<number> {
   // A body file's {{variables}} are refused as typed ones are: a plain sse has none to give them (a piped body's
   // copy was looked at as it was read).
-  if (command.kind === 'sse' && command.request.body.kind === 'file' && !bodyLookedAt) {
+  if (
+    command.kind === 'sse' &&
+    command.request.body.kind === 'file' &&
+    !bodyLookedAt &&
+    command.literalBraces !== true
+  ) {
     const inFile = await fileVariable('sse', command.request.body.path, 'the body, -d @file')
     if (inFile !== null) {
       io.err(`flightdeck: ${inFile}\n`)

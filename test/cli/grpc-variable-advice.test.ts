@@ -14,7 +14,7 @@ describe('flightdeck grpc and a {{variable}}', () => {
     const code = await runGrpcCli(['127.0.0.1:1', 'a.B/C', '--plaintext', '-d', '{"name":"{{name}}"}'], io)
     expect(code).toBe(2)
     expect(err).toBe(
-      'flightdeck: {{name}} in the message (-d) is a variable, and a plain grpc has none: save the request in a collection and call it with flightdeck grpc --collection DIR --request PATH (with --env or --env-var), or write the value\n',
+      'flightdeck: {{name}} in the message (-d) is a variable, and a plain grpc has none: save the request in a collection and call it with flightdeck grpc --collection DIR --request PATH (with --env or --env-var), or write the value; for the braces themselves, write \\{{name}} or add --literal-braces\n',
     )
   })
 })
