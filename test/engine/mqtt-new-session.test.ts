@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import type { CommandRequest } from '../../src/shared/contract'
 import type { MqttControl } from '../../src/shared/mqtt'
+import type { StreamEntry } from '../../src/shared/streams'
 import { startCuttableProxy, type CuttableProxy } from '../fixtures/cuttable-proxy'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
 import { makeService } from './helpers'
@@ -149,6 +150,9 @@ describe.skipIf(!MOSQUITTO)(
       ])
       const outs = log.filter((e) => e.dir === 'out' && e.event === 'v4new/t')
       expect(outs.map((e) => e.data)).toEqual([...all, ...all, 'end'])
+      // The copies sent again say so (DUP); the first sends and the marker do not.
+      const dup = (e: StreamEntry): boolean => (JSON.parse(e.id ?? '{}') as { dup?: boolean }).dup === true
+      expect(outs.map(dup)).toEqual([...all.map(() => false), ...all.map(() => true), false])
       // Each PUBACK pairs with the copy sent again, none refused.
       const acks = log
         .filter((e) => e.event === 'PUBACK' && e.dir === 'in')

@@ -101,7 +101,8 @@ export class MqttPacketLog {
           deliveryId(p),
         )
         this.lastPublishSeq = seq
-        if (p.qos > 0 && p.messageId !== undefined && !p.dup) {
+        // A copy sent again (DUP) pairs afresh: its ack answers the copy.
+        if (p.qos > 0 && p.messageId !== undefined) {
           this.note(attempt, this.pairing.sent(p.messageId, { t, seq, topic: p.topic, qos: p.qos }))
         }
         return

@@ -101,5 +101,6 @@ export function resend(client: MqttClient, packet: Packet, done: (err?: Error) =
   const id = packet.messageId
   if (id === undefined || typeof own._sendPacket !== 'function') return done(new Error('not resendable'))
   own.outgoing[id] = { volatile: false, cmd: packet.cmd, cb: (err) => done(err) }
-  own._sendPacket(packet, undefined, undefined, true)
+  // A PUBLISH sent again says so (DUP, MQTT 3.1.1 and 5 3.3.1.1); MQTT.js's own resend leaves it unset.
+  own._sendPacket(packet.cmd === 'publish' ? { ...packet, dup: true } : packet, undefined, undefined, true)
 }
