@@ -17,6 +17,62 @@ const SHARED_PROCESS = [
   'test/shared/**/*.test.ts',
 ]
 
+/**
+ * Files whose cases start the `flightdeck` command as a child process. In a checkout whose source is newer than
+ * out/cli, bin/flightdeck.js runs the source through tsx: about 3 s of CPU a start, measured at 10 to 15 s of wall
+ * time at load 14 on two cores, and a case may start several. Their bound is longer; what they check is not time.
+ */
+const CLI_PROCESS = [
+  'test/attack/ca-file-attack.test.ts',
+  'test/attack/ca-file-content-attack.test.ts',
+  'test/attack/cli-bidi-controls-attack.test.ts',
+  'test/attack/cli-run-har-budget-attack.test.ts',
+  'test/attack/cli-run-reports-attack.test.ts',
+  'test/attack/cli-run-set-next-request-attack.test.ts',
+  'test/attack/cli-terminal-escapes-attack.test.ts',
+  'test/attack/collection-alias-bomb-attack.test.ts',
+  'test/attack/collection-links-attack.test.ts',
+  'test/attack/collection-special-files-attack.test.ts',
+  'test/attack/data-file-deep-attack.test.ts',
+  'test/attack/run-deep-json-attack.test.ts',
+  'test/attack/run-internal-error-attack.test.ts',
+  'test/attack/run-unreadable-file-attack.test.ts',
+  'test/attack/tls-file-paths-attack.test.ts',
+  'test/catalogue/temp-files.test.ts',
+  'test/cli/fifo-paused-writer.test.ts',
+  'test/cli/form-pipe.test.ts',
+  'test/cli/graphql-fifo-signal.test.ts',
+  'test/cli/graphql-file-limit.test.ts',
+  'test/cli/grpc-fifo-signal.test.ts',
+  'test/cli/grpc-reflection-signal.test.ts',
+  'test/cli/grpc-saved-signal.test.ts',
+  'test/cli/one-off-literal-braces.test.ts',
+  'test/cli/piped-body.test.ts',
+  'test/cli/send-stdin-body.test.ts',
+  'test/cli/signals.test.ts',
+  'test/cli/sse-line-times.test.ts',
+  'test/engine/config-folder/folder-in-the-way.test.ts',
+  'test/engine/sse-cli.test.ts',
+  'test/hosts/cli-allow-files.test.ts',
+  'test/hosts/cli-cacert.test.ts',
+  'test/hosts/cli-collections.test.ts',
+  'test/hosts/cli-empty-secret-messaging.test.ts',
+  'test/hosts/cli-empty-secret-script.test.ts',
+  'test/hosts/cli-empty-secret-sendrequest.test.ts',
+  'test/hosts/cli-env-var.test.ts',
+  'test/hosts/cli-oauth-ctrl-c.test.ts',
+  'test/hosts/cli-oauth-sign-in.test.ts',
+  'test/hosts/cli-run-job.test.ts',
+  'test/hosts/cli-run.test.ts',
+  'test/hosts/cli-server-timing.test.ts',
+  'test/hosts/cli-startup-code-cache.test.ts',
+  'test/hosts/cli-startup-wasm.test.ts',
+  'test/hosts/cli-startup.test.ts',
+  'test/hosts/cli-stream-log-cut.test.ts',
+  'test/hosts/cli-ws-out-gone.test.ts',
+  'test/hosts/cli.test.ts',
+]
+
 export default defineConfig({
   // One `graphql` for every module, as in the app's bundle: Node loads graphql's CommonJS build for the packages
   // it loads itself (graphql-language-service, graphql-yoga), Vite took its ES build for ours, and graphql
@@ -38,7 +94,17 @@ export default defineConfig({
         test: {
           name: 'own-process',
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-          exclude: [...SHARED_PROCESS],
+          exclude: [...SHARED_PROCESS, ...CLI_PROCESS],
+        },
+      },
+      // The same, for files that start the CLI as a child process (CLI_PROCESS).
+      {
+        extends: true,
+        test: {
+          name: 'cli-process',
+          include: CLI_PROCESS,
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
         },
       },
       // Stores, layouts and shared helpers: a worker process runs file after file, so Node and node_modules load

@@ -105,20 +105,18 @@ describe('flightdeck send --collection', () => {
         /unsupported: users\/query\.yaml is a GraphQL request; send runs HTTP requests \(flightdeck run runs it\)/,
       ],
     ]
-    for (const [args, message] of cases) {
-      const run = await flightdeck(configDir, 'send', '--collection', dir, ...args)
+    // The processes start side by side: each is seconds of CPU before it reads its arguments, and a case is one
+    // start of the command, whatever ran beside it.
+    const [notCollection, ...runs] = await Promise.all([
+      flightdeck(configDir, 'send', '--collection', join(dir, 'users'), '--request', 'me'),
+      ...cases.map(([args]) => flightdeck(configDir, 'send', '--collection', dir, ...args)),
+    ])
+    cases.forEach(([args, message], i) => {
+      const run = runs[i] as Run
       expect(run.code, args.join(' ')).toBe(2)
       expect(run.stderr).toMatch(message)
       expect(run.stderr.trim().split('\n')).toHaveLength(1)
-    }
-    const notCollection = await flightdeck(
-      configDir,
-      'send',
-      '--collection',
-      join(dir, 'users'),
-      '--request',
-      'me',
-    )
+    })
     expect(notCollection.code).toBe(2)
     expect(notCollection.stderr).toContain('has no collection.yaml')
   })
@@ -188,8 +186,13 @@ describe('flightdeck import', () => {
   })
 
   it('exits 2 with a one-line reason for a file it cannot read', async () => {
-    for (const file of ['malformed-postman-truncated.json', 'malformed-unknown.json', 'missing.json']) {
-      const run = await flightdeck(configDir, 'import', join(samples, file), '--into', join(into, 'x'))
+    const files = ['malformed-postman-truncated.json', 'malformed-unknown.json', 'missing.json']
+    // Side by side, as above.
+    const runs = await Promise.all(
+      files.map((file) => flightdeck(configDir, 'import', join(samples, file), '--into', join(into, 'x'))),
+    )
+    for (const [i, file] of files.entries()) {
+      const run = runs[i] as Run
       expect(run.code, file).toBe(2)
       expect(run.stdout).toBe('')
       expect(run.stderr.trim().split('\n'), file).toHaveLength(1)
