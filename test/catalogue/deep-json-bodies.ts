@@ -155,6 +155,7 @@ export interface ChildResult {
 export async function measureInChild(
   server: DeepServer,
   cases: DeepCase[],
+  /** timeoutMs: of the child's CPU time (user and system), which a loaded machine does not stretch. */
   opts: { rssLimitMb: number; timeoutMs: number; needle?: string },
 ): Promise<ChildResult> {
   const child = spawn(
@@ -178,12 +179,11 @@ export async function measureInChild(
   child.stdout.on('data', (d: Buffer) => (out += d.toString()))
   child.stderr.on('data', (d: Buffer) => (err += d.toString()))
   let killed: string | null = null
-  const started = Date.now()
   const watch = setInterval(() => {
     const rss = rssMb(child.pid)
     if (rss > opts.rssLimitMb) killed = `the engine process passed ${opts.rssLimitMb} MB resident (${rss} MB)`
-    else if (Date.now() - started > opts.timeoutMs)
-      killed = `the engine process took over ${opts.timeoutMs} ms`
+    else if (cpuMsOf(child.pid) > opts.timeoutMs)
+      killed = `the engine process took over ${opts.timeoutMs} ms of CPU`
     if (killed !== null) child.kill('SIGKILL')
   }, 20)
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)))
@@ -193,6 +193,19 @@ export async function measureInChild(
     return { reports: [], killed: `the engine process failed (exit ${code}): ${err.slice(-2000)}` }
   const line = out.split('\n').find((l) => l.startsWith('{'))
   return { reports: (JSON.parse(line ?? '{}') as { reports: DeepReport[] }).reports, killed: null }
+}
+
+/** The process's CPU time so far (user and system, /proc's clock ticks of 10 ms). */
+function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return 0
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return 0
+  }
 }
 
 function rssMb(pid: number | undefined): number {
