@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { importText, sendSaved, useImportTarget, type Arrived } from './import-formats-helpers'
 import { multipartParts } from './multipart-parts'
+import { NEWMAN_TEST_MS } from '../helpers/cold-start'
 
 /**
  * A file sent with no Content-Type of its own goes as the type its name says, as Postman, Insomnia, Bruno and
@@ -80,7 +81,7 @@ function files(dir: string): void {
 const parts = (a: Arrived): string[] =>
   multipartParts(a).map((p) => `${p.name} ${p.filename} ${p.contentType} ${p.body}`)
 
-describe('a file with no Content-Type of its own', () => {
+describe('a file with no Content-Type of its own', { timeout: NEWMAN_TEST_MS }, () => {
   it('a form-data file part goes as its name says, the same parts newman sends; a typed one keeps its type', async () => {
     const c = collection(t.dir)
     await imported(c)

@@ -10,6 +10,7 @@ import { MemorySecretStore } from '../../../src/engine/secrets/secret-store'
 import type { EngineService } from '../../../src/engine/service'
 import { startScriptStub, type ScriptStub, type SeenRequest } from '../../fixtures/scripts/script-stub'
 import { makeService } from '../helpers'
+import { NEWMAN_TEST_MS } from '../../helpers/cold-start'
 
 /**
  * Collections whose checks live in scripts, written as real public collections write them (token chaining,
@@ -144,22 +145,26 @@ const CASES: { file: string; requests: number; failing: string[] }[] = [
   { file: 'cookies.postman_collection.json', requests: 4, failing: [] },
 ]
 
-describe('script collections: newman and flightdeck run send the same requests and get the same test results', () => {
-  for (const c of CASES) {
-    it(c.file, async () => {
-      stub.seen.length = 0
-      const theirs = await newmanRun(c.file)
-      const theirRequests = what(stub.seen)
-      stub.seen.length = 0
-      const ours = await flightdeck(c.file)
-      const ourRequests = what(stub.seen)
-      expect(ourRequests).toEqual(theirRequests)
-      expect(ourRequests).toHaveLength(c.requests)
-      expect(ours.tests).toEqual(theirs)
-      expect(ours.tests.filter((t) => t.endsWith(': fail'))).toEqual(c.failing)
-      expect(
-        ours.results.flatMap((r) => [r.scripts?.pre?.failure, r.scripts?.post?.failure]).filter(Boolean),
-      ).toEqual([])
-    })
-  }
-})
+describe(
+  'script collections: newman and flightdeck run send the same requests and get the same test results',
+  { timeout: NEWMAN_TEST_MS },
+  () => {
+    for (const c of CASES) {
+      it(c.file, async () => {
+        stub.seen.length = 0
+        const theirs = await newmanRun(c.file)
+        const theirRequests = what(stub.seen)
+        stub.seen.length = 0
+        const ours = await flightdeck(c.file)
+        const ourRequests = what(stub.seen)
+        expect(ourRequests).toEqual(theirRequests)
+        expect(ourRequests).toHaveLength(c.requests)
+        expect(ours.tests).toEqual(theirs)
+        expect(ours.tests.filter((t) => t.endsWith(': fail'))).toEqual(c.failing)
+        expect(
+          ours.results.flatMap((r) => [r.scripts?.pre?.failure, r.scripts?.post?.failure]).filter(Boolean),
+        ).toEqual([])
+      })
+    }
+  },
+)

@@ -11,6 +11,7 @@ import type { EngineService } from '../../../src/engine/service'
 import { savedToSpec, type RequestNode, type TreeNode } from '../../../src/shared/collection'
 import type { ScriptEvent, TimelineEvent } from '../../../src/shared/timeline'
 import { makeService } from '../helpers'
+import { NEWMAN_TEST_MS } from '../../helpers/cold-start'
 
 /**
  * What `pm.request` and `pm.response` show a script, newman against Flightdeck: one collection of our own (templated
@@ -281,7 +282,7 @@ function parsed(lines: string[]): unknown[] {
     .map((l) => JSON.parse(l.replace(/n=\d+/g, 'n=<drawn>')) as unknown)
 }
 
-describe('pm.request and pm.response in scripts show what newman shows', () => {
+describe('pm.request and pm.response in scripts show what newman shows', { timeout: NEWMAN_TEST_MS }, () => {
   it('flightdeck run: pre-request scripts see the request as written, test scripts the request as sent', async () => {
     const theirs = parsed(await newmanLines())
     const ours = parsed(await runLines())

@@ -10,6 +10,7 @@ import { runImport } from '../../../src/engine/importers/index'
 import { MemorySecretStore } from '../../../src/engine/secrets/secret-store'
 import type { EngineService } from '../../../src/engine/service'
 import { makeService } from '../helpers'
+import { NEWMAN_TEST_MS } from '../../helpers/cold-start'
 
 /**
  * What scripts set lives on across a run's iterations, as in newman: `pm.environment`, `pm.collectionVariables`,
@@ -97,7 +98,7 @@ async function flightdeckTests(iterations: number, concurrency = 1): Promise<str
   }
 }
 
-describe('values scripts set, across iterations', () => {
+describe('values scripts set, across iterations', { timeout: NEWMAN_TEST_MS }, () => {
   it('are kept from one iteration to the next, as newman keeps them (tests and sent URLs alike)', async () => {
     seen.length = 0
     const theirs = await newmanTests(3)
