@@ -1,6 +1,6 @@
-import { connect } from 'node:net'
 import { expect, test } from '@playwright/test'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { portRefused } from '../fixtures/port-refused'
 
 /**
  * Get token with the authorization code grant waits up to 300 s for the person to sign in: the browser host gives
@@ -20,26 +20,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await host?.stop()
 })
-
-/** Whether a TCP connection to 127.0.0.1:`port` is refused (nothing listens there). */
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1')
-    const timer = setTimeout(() => {
-      s.destroy()
-      resolve(false)
-    }, 2000)
-    s.once('connect', () => {
-      clearTimeout(timer)
-      s.destroy()
-      resolve(false)
-    })
-    s.once('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer)
-      resolve(e.code === 'ECONNREFUSED')
-    })
-  })
-}
 
 test('Cancel sign-in ends the wait for the browser, closes the listener and says so', async ({ page }) => {
   await page.setViewportSize({ width: 1024, height: 700 })
@@ -79,7 +59,7 @@ test('Cancel sign-in ends the wait for the browser, closes the listener and says
   const href = (await words.getByRole('link').getAttribute('href')) ?? ''
   const port = Number(new URL(new URL(href).searchParams.get('redirect_uri') ?? '').port)
   expect(port).toBeGreaterThan(0)
-  expect(await refused(port)).toBe(false)
+  expect(await portRefused(port)).toBe(false)
   await words.scrollIntoViewIfNeeded()
   await page.mouse.move(1, 1)
   for (const scheme of ['light', 'dark'] as const) {
@@ -92,7 +72,7 @@ test('Cancel sign-in ends the wait for the browser, closes the listener and says
   await expect(composer.getByRole('alert')).toHaveCount(0)
   await expect(composer.getByRole('button', { name: 'Get token' })).toBeEnabled()
   await expect(cancel).toHaveCount(0)
-  expect(await refused(port)).toBe(true)
+  expect(await portRefused(port)).toBe(true)
   widths.push((await button.boundingBox())?.width)
   expect(new Set(widths).size, `button widths idle, waiting, cancelled: ${widths.join(', ')}`).toBe(1)
   const texts = await page.evaluate(() => (window as unknown as { statusTexts: string[] }).statusTexts)

@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http'
-import { connect, type AddressInfo } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthSpec } from '../../src/shared/collection'
 import type { RequestSpec } from '../../src/shared/request'
 import type { EngineService, EngineServiceOptions } from '../../src/engine/service'
 import { startOAuthServer, TestBrowser, type OAuthServer } from '../fixtures/oauth-server'
 import { makeService } from './helpers'
+import { portRefused } from '../fixtures/port-refused'
 
 /**
  * Errors carry their facts beside their words, so a host acts on the facts (the renderer's sign-in link, its
@@ -67,26 +68,6 @@ const code = (): OAuth2 => ({
   clientAuth: 'basic',
 })
 
-/** Whether a TCP connection to 127.0.0.1:`port` is refused (nothing listens there). */
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1')
-    const timer = setTimeout(() => {
-      s.destroy()
-      resolve(false)
-    }, 2000)
-    s.once('connect', () => {
-      clearTimeout(timer)
-      s.destroy()
-      resolve(false)
-    })
-    s.once('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer)
-      resolve(e.code === 'ECONNREFUSED')
-    })
-  })
-}
-
 /** The loopback port the sign-in link sends the browser back to. */
 function redirectPort(signInUrl: string): number {
   return Number(new URL(new URL(signInUrl).searchParams.get('redirect_uri') ?? '').port)
@@ -137,7 +118,7 @@ describe('cancelling a sign-in', () => {
     const url = asked.ok ? '' : (asked.error.signIn?.url ?? '')
     const port = redirectPort(url)
     expect(port).toBeGreaterThan(0)
-    expect(await refused(port)).toBe(false)
+    expect(await portRefused(port)).toBe(false)
 
     const waiting = service.invoke('oauth2.token', { auth: code() })
     const started = Date.now()
@@ -145,7 +126,7 @@ describe('cancelling a sign-in', () => {
       ok: true,
       value: { cancelled: true },
     })
-    expect(await refused(port)).toBe(true)
+    expect(await portRefused(port)).toBe(true)
     const ended = await waiting
     expect(Date.now() - started).toBeLessThan(5000)
     expect(ended).toMatchObject({
@@ -174,7 +155,7 @@ describe('cancelling a sign-in', () => {
     expect(await service.invoke('oauth2.cancelSignIn', { auth: code() })).toMatchObject({
       value: { cancelled: true },
     })
-    expect(await refused(port)).toBe(true)
+    expect(await portRefused(port)).toBe(true)
     expect(await waiting).toMatchObject({
       ok: false,
       error: { message: 'OAuth 2.0: the sign-in was cancelled' },

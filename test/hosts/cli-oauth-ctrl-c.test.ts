@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FLIGHTDECK_BIN } from '../fixtures/cli-process'
 import { startOAuthServer, type OAuthServer } from '../fixtures/oauth-server'
+import { portRefused } from '../fixtures/port-refused'
 
 /**
  * Ctrl+C while `flightdeck send` or `run` waits for an OAuth 2.0 sign-in (authorization code, up to --oauth-timeout) ends
@@ -51,26 +51,6 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
-/** Whether a TCP connection to 127.0.0.1:`port` is refused (nothing listens there). */
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1')
-    const timer = setTimeout(() => {
-      s.destroy()
-      resolve(false)
-    }, 2000)
-    s.once('connect', () => {
-      clearTimeout(timer)
-      s.destroy()
-      resolve(false)
-    })
-    s.once('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer)
-      resolve(e.code === 'ECONNREFUSED')
-    })
-  })
-}
-
 describe('Ctrl+C during a sign-in wait', () => {
   it.each([
     ['send', (): string[] => ['send', '--collection', root, '--request', 'me']],
@@ -105,7 +85,7 @@ describe('Ctrl+C during a sign-in wait', () => {
       })
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
       await portSeen
-      expect(await refused(port)).toBe(false)
+      expect(await portRefused(port)).toBe(false)
       const signalled = Date.now()
       child.kill('SIGINT')
       const code = await exited
@@ -113,7 +93,7 @@ describe('Ctrl+C during a sign-in wait', () => {
       clearTimeout(killer)
       expect(code).toBe(130)
       expect(took).toBeLessThan(5000)
-      expect(await refused(port)).toBe(true)
+      expect(await portRefused(port)).toBe(true)
       // send says it on stderr; run in its report's failures, on stdout.
       expect(stderr + stdout).toContain('auth: OAuth 2.0: the sign-in was cancelled')
       expect(server.forms).toHaveLength(0)

@@ -1,9 +1,9 @@
-import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthSpec } from '../../src/shared/collection'
 import { startOAuthServer, type OAuthServer } from '../fixtures/oauth-server'
 import { until } from './engine-client'
 import { startEngine, stopEngines } from './store-over-engine'
+import { portRefused } from '../fixtures/port-refused'
 
 /**
  * Cancel sign-in beside Get token (authorization code, the browser host): the wait ends at once, the ask shows
@@ -21,26 +21,6 @@ afterAll(async () => {
   await stopEngines()
   await idp.close()
 })
-
-/** Whether nothing listens on 127.0.0.1:`port` any more. */
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1')
-    const timer = setTimeout(() => {
-      s.destroy()
-      resolve(false)
-    }, 2000)
-    s.once('connect', () => {
-      clearTimeout(timer)
-      s.destroy()
-      resolve(false)
-    })
-    s.once('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer)
-      resolve(e.code === 'ECONNREFUSED')
-    })
-  })
-}
 
 function redirectPort(words: string): number {
   const link = /https?:\/\/\S+/.exec(words)?.[0] ?? 'http://x/'
@@ -74,7 +54,7 @@ describe('Cancel sign-in', () => {
       error: null,
       view: null,
     })
-    expect(await refused(port)).toBe(true)
+    expect(await portRefused(port)).toBe(true)
     // The ended wait's own answer does not replace the cancelled state.
     await new Promise((r) => setTimeout(r, 100))
     expect(store.getState().oauth2Token).toMatchObject({ cancelled: true, error: null })
