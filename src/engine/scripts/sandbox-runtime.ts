@@ -1,3 +1,4 @@
+import { spentMs, startSpan, type ScriptSpan } from './script-cpu-clock'
 import { defaultDynamicValues } from '../../shared/template'
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten'
 import type { PhaseBodies } from './script-bodies'
@@ -45,8 +46,9 @@ export class Sandbox {
   readonly ctx: QuickJSContext
   private readonly fd: Record<'begin' | 'go' | 'where' | 'fire' | 'deliver' | 'end' | 'drop', QuickJSHandle>
   readonly phases = new Map<number, PhaseRun>()
-  /** While the interpreter runs for a phase: when it must stop. */
-  private deadline = Number.POSITIVE_INFINITY
+  /** While the interpreter runs for a phase: the span it started and the ms it may be charged (script-cpu-clock.ts). */
+  private span: ScriptSpan | null = null
+  private allowedMs = Number.POSITIVE_INFINITY
   /** Whether its memory came near its maximum: a `null` thrown then is QuickJS out of memory (see sandbox.ts). */
   nearlyFull(): boolean {
     return this.module.getWasmMemory().buffer.byteLength >= this.memoryMb * 1048576 * 0.75
@@ -72,7 +74,8 @@ export class Sandbox {
     this.rt = module.newRuntime()
     this.rt.setMemoryLimit(memoryMb * 1024 * 1024)
     this.rt.setMaxStackSize(stackKb * 1024)
-    this.rt.setInterruptHandler(() => Date.now() > this.deadline)
+    // Wall time first (cheap): only past it is the process's CPU time asked for.
+    this.rt.setInterruptHandler(() => this.overBudget())
     this.ctx = this.rt.newContext()
     const ctx = this.ctx
     const fn = (name: string, impl: (...args: QuickJSHandle[]) => QuickJSHandle | undefined): void => {
@@ -83,7 +86,7 @@ export class Sandbox {
     fn('__host_lib_loaded', (ms) => {
       const took = Math.max(0, ctx.getNumber(ms ?? ctx.undefined))
       this.credit += took
-      this.deadline += took
+      this.allowedMs += took
       return undefined
     })
     // null: the library or body does not fit in what is left of the sandbox's memory (the prelude says so).
@@ -196,8 +199,7 @@ export class Sandbox {
     const handles = args.map((a) =>
       a === null ? ctx.null : typeof a === 'number' ? ctx.newNumber(a) : ctx.newString(a),
     )
-    const started = Date.now()
-    this.deadline = run ? started + Math.max(0, run.limits.cpuMs - run.cpuUsed) : started + 1000
+    const span = this.begin(run ? Math.max(0, run.limits.cpuMs - run.cpuUsed) : 1000)
     try {
       let r
       try {
@@ -213,11 +215,31 @@ export class Sandbox {
       }
       return { value: r.value }
     } finally {
-      this.deadline = Number.POSITIVE_INFINITY
-      if (run) run.cpuUsed += Math.max(0, Date.now() - started - this.credit)
-      this.credit = 0
+      const spent = this.end(span)
+      if (run) run.cpuUsed += spent
       if (!this.poisoned) for (const h of handles) if (h !== ctx.null) h.dispose()
     }
+  }
+
+  private begin(allowedMs: number): ScriptSpan {
+    this.span = startSpan()
+    this.allowedMs = allowedMs
+    return this.span
+  }
+
+  /** The ms the call is charged (library loading left out), and no call running any more. */
+  private end(span: ScriptSpan): number {
+    const charged = Math.max(0, spentMs(span) - this.credit)
+    this.span = null
+    this.allowedMs = Number.POSITIVE_INFINITY
+    this.credit = 0
+    return charged
+  }
+
+  private overBudget(): boolean {
+    const span = this.span
+    if (span === null || Date.now() - span.wallStart <= this.allowedMs) return false
+    return spentMs(span) > this.allowedMs
   }
 
   /** A host exception came through the interpreter: what the phase reads, and this runtime is done with. */
@@ -231,8 +253,7 @@ export class Sandbox {
   jobs(run: PhaseRun): string | null {
     if (this.poisoned) return POISONED
     if (!this.rt.hasPendingJob()) return null
-    const started = Date.now()
-    this.deadline = started + Math.max(0, run.limits.cpuMs - run.cpuUsed)
+    const span = this.begin(Math.max(0, run.limits.cpuMs - run.cpuUsed))
     try {
       let r
       try {
@@ -248,9 +269,7 @@ export class Sandbox {
       r.dispose()
       return null
     } finally {
-      this.deadline = Number.POSITIVE_INFINITY
-      run.cpuUsed += Math.max(0, Date.now() - started - this.credit)
-      this.credit = 0
+      run.cpuUsed += this.end(span)
     }
   }
 
