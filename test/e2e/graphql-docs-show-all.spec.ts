@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test'
 import { startBigSchemaServer, type BigSchemaFixture } from '../fixtures/graphql-big-schema'
 import { watchMainThread } from './main-thread-tasks'
+import { openBigSchemaDocs } from './big-schema-docs'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
@@ -35,16 +36,7 @@ test('a 5,001-field type draws only the rows in sight; the last field is reachab
 }) => {
   // The 12 MB introspection through the engine takes seconds on a shared two-core machine; the steps are bounded.
   test.setTimeout(120_000)
-  await page.setViewportSize({ width: 1024, height: 700 })
-  await page.goto(host.url)
-  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'GraphQL' })
-  await page.getByRole('textbox', { name: 'URL' }).fill(big.url)
-  await page.getByRole('button', { name: 'Fetch schema' }).click()
-  await expect(page.getByTestId('graphql-schema-state')).toHaveText(
-    `Schema: ${big.namedTypes.toLocaleString('en-US')} types`,
-    { timeout: 60_000 },
-  )
-  const docs = page.getByRole('complementary', { name: 'Schema docs' })
+  const docs = await openBigSchemaDocs(page, host, big)
   const drawing = await watchMainThread(page)
   await docs.getByRole('button', { name: 'Query', exact: true }).click()
   const list = docs.getByRole('list', { name: 'Fields of Query' })

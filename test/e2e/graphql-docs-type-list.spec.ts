@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test'
 import { startBigSchemaServer, type BigSchemaFixture } from '../fixtures/graphql-big-schema'
+import { openBigSchemaDocs } from './big-schema-docs'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
@@ -30,16 +31,7 @@ test("the docs' 500 type names draw only those in sight; the last is reachable a
   page,
 }) => {
   test.setTimeout(90_000)
-  await page.setViewportSize({ width: 1024, height: 700 })
-  await page.goto(host.url)
-  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'GraphQL' })
-  await page.getByRole('textbox', { name: 'URL' }).fill(big.url)
-  await page.getByRole('button', { name: 'Fetch schema' }).click()
-  await expect(page.getByTestId('graphql-schema-state')).toHaveText(
-    `Schema: ${big.namedTypes.toLocaleString('en-US')} types`,
-    { timeout: 60_000 },
-  )
-  const docs = page.getByRole('complementary', { name: 'Schema docs' })
+  const docs = await openBigSchemaDocs(page, host, big)
   const types = docs.getByRole('list', { name: 'Types' })
   await expect(types.getByRole('listitem').first()).toHaveAttribute('aria-setsize', '500')
   const drawn = (): Promise<number> =>

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test'
 import { startBigSchemaServer, type BigSchemaFixture } from '../fixtures/graphql-big-schema'
+import { openBigSchemaDocs } from './big-schema-docs'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
@@ -25,16 +26,7 @@ test.afterAll(async () => {
 test("a filter over every type's name, with a count, reached by keyboard", async ({ page }) => {
   // The 12 MB introspection through the engine takes seconds on a shared two-core machine; the steps are bounded.
   test.setTimeout(120_000)
-  await page.setViewportSize({ width: 1024, height: 700 })
-  await page.goto(host.url)
-  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'GraphQL' })
-  await page.getByRole('textbox', { name: 'URL' }).fill(big.url)
-  await page.getByRole('button', { name: 'Fetch schema' }).click()
-  await expect(page.getByTestId('graphql-schema-state')).toHaveText(
-    `Schema: ${big.namedTypes.toLocaleString('en-US')} types`,
-    { timeout: 60_000 },
-  )
-  const docs = page.getByRole('complementary', { name: 'Schema docs' })
+  const docs = await openBigSchemaDocs(page, host, big)
   const types = docs.getByRole('list', { name: 'Types' })
   const listed = (big.namedTypes - 1).toLocaleString('en-US')
   const filter = docs.getByRole('searchbox', { name: 'Filter types' })
