@@ -49,6 +49,12 @@ describe('flightdeck mqtt / socketio: arguments', () => {
       kind: 'error',
       message: '--on is a socketio option',
     })
+    // MQTT has no User-Agent: -A is refused in those words, not as another command's option.
+    expect(parseMessagingArgs(['mqtt', 'mqtt://h', '-A', 'probe/1'])).toEqual({
+      kind: 'error',
+      message:
+        'mqtt has no User-Agent to set: an MQTT CONNECT carries none, and the ws:// upgrade sends none; leave -A out',
+    })
     expect(
       parseMessagingArgs(['socketio', 'http://h', '--emit', 'chat {"a":1}', '--namespace', '/n']),
     ).toMatchObject({
