@@ -72,20 +72,7 @@ async function sendGraphql(
   p: CommandRequest<'graphql.send'>,
 ): Promise<Result<CommandResponse<'graphql.send'>>> {
   if (deps.ready) await deps.ready
-  // The document is parsed here, and `graphql` loaded only now: nothing else in the engine pays for it.
-  const { pickOperation } = await import('../../shared/graphql-document')
-  const picked = pickOperation(p.query, p.operationName)
-  if (!picked.ok) return picked
-  const op = picked.value
   const transport = p.transport
-  if (op.type === 'subscription' && transport === 'http')
-    return fail(
-      'invalid_request',
-      'A subscription needs a streaming transport: WebSocket (ws, transport-ws, legacy-ws) or SSE',
-    )
-  if (op.type === 'mutation' && transport === 'http' && p.method === 'GET')
-    return fail('invalid_request', 'A mutation cannot be sent with GET (GraphQL over HTTP allows only POST)')
-
   // Variables resolve inside the texts as they do in a request: the query, the variables and the params.
   const carrier: RequestSpec = {
     method: transport === 'http' ? (p.method ?? 'POST') : 'GET',
@@ -110,6 +97,20 @@ async function sendGraphql(
   const scheme = checkUrlScheme(graphqlUrlMode(transport), prepared.value.spec.url)
   if (!scheme.ok) return scheme
   const [query = p.query, varsText = '', paramsText = ''] = prepared.value.extra
+  // The document is parsed as it is sent, its {{variables}} filled and its \{{ escapes read, as an HTTP body is:
+  // a `\{{x}}` in a string literal is not GraphQL's escape, and a value may hold quotes or braces. The
+  // `graphql` library is loaded only now: nothing else in the engine pays for it.
+  const { pickOperation } = await import('../../shared/graphql-document')
+  const picked = pickOperation(query, p.operationName)
+  if (!picked.ok) return picked
+  const op = picked.value
+  if (op.type === 'subscription' && transport === 'http')
+    return fail(
+      'invalid_request',
+      'A subscription needs a streaming transport: WebSocket (ws, transport-ws, legacy-ws) or SSE',
+    )
+  if (op.type === 'mutation' && transport === 'http' && p.method === 'GET')
+    return fail('invalid_request', 'A mutation cannot be sent with GET (GraphQL over HTTP allows only POST)')
   const variables = parseObject(varsText, 'variables')
   if (!variables.ok) return variables
   const connectionParams = parseObject(paramsText, 'connection params')
