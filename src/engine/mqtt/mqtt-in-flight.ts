@@ -53,7 +53,11 @@ export class InFlightPublishes {
    */
   resentNote(stored: readonly Packet[], newSession: boolean): { words: string; c: InFlightControl } | null {
     // Their acks pair with the copies sent again (or, for forgotten ones, afresh as they go out).
-    const named = stored.map((p) => `#${p.messageId ?? '?'} ${this.topicOf(p)}`)
+    // A PUBREL says so: the broker has that message (its PUBREC came), only the release goes again.
+    const named = stored.map(
+      (p) =>
+        `#${p.messageId ?? '?'} ${this.topicOf(p)}${p.cmd === 'pubrel' ? ' (its PUBREL: PUBREC had come)' : ''}`,
+    )
     this.carried.clear()
     this.carriedForgotten = { one: 0, two: 0 }
     const n = stored.length
@@ -63,7 +67,7 @@ export class InFlightPublishes {
       ? ', though the broker started a new session (CONNACK: session present 0; MQTT 3.1.1 leaves them to the client)'
       : ' (persistent session)'
     return {
-      words: `Resent ${n} QoS 1/2 publish${n === 1 ? '' : 'es'} that awaited ${n === 1 ? 'its' : 'their'} acks when the connection dropped${why}: ${named.slice(0, 20).join(', ')}${more}`,
+      words: `Resent ${n} QoS 1/2 publish${n === 1 ? '' : 'es'} that awaited ${n === 1 ? 'its ack' : 'their acks'} when the connection dropped${why}: ${named.slice(0, 20).join(', ')}${more}`,
       c: { resent: n },
     }
   }
