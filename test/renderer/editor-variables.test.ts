@@ -157,7 +157,7 @@ describe('the note under a JSON body', () => {
     // The variable keeps its length while checked, so the position the parser names is in the typed text.
     const problem = jsonBodyProblem('{"n": {{count}},\n "x": 1,}')
     expect(problem).toMatch(/^Not valid JSON: /)
-    expect(problem).toContain('position 25')
+    expect(problem).toContain('line 2, column 9')
     expect(problem).toMatch(/\(it is sent as typed\)$/)
   })
 

@@ -22,6 +22,6 @@ describe('a JSON body with escaped braces', () => {
     expect(jsonBodyProblem('{"path":"C:\\\\{{userName}}"}')).toMatch(/^Not valid JSON: /)
     // Literal braces where a value goes are sent as `{{x}}`, which is not JSON.
     const bare = jsonBodyProblem('{"n": \\{{count}}}')
-    expect(bare).toMatch(/^Not valid JSON: Unexpected token '\\'/)
+    expect(bare).toMatch(/^Not valid JSON: expected a value at line 1, column 7, found '\\'/)
   })
 })

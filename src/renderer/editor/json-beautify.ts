@@ -7,6 +7,7 @@
  */
 
 import { scanTemplate } from '../../shared/template-scan'
+import { jsonSyntaxError, lineAndColumn } from './json-syntax-error'
 
 export type BeautifyResult = { ok: true; text: string } | { ok: false; message: string }
 
@@ -82,13 +83,28 @@ function asSent(text: string): string {
   return out + text.slice(last)
 }
 
+/** A character as the note names it: quoted, or by name when it is not seen. */
+function shown(c: string): string {
+  if (c === '\n') return 'a line break'
+  const code = c.charCodeAt(0)
+  return code < 0x20 ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `'${c}'`
+}
+
+/**
+ * Why the text is not JSON, in our words and at a line and column of the typed text, or null when it is. The
+ * parser's own message is not shown: it can quote the masked copy (a variable as `"____"`), which nobody typed.
+ */
 function parseProblem(text: string): string | null {
+  const masked = withHoles(asSent(text))
   try {
-    JSON.parse(withHoles(asSent(text)))
+    JSON.parse(masked)
     return null
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : 'it does not parse'
-    return msg.replace(/^JSON\.parse: /, '')
+  } catch {
+    // The masked copy keeps every character's place, so a place in it is the same place in the typed text.
+    const error = jsonSyntaxError(masked)
+    if (error === null) return 'it does not parse'
+    const found = error.at < text.length ? `found ${shown(text.charAt(error.at))}` : 'the text ends there'
+    return `expected ${error.expected} at ${lineAndColumn(text, error.at)}, ${found}`
   }
 }
 
