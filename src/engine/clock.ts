@@ -20,3 +20,13 @@ export function createClock(): Clock {
     now: () => Number(process.hrtime.bigint() - base) / 1e6,
   }
 }
+
+const PROCESS_BASE = process.hrtime.bigint()
+
+/**
+ * Monotonic ms since this module loaded, for durations measured outside an engine's timeline (a job step's
+ * polls, a webhook call's wait, a scan's slices): the same source as `createClock`, without node:perf_hooks.
+ */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint() - PROCESS_BASE) / 1e6
+}

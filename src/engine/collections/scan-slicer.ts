@@ -1,5 +1,5 @@
 import { statSync, type Stats } from 'node:fs'
-import { performance } from 'node:perf_hooks'
+import { monotonicMs } from '../clock'
 
 /**
  * A scan stats and reads its files synchronously: through the thread pool, each file cost four round trips
@@ -10,17 +10,17 @@ import { performance } from 'node:perf_hooks'
 export const SLICE_MS = 8
 
 export class Slicer {
-  private start = performance.now()
+  private start = monotonicMs()
   private pending: Promise<void> | null = null
 
   /** Resolves at once within a slice; past it, after the event loop's next turn (shared by all callers). */
   turn(): Promise<void> | null {
     if (this.pending) return this.pending
-    if (performance.now() - this.start < SLICE_MS) return null
+    if (monotonicMs() - this.start < SLICE_MS) return null
     this.pending = new Promise((resolve) =>
       setImmediate(() => {
         this.pending = null
-        this.start = performance.now()
+        this.start = monotonicMs()
         resolve()
       }),
     )

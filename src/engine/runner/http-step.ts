@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks'
 import { WEBHOOK_NOT_RUNNING } from '../../shared/async-schemas'
 import type { AuthSpec } from '../../shared/collection'
 import type { SendResult } from '../../shared/contract'
@@ -6,6 +5,7 @@ import type { RequestSpec } from '../../shared/request'
 import type { Result } from '../../shared/result'
 import type { DoneEvent, HeaderList } from '../../shared/timeline'
 import { abortableSleep } from '../abortable-sleep'
+import { monotonicMs } from '../clock'
 import { applySimpleAuth } from '../auth/apply-auth'
 import type { ExchangeResult, HttpEngine, SessionLink } from '../http/http-engine'
 import type { WebhookExpectation, WebhookInbox } from '../webhooks/webhook-inbox'
@@ -216,7 +216,7 @@ async function exchange(
       if (prev) link.initiator = prev
     } else if (step.sid) link.sid = step.sid
     if (trace) link.trace = trace
-    const sentAt = step.followJob || step.longPoll ? performance.now() : 0
+    const sentAt = step.followJob || step.longPoll ? monotonicMs() : 0
     // A fixed request is queued synchronously: its result is not awaited (a turn of the queue per request).
     const sending = send(link)
     const sent = sending instanceof Promise ? await sending : sending
@@ -310,7 +310,7 @@ async function exchange(
       answer = lastDone
     }
     const answered = answer.final as DoneEvent
-    const respondedAt = expectation ? performance.now() : 0
+    const respondedAt = expectation ? monotonicMs() : 0
     const view = needsBody(step)
       ? await responseView(http, answered, answer.events)
       : { done: answered, headers: responseHeaders(answered, answer.events), body: '' }

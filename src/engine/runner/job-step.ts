@@ -1,5 +1,5 @@
-import { performance } from 'node:perf_hooks'
 import type { SendResult } from '../../shared/contract'
+import { monotonicMs } from '../clock'
 import { formatMs } from '../../shared/format'
 import type { FollowOptionsSpec, LongPollOptionsSpec } from '../../shared/job-options'
 import type { RequestSpec } from '../../shared/request'
@@ -39,7 +39,7 @@ export interface JobStepInput {
   /** The request as resolved, without its credentials: each poll is authorized as it goes out. */
   spec: RequestSpec
   send: (spec: RequestSpec, link?: SessionLink) => Promise<Result<SendResult>> | Result<SendResult>
-  /** The request that started it (already sent), and when it was sent (performance.now()). */
+  /** The request that started it (already sent), and when it was sent (monotonicMs()). */
   startSid: string
   sentAt: number
   /** The step's lane (its first attempt). */
@@ -78,7 +78,7 @@ export async function runJobStep(http: HttpEngine, input: JobStepInput): Promise
           track(sid)
         },
       })
-      const durationMs = performance.now() - input.sentAt
+      const durationMs = monotonicMs() - input.sentAt
       const polls = r.pollSids.length
       const done = r.outcome === 'completed'
       const f = input.follow
@@ -110,7 +110,7 @@ export async function runJobStep(http: HttpEngine, input: JobStepInput): Promise
         track(sid)
       },
     })
-    const durationMs = performance.now() - input.sentAt
+    const durationMs = monotonicMs() - input.sentAt
     const repeats = Math.max(0, r.sids.length - 1)
     // Without a condition, running the count or the deadline out is how a long poll ends.
     const done =

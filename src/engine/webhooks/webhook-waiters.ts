@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks'
+import { monotonicMs } from '../clock'
 import type { WebhookCut } from './webhook-cuts'
 import type { WebhookCall } from './webhook-inbox'
 
@@ -64,7 +64,7 @@ export class TokenWaiters {
   /**
    * Listen for `token`'s first call from now on — before the request carrying the token is sent, so a caller
    * that answers faster than the response is not missed. `next` resolves with that call (at once when it
-   * came already) and when it arrived (performance.now()), or null after `timeoutMs` or when `signal` aborts.
+   * came already) and when it arrived (monotonicMs()), or null after `timeoutMs` or when `signal` aborts.
    * `dispose` stops listening; call it whatever happened.
    */
   expect(token: string): WebhookExpectation {
@@ -72,7 +72,7 @@ export class TokenWaiters {
     let wake: (() => void) | null = null
     let lastCut: WebhookCut | undefined
     const onCall = (call: WebhookCall): void => {
-      got ??= { call, at: performance.now() }
+      got ??= { call, at: monotonicMs() }
       wake?.()
     }
     const onCut = (cut: WebhookCut): void => {
