@@ -3,27 +3,38 @@
  * whole row of buckets without visiting every time: the concurrency strip's finished requests (their spans
  * never change) are counted this way on each recount, so a recount costs the buckets, not the 15,000 rows.
  *
- * Times added go into a small sorted run merged into the main one once it holds an eighth as many: adding k
- * times costs k log k and a merge of the small run, not a copy of all of them.
+ * The times are a few sorted runs. Times added become a run of their own, merged into the runs before it while
+ * those are no more than twice its length (so there are about log(n) runs), but never into a run past
+ * MAX_MERGED_RUN: adding k times costs k log k and merges of at most 2 × MAX_MERGED_RUN times, whatever the
+ * number held. With one run that everything was merged into, the merge that came every eighth of the
+ * timeline copied all 15,000 of a burst's finished rows six times over in one frame (~12 ms of a task).
  */
 export interface SortedTimes {
-  main: Float64Array
-  mainLength: number
-  recent: Float64Array
-  recentLength: number
+  /** Sorted runs, the longest first; each `data` holds `length` times (and, for a short one, room to spare). */
+  runs: { data: Float64Array; length: number }[]
+  /** Times copied by merges so far: what adding costs, for the guards that count it. */
+  copied: number
 }
 
+/**
+ * The longest run a merge makes. Past it runs are left apart: a count visits each run (a few more runs cost
+ * the buckets each, well under a millisecond), a merge copies both.
+ */
+export const MAX_MERGED_RUN = 4_096
+
 export function sortedTimes(): SortedTimes {
-  return { main: new Float64Array(0), mainLength: 0, recent: new Float64Array(0), recentLength: 0 }
+  return { runs: [], copied: 0 }
 }
 
 export function timesCount(s: SortedTimes): number {
-  return s.mainLength + s.recentLength
+  let n = 0
+  for (const r of s.runs) n += r.length
+  return n
 }
 
-/** `a[0, an)` and `b[0, bn)` merged, both sorted, into a new array with room to spare. */
+/** `a[0, an)` and `b[0, bn)` merged, both sorted, into a new array. */
 function merged(a: Float64Array, an: number, b: Float64Array, bn: number): Float64Array {
-  const out = new Float64Array(Math.max(64, Math.ceil((an + bn) * 1.25)))
+  const out = new Float64Array(Math.max(64, an + bn))
   let i = 0
   let j = 0
   let k = 0
@@ -37,22 +48,22 @@ function merged(a: Float64Array, an: number, b: Float64Array, bn: number): Float
 /** Adds `times` (any order). */
 export function addTimes(s: SortedTimes, times: Float64Array): void {
   if (times.length === 0) return
-  const fresh = times.slice().sort()
-  s.recent = merged(s.recent, s.recentLength, fresh, fresh.length)
-  s.recentLength += fresh.length
-  if (s.recentLength > Math.max(256, s.mainLength / 8)) {
-    s.main = merged(s.main, s.mainLength, s.recent, s.recentLength)
-    s.mainLength += s.recentLength
-    s.recent = new Float64Array(0)
-    s.recentLength = 0
+  let run: { data: Float64Array; length: number } = { data: times.slice().sort(), length: times.length }
+  for (;;) {
+    const before = s.runs[s.runs.length - 1]
+    if (!before || before.length > 2 * run.length || before.length + run.length > MAX_MERGED_RUN) break
+    s.runs.pop()
+    s.copied += before.length + run.length
+    run = {
+      data: merged(before.data, before.length, run.data, run.length),
+      length: before.length + run.length,
+    }
   }
+  s.runs.push(run)
 }
 
 export function clearTimes(s: SortedTimes): void {
-  s.main = new Float64Array(0)
-  s.mainLength = 0
-  s.recent = new Float64Array(0)
-  s.recentLength = 0
+  s.runs = []
 }
 
 /** Buckets of equal width over a window: `bucketOf(t)` is floor((t - start) / span × count). */
@@ -83,27 +94,30 @@ export function addCountsAtOrBefore(
   buckets: Buckets,
   shift: number,
 ): void {
-  addRun(out, sign, s.main, s.mainLength, buckets, shift)
-  addRun(out, sign, s.recent, s.recentLength, buckets, shift)
-}
-
-function addRun(out: Int32Array, sign: number, a: Float64Array, n: number, b: Buckets, shift: number): void {
-  if (n === 0) return
-  if (n <= b.count) addFew(out, sign, a, n, b, shift)
-  else addMany(out, sign, a, n, b, shift)
-}
-
-function addFew(out: Int32Array, sign: number, a: Float64Array, n: number, b: Buckets, shift: number): void {
-  const firsts = new Int32Array(out.length + 1)
-  for (let k = 0; k < n; k++) {
-    // Counted from the first bucket i with bucketOf(t) <= i + shift.
-    const first = Math.max(0, b.bucketOf(a[k] as number) - shift)
-    if (first < out.length) firsts[first] = (firsts[first] as number) + 1
+  // The short runs' times are marked where they start counting, all in one array summed once.
+  let firsts: Int32Array | null = null
+  for (const run of s.runs) {
+    if (run.length > buckets.count) {
+      addMany(out, sign, run.data, run.length, buckets, shift)
+      continue
+    }
+    firsts ??= new Int32Array(out.length + 1)
+    markFirsts(firsts, run.data, run.length, buckets, shift)
   }
+  if (!firsts) return
   let running = 0
   for (let i = 0; i < out.length; i++) {
     running += firsts[i] as number
     out[i] = (out[i] as number) + sign * running
+  }
+}
+
+/** Marks each of `a[0, n)` at the first bucket i with bucketOf(t) <= i + shift (one past the end: none). */
+function markFirsts(firsts: Int32Array, a: Float64Array, n: number, b: Buckets, shift: number): void {
+  const past = firsts.length - 1
+  for (let k = 0; k < n; k++) {
+    const first = Math.max(0, b.bucketOf(a[k] as number) - shift)
+    if (first < past) firsts[first] = (firsts[first] as number) + 1
   }
 }
 
