@@ -50,6 +50,8 @@ export const ERROR_CODES = [
   'graphql',
   /** A long-lived session gave up reconnecting: its connections kept ending (SSE: without a message). */
   'reconnect_limit',
+  /** The person cancelled: a run's step cut short by Cancel run (or Ctrl+C), whatever it was waiting for. */
+  'cancelled',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

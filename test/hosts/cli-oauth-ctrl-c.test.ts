@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -52,12 +52,17 @@ afterAll(async () => {
 })
 
 describe('Ctrl+C during a sign-in wait', () => {
+  // A run's step cut short says `cancelled` (its report and junit.xml); send has no step and says what ended.
   it.each([
-    ['send', (): string[] => ['send', '--collection', root, '--request', 'me']],
-    ['run', (): string[] => ['run', root]],
+    ['send', (): string[] => ['send', '--collection', root, '--request', 'me'], 'auth'],
+    [
+      'run',
+      (): string[] => ['run', root, '--reporter', 'cli,junit', '--out', join(root, 'out')],
+      'cancelled',
+    ],
   ])(
     '%s: ends the wait at once: the listener closes, the command says so and exits 130',
-    async (_name, argsOf) => {
+    async (name, argsOf, errorCode) => {
       const args = argsOf()
       const built = process.env.FLIGHTDECK_TEST_CLI
       const argv = built
@@ -95,7 +100,11 @@ describe('Ctrl+C during a sign-in wait', () => {
       expect(took).toBeLessThan(5000)
       expect(await portRefused(port)).toBe(true)
       // send says it on stderr; run in its report's failures, on stdout.
-      expect(stderr + stdout).toContain('auth: OAuth 2.0: the sign-in was cancelled')
+      expect(stderr + stdout).toContain(`${errorCode}: OAuth 2.0: the sign-in was cancelled`)
+      if (name === 'run')
+        expect(readFileSync(join(root, 'out', 'junit.xml'), 'utf8')).toContain(
+          '<error message="cancelled: OAuth 2.0: the sign-in was cancelled" type="cancelled">',
+        )
       expect(server.forms).toHaveLength(0)
     },
     CLI_TIMEOUT_MS,

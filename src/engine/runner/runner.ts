@@ -4,6 +4,7 @@ import { computeStats } from './stats'
 import { StatsTally } from './stats-tally'
 import type { InternalOptions, RunOptions, RunReport, RunStep, StepResult, StepRun } from './run-step'
 import { byId, checkGraph } from './step-graph'
+import { cancelledSteps } from './cancelled-steps'
 import { Pacer, Semaphore } from './pacing'
 import { runStep } from './step-run'
 import { carryScriptValues, runInOrder, runsInOrder, scriptedStep } from './script-step'
@@ -77,6 +78,7 @@ async function runAll(
   const pacer = new Pacer(options.delayMs, options.ratePerSecond)
   let bailed = false
   const stopped = (): boolean => bailed || options.signal?.aborted === true
+  const asCancelled = cancelledSteps(options.signal)
 
   const rows = options.data && options.data.length > 0 ? options.data : undefined
   const iterations = Math.max(1, options.iterations)
@@ -95,6 +97,7 @@ async function runAll(
         vars.delete(k)
         unset.add(k)
       }
+    asCancelled(r.result)
     keep(r.result)
     options.onResult?.(r.result)
     if (!r.result.passed && options.bail) bailed = true
@@ -205,6 +208,7 @@ async function runAll(
     }
     if (inOrder) {
       const report = (r: StepResult): void => {
+        asCancelled(r)
         keep(r)
         options.onResult?.(r)
       }

@@ -38,6 +38,7 @@ const TITLES: Record<ErrorCode, string> = {
   grpc_status: 'The gRPC call ended with an error status',
   graphql: 'The GraphQL operation failed',
   reconnect_limit: 'Gave up reconnecting',
+  cancelled: 'Cancelled',
 }
 
 /** A plain headline for an error code; the engine's message says the specifics. */
