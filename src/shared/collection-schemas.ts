@@ -5,7 +5,6 @@ import {
   requestScriptsSchema,
   savedRequestInputSchema,
   variableSchema,
-  type CollectionInfo,
 } from './collection'
 import { MAX_SEND_COUNT } from './constants'
 import { requestSpecSchema } from './request'
@@ -235,8 +234,4 @@ export interface ImportReport {
   path?: string
 }
 
-/** Pushed when a collection changed on disk (our own writes included). */
-export interface CollectionChangedEvent {
-  collection: CollectionInfo
-  changed: string[]
-}
+export type { CollectionChangedEvent } from './collection-delta'

@@ -268,6 +268,11 @@ export interface CollectionInfo {
   environments: EnvironmentInfo[]
   problems: FileProblem[]
   requestCount: number
+  /**
+   * Counts the changes the host has published for this collection since it opened (collection-delta.ts): a
+   * `collection.changed` applies to the version it names. Set by the host that has the collection open.
+   */
+  version?: number
 }
 
 /** Where a variable came from, lowest precedence first. */

@@ -246,7 +246,12 @@ export async function loadCollection(
   for (const p of await Promise.all(links)) if (p) problems.push(p)
 
   const shownFolders = nested.size === 0 ? folderPaths : folderPaths.filter((p) => !nested.has(p))
+  const foldersBefore = new Set(cache.tree.keys())
   const root = buildTree(settings.name, shownFolders, folders, requests, cache.tree)
+  // A folder that appeared or went with no file of its own (an empty one made, a folder removed) changes the
+  // tree though no file the cache knows did.
+  for (const rel of cache.tree.keys()) if (!foldersBefore.delete(rel)) cache.changed.push(rel)
+  for (const rel of foldersBefore) cache.changed.push(rel)
   problems.sort((a, b) => a.path.localeCompare(b.path))
 
   return {

@@ -1,6 +1,13 @@
 import { stat } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
-import type { CollectionInfo, RequestContext, ScopedVariable, Variable } from '../../shared/collection'
+import type {
+  CollectionInfo,
+  FolderNode,
+  RequestContext,
+  ScopedVariable,
+  Variable,
+} from '../../shared/collection'
+import { treeDelta, type CollectionChangedEvent } from '../../shared/collection-delta'
 import { fail, ok, type Result } from '../../shared/result'
 import type { SecretStore } from '../secrets/secret-store'
 import type { EmptySecrets } from '../send-rules/empty-secrets'
@@ -36,11 +43,8 @@ import { renderYaml } from './yaml-doc'
 export { secretKeyFor } from './variable-scope'
 export { MAX_OPEN, MAX_RECENT } from './workspace-file'
 
-export interface CollectionChange {
-  collection: CollectionInfo
-  /** Paths (relative to the collection) whose content changed, appeared or went. */
-  changed: string[]
-}
+/** What a rescan changed: the folders whose node changed, not the whole tree (shared/collection-delta.ts). */
+export type CollectionChange = CollectionChangedEvent
 
 interface Open {
   dir: string
@@ -48,6 +52,10 @@ interface Open {
   loaded: LoadedCollection
   watcher: DirWatcher | null
   scanning: Promise<void>
+  /** How many changes were published since the collection opened (the version a receiver's tree is at). */
+  version: number
+  /** The tree as of `version`: the next change is told against it (a scan that changed nothing is not told). */
+  published: FolderNode
 }
 
 export interface CollectionManagerOptions {
@@ -121,7 +129,7 @@ export class CollectionManager {
       if (env) selectedEnv[dir] = env
     }
     return {
-      open: [...this.open.values()].map((o) => this.shown(o.loaded.info)),
+      open: [...this.open.values()].map((o) => this.shown(o)),
       recent: [...this.workspace.recent],
       selectedEnv,
     }
@@ -151,7 +159,7 @@ export class CollectionManager {
   async openDir(input: string, create: boolean, name?: string): Promise<Result<CollectionInfo>> {
     const dir = resolve(input)
     const existing = this.open.get(dir)
-    if (existing) return ok(existing.loaded.info)
+    if (existing) return ok(this.shown(existing))
     if (this.open.size >= MAX_OPEN)
       return fail('invalid_request', `At most ${MAX_OPEN} collections can be open at once`)
     const st = await stat(dir).catch(() => null)
@@ -175,18 +183,27 @@ export class CollectionManager {
     const loaded = await loadCollection(dir, cache)
     // What killed writers left behind goes when the collection is opened (the scan found them anyway).
     await removeStrayTemps(loaded.temps)
-    const entry: Open = { dir, cache, loaded, watcher: null, scanning: Promise.resolve() }
+    const entry: Open = {
+      dir,
+      cache,
+      loaded,
+      watcher: null,
+      scanning: Promise.resolve(),
+      version: 0,
+      published: loaded.info.root,
+    }
     if (this.options.watch !== false) entry.watcher = watchDir(dir, () => void this.rescan(dir))
     this.open.set(dir, entry)
     await this.remember(dir)
-    return ok(this.shown(loaded.info))
+    return ok(this.shown(entry))
   }
 
   /**
    * A collection as the user sees it: when the config folder is unusable, it opened all the same, and its
    * problems say that it will not be reopened next time and why (the path in the way and what to do).
    */
-  private shown(info: CollectionInfo): CollectionInfo {
+  private shown(o: Open): CollectionInfo {
+    const info = { ...o.loaded.info, version: o.version }
     const trouble = this.configTrouble
     if (!trouble) return info
     const message = `${trouble.message}. This collection is open now but will not be reopened at the next start`
@@ -216,7 +233,19 @@ export class CollectionManager {
       o.loaded = await loadCollection(o.dir, o.cache)
       const changed = o.cache.changed
       if (changed.length === 0) return
-      for (const l of this.listeners) l({ collection: this.shown(o.loaded.info), changed })
+      const { root, version, ...info } = this.shown(o)
+      const folders = treeDelta(o.published, root)
+      o.published = root
+      o.version++
+      const change: CollectionChange = {
+        dir: o.dir,
+        base: version ?? 0,
+        version: o.version,
+        info,
+        folders,
+        changed,
+      }
+      for (const l of this.listeners) l(change)
     })
     return o.scanning
   }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { CollectionInfo } from '../../shared/collection'
 import { useAppStore } from '../store/store-context'
 import { bidiVisible, VisibleLine } from '../app/VisibleControls'
@@ -47,22 +47,29 @@ export function CollectionTree({ collection, twinFolder }: TreeProps) {
   )
   const [editing, setEditing] = useState<Editing>(null)
   const [collapsedRoot, setCollapsedRoot] = useState(false)
-  const root = filterTree(collection.root, query)
+  const root = useMemo(() => filterTree(collection.root, query), [collection.root, query])
   const searching = query.trim() !== ''
-  const ctx: RowContext = {
-    dir: collection.dir,
-    collection,
-    collapsed: searching ? new Set() : collapsed,
-    toggle: (path) =>
+  const toggle = useCallback(
+    (path: string) =>
       setCollapsed((c) => {
         const next = new Set(c)
         if (next.has(path)) next.delete(path)
         else next.add(path)
         return next
       }),
-    editing,
-    setEditing,
-  }
+    [],
+  )
+  // One object until what the rows share changes, so rows whose node did not change are skipped (TreeRows.tsx).
+  const ctx: RowContext = useMemo(
+    () => ({
+      dir: collection.dir,
+      collapsed: searching ? new Set<string>() : collapsed,
+      toggle,
+      editing,
+      setEditing,
+    }),
+    [collection.dir, searching, collapsed, toggle, editing],
+  )
 
   return (
     <section

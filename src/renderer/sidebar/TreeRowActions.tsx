@@ -8,6 +8,14 @@ import type { RowContext } from './tree-context'
  * The buttons beside a folder row or the collection head: run, settings (variables and auth), new request, new
  * folder, and for a folder rename and delete.
  */
+/** The settings dialog of a folder in the collection at `dir`, as the store has it now. */
+function FolderSettingsOf({ dir, folder, onClose }: { dir: string; folder: FolderNode; onClose(): void }) {
+  const collection = useAppStore((s) => s.collections.find((c) => c.dir === dir))
+  return collection ? (
+    <FolderSettingsDialog collection={collection} folder={folder} onClose={onClose} />
+  ) : null
+}
+
 export function FolderActions({
   ctx,
   folder,
@@ -46,11 +54,7 @@ export function FolderActions({
         ⚙
       </button>
       {settings ? (
-        <FolderSettingsDialog
-          collection={ctx.collection}
-          folder={folder}
-          onClose={() => setSettings(false)}
-        />
+        <FolderSettingsOf dir={ctx.dir} folder={folder} onClose={() => setSettings(false)} />
       ) : null}
       <button
         type="button"

@@ -1,3 +1,4 @@
+import { memo } from 'react'
 import type { FolderNode, RequestNode } from '../../shared/collection'
 import { bidiVisible, VisibleLine } from '../app/VisibleControls'
 import { useAppStore } from '../store/store-context'
@@ -8,9 +9,21 @@ import type { RowContext } from './tree-context'
 import { startDrag } from './tree-drag'
 import { countRequests } from './tree-filter'
 
-/** The rows of a collection's tree: folders (open or closed, drop targets) and requests (open on click). */
+/**
+ * The rows of a collection's tree: folders (open or closed, drop targets) and requests (open on click). Rows are
+ * memoised on their node and the tree's context: a change on disk replaces only the nodes it touched
+ * (shared/collection-delta.ts), so the rows of every other folder are not rendered again.
+ */
 
-export function TreeChildren({ ctx, folder, depth }: { ctx: RowContext; folder: FolderNode; depth: number }) {
+export const TreeChildren = memo(function TreeChildren({
+  ctx,
+  folder,
+  depth,
+}: {
+  ctx: RowContext
+  folder: FolderNode
+  depth: number
+}) {
   return (
     <>
       {folder.children.map((c) =>
@@ -22,9 +35,17 @@ export function TreeChildren({ ctx, folder, depth }: { ctx: RowContext; folder: 
       )}
     </>
   )
-}
+})
 
-function FolderRow({ ctx, folder, depth }: { ctx: RowContext; folder: FolderNode; depth: number }) {
+const FolderRow = memo(function FolderRow({
+  ctx,
+  folder,
+  depth,
+}: {
+  ctx: RowContext
+  folder: FolderNode
+  depth: number
+}) {
   const open = !ctx.collapsed.has(folder.path)
   const renaming = ctx.editing?.mode === 'rename' && ctx.editing.path === folder.path
   return (
@@ -72,9 +93,17 @@ function FolderRow({ ctx, folder, depth }: { ctx: RowContext; folder: FolderNode
       ) : null}
     </>
   )
-}
+})
 
-function RequestRow({ ctx, node, depth }: { ctx: RowContext; node: RequestNode; depth: number }) {
+const RequestRow = memo(function RequestRow({
+  ctx,
+  node,
+  depth,
+}: {
+  ctx: RowContext
+  node: RequestNode
+  depth: number
+}) {
   const openRequest = useAppStore((s) => s.openRequest)
   const active = useAppStore((s) => {
     const tab = s.tabs.find((t) => t.id === s.activeTabId)
@@ -113,4 +142,4 @@ function RequestRow({ ctx, node, depth }: { ctx: RowContext; node: RequestNode; 
       {!renaming ? <RequestActions ctx={ctx} path={node.path} name={node.name} /> : null}
     </div>
   )
-}
+})

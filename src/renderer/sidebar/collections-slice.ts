@@ -9,14 +9,17 @@ import {
   type TreeNode,
   type Variable,
 } from '../../shared/collection'
-import type { CollectionChangedEvent } from '../../shared/collection-schemas'
+import { patchTree, requestPathsIn } from '../../shared/collection-delta'
+import { checkedCollectionChange } from '../../shared/collection-delta-schema'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
 
 /**
  * Open collection folders as the sidebar shows them, the environment chosen per collection, and every change
  * to them. Changes go to the host as commands; the host answers each with a `collection.changed` event, which
- * is the one place the tree is updated (so edits made outside the app arrive the same way).
+ * is the one place the tree is updated (so edits made outside the app arrive the same way). The event carries
+ * the folders that changed (shared/collection-delta.ts), patched into the tree here; a change that does not fit
+ * (one was missed, or it fails its check) brings the whole collection again.
  */
 
 export interface CollectionsSlice {
@@ -38,7 +41,8 @@ export interface CollectionsSlice {
   canPickFolder: boolean
   loadCollections(): Promise<void>
   connectCollections(): () => void
-  applyCollectionChange(ev: CollectionChangedEvent): void
+  /** Apply a `collection.changed` (checked here, as it crossed from the host). */
+  applyCollectionChange(payload: unknown): void
   openCollection(dir: string, create: boolean, name?: string): Promise<boolean>
   pickCollection(): Promise<void>
   closeCollection(dir: string): Promise<void>
@@ -112,6 +116,26 @@ export function createCollectionsSlice(
         return { collections, activeDir: s.activeDir ?? info.dir }
       })
 
+    /** Collections being fetched whole, so a burst of changes that do not fit asks once. */
+    const resyncing = new Set<string>()
+    /** The whole collection again, when a change could not be patched into the tree this window has. */
+    async function resync(dir: string, changed: readonly string[]): Promise<void> {
+      if (resyncing.has(dir)) return
+      resyncing.add(dir)
+      try {
+        const res = await client.invoke('collection.list', {})
+        const info = res.ok ? res.value.open.find((c) => c.dir === dir) : undefined
+        const current = get().collections.find((c) => c.dir === dir)
+        if (!info || !current) return
+        if (current.version !== undefined && (info.version ?? 0) <= current.version) return
+        upsert(info)
+        await get().syncTabsWithDisk(dir, changed, requestPaths(info.root))
+        await get().refreshScopeVars()
+      } finally {
+        resyncing.delete(dir)
+      }
+    }
+
     return {
       collections: [],
       recentCollections: [],
@@ -151,10 +175,24 @@ export function createCollectionsSlice(
         return off
       },
 
-      applyCollectionChange: (ev) => {
-        if (!get().collections.some((c) => c.dir === ev.collection.dir)) return
-        upsert(ev.collection)
-        void get().syncTabsWithDisk(ev.collection.dir, ev.changed, requestPaths(ev.collection.root))
+      applyCollectionChange: (payload) => {
+        const ev = checkedCollectionChange(payload)
+        const dir = ev?.dir ?? (payload as { dir?: unknown } | null)?.dir
+        const current = get().collections.find((c) => c.dir === dir)
+        if (!current) return
+        if (!ev) {
+          void resync(current.dir, [])
+          return
+        }
+        // A whole collection fetched after this change was published has it already.
+        if (current.version !== undefined && ev.version <= current.version) return
+        const root = current.version === ev.base ? patchTree(current.root, ev.folders) : null
+        if (!root) {
+          void resync(ev.dir, ev.changed)
+          return
+        }
+        upsert({ ...ev.info, root, version: ev.version })
+        void get().syncTabsWithDisk(ev.dir, ev.changed, requestPathsIn(ev.folders))
         void get().refreshScopeVars()
       },
 

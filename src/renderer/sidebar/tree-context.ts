@@ -1,6 +1,9 @@
-import type { CollectionInfo, FolderNode } from '../../shared/collection'
+import type { FolderNode } from '../../shared/collection'
 
-/** What the rows of one collection's tree share: which folders are closed and which name is being typed. */
+/**
+ * What the rows of one collection's tree share: which folders are closed and which name is being typed. It is
+ * the same object until one of those changes, so a row whose node did not change is skipped (TreeRows.tsx).
+ */
 
 /** The inline name field open in the tree: a rename of `path`, or a new request or folder inside `path`. */
 export type Editing =
@@ -10,7 +13,6 @@ export type Editing =
 
 export interface RowContext {
   dir: string
-  collection: CollectionInfo
   collapsed: ReadonlySet<string>
   toggle(path: string): void
   editing: Editing
