@@ -2,7 +2,9 @@ import { mkdtempSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import { cliProcessFiles } from './test/setup/cli-process-files'
 
 // No test may touch the person's config folder: the whole run (workers and the processes they start) gets a
 // fresh one, and XDG_CONFIG_HOME too for code that builds the path itself.
@@ -18,60 +20,13 @@ const SHARED_PROCESS = [
 ]
 
 /**
- * Files whose cases start the `flightdeck` command as a child process. In a checkout whose source is newer than
- * out/cli, bin/flightdeck.js runs the source through tsx: about 3 s of CPU a start, measured at 10 to 15 s of wall
- * time at load 14 on two cores, and a case may start several. Their bound is longer; what they check is not time.
+ * Files whose cases start the `flightdeck` command as a child process, found by test/setup/cli-process-files.ts
+ * (a file naming the CLI's entry, or importing a helper that does). They run the CLI bundle
+ * test/setup/cli-bundle.ts provides once a run (out/cli when fresh, else a build of its own), not the source
+ * through tsx; a case may still start several processes, each loading the CLI cold, and on a loaded two-core
+ * runner that took tens of seconds. Their bound is longer; what they check is not time.
  */
-const CLI_PROCESS = [
-  'test/attack/ca-file-attack.test.ts',
-  'test/attack/ca-file-content-attack.test.ts',
-  'test/attack/cli-bidi-controls-attack.test.ts',
-  'test/attack/cli-run-har-budget-attack.test.ts',
-  'test/attack/cli-run-reports-attack.test.ts',
-  'test/attack/cli-run-set-next-request-attack.test.ts',
-  'test/attack/cli-terminal-escapes-attack.test.ts',
-  'test/attack/collection-alias-bomb-attack.test.ts',
-  'test/attack/collection-links-attack.test.ts',
-  'test/attack/collection-special-files-attack.test.ts',
-  'test/attack/data-file-deep-attack.test.ts',
-  'test/attack/run-deep-json-attack.test.ts',
-  'test/attack/run-internal-error-attack.test.ts',
-  'test/attack/run-unreadable-file-attack.test.ts',
-  'test/attack/tls-file-paths-attack.test.ts',
-  'test/catalogue/temp-files.test.ts',
-  'test/cli/fifo-paused-writer.test.ts',
-  'test/cli/form-pipe.test.ts',
-  'test/cli/graphql-fifo-signal.test.ts',
-  'test/cli/graphql-file-limit.test.ts',
-  'test/cli/grpc-fifo-signal.test.ts',
-  'test/cli/grpc-reflection-signal.test.ts',
-  'test/cli/grpc-saved-signal.test.ts',
-  'test/cli/one-off-literal-braces.test.ts',
-  'test/cli/piped-body.test.ts',
-  'test/cli/send-stdin-body.test.ts',
-  'test/cli/signals.test.ts',
-  'test/cli/sse-line-times.test.ts',
-  'test/engine/config-folder/folder-in-the-way.test.ts',
-  'test/engine/sse-cli.test.ts',
-  'test/hosts/cli-allow-files.test.ts',
-  'test/hosts/cli-cacert.test.ts',
-  'test/hosts/cli-collections.test.ts',
-  'test/hosts/cli-empty-secret-messaging.test.ts',
-  'test/hosts/cli-empty-secret-script.test.ts',
-  'test/hosts/cli-empty-secret-sendrequest.test.ts',
-  'test/hosts/cli-env-var.test.ts',
-  'test/hosts/cli-oauth-ctrl-c.test.ts',
-  'test/hosts/cli-oauth-sign-in.test.ts',
-  'test/hosts/cli-run-job.test.ts',
-  'test/hosts/cli-run.test.ts',
-  'test/hosts/cli-server-timing.test.ts',
-  'test/hosts/cli-startup-code-cache.test.ts',
-  'test/hosts/cli-startup-wasm.test.ts',
-  'test/hosts/cli-startup.test.ts',
-  'test/hosts/cli-stream-log-cut.test.ts',
-  'test/hosts/cli-ws-out-gone.test.ts',
-  'test/hosts/cli.test.ts',
-]
+const CLI_PROCESS = cliProcessFiles(fileURLToPath(new URL('.', import.meta.url)))
 
 export default defineConfig({
   // One `graphql` for every module, as in the app's bundle: Node loads graphql's CommonJS build for the packages
@@ -103,6 +58,7 @@ export default defineConfig({
         test: {
           name: 'cli-process',
           include: CLI_PROCESS,
+          globalSetup: ['test/setup/cli-bundle.ts'],
           testTimeout: 90_000,
           hookTimeout: 90_000,
         },
@@ -116,6 +72,7 @@ export default defineConfig({
         test: {
           name: 'shared-process',
           include: SHARED_PROCESS,
+          exclude: CLI_PROCESS,
           isolate: false,
           setupFiles: ['test/setup/fresh-modules.ts'],
         },
