@@ -1,6 +1,6 @@
 // One run of a peer load generator in a process of its own, as `flightdeck run` is in the runner bench, so
 // every tool starts cold (no JIT warmed by earlier rounds).
-// Usage: node peer-run.mjs <autocannon|undici> <url> <amount> <connections>.
+// Usage: node peer-run.mjs <autocannon|undici|undici-dispatch> <url> <amount> <connections>.
 // Prints one JSON line: {ms, callbackMs, responses, ok, errors, timeouts}.
 //
 // `ms` is from the run's start to its LAST RESPONSE. autocannon itself calls back only at its next sampling
@@ -15,14 +15,16 @@ const [tool, url, amountText, connectionsText] = process.argv.slice(2)
 const amount = Number(amountText)
 const connections = Number(connectionsText)
 if (
-  (tool !== 'autocannon' && tool !== 'undici') ||
+  !['autocannon', 'undici', 'undici-dispatch'].includes(tool) ||
   !url ||
   !Number.isInteger(amount) ||
   amount < 1 ||
   !Number.isInteger(connections) ||
   connections < 1
 ) {
-  process.stderr.write('usage: node peer-run.mjs <autocannon|undici> <url> <amount> <connections>\n')
+  process.stderr.write(
+    'usage: node peer-run.mjs <autocannon|undici|undici-dispatch> <url> <amount> <connections>\n',
+  )
   process.exit(2)
 }
 
@@ -85,5 +87,66 @@ async function runUndici() {
   await dispatcher.close()
 }
 
+/**
+ * A dispatch handler that keeps nothing: no body stream, no header parsing, the body's bytes dropped as they come.
+ * undici calls these methods itself (the legacy handler shape its client speaks natively, as the engine's
+ * exchange does), so this is the least a request through undici can cost.
+ */
+class MinimalHandler {
+  constructor(done) {
+    this.done = done
+    this.status = 0
+  }
+  onConnect() {}
+  onHeaders(statusCode) {
+    this.status = statusCode
+    return true
+  }
+  onData() {
+    return true
+  }
+  onComplete() {
+    this.done(null, this.status)
+  }
+  onError(err) {
+    this.done(err, 0)
+  }
+}
+
+/** Bare undici `dispatch()` with MinimalHandler: `connections` loops, the library's own ceiling. */
+async function runUndiciDispatch() {
+  const { Agent } = require('undici')
+  const dispatcher = new Agent({ connections })
+  const { origin, pathname, search } = new URL(url)
+  const options = { origin, path: pathname + search, method: 'GET' }
+  const once = () =>
+    new Promise((resolve, reject) => {
+      dispatcher.dispatch(options, new MinimalHandler((err, status) => (err ? reject(err) : resolve(status))))
+    })
+  let left = amount
+  let responses = 0
+  let ok = 0
+  let errors = 0
+  const start = performance.now()
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (left > 0) {
+        left--
+        try {
+          const status = await once()
+          responses++
+          if (status >= 200 && status < 300) ok++
+        } catch {
+          errors++
+        }
+      }
+    }),
+  )
+  const ms = performance.now() - start
+  report({ ms, callbackMs: ms, responses, ok, errors, timeouts: 0 })
+  await dispatcher.close()
+}
+
 if (tool === 'autocannon') runAutocannon()
-else await runUndici()
+else if (tool === 'undici') await runUndici()
+else await runUndiciDispatch()

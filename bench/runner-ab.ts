@@ -5,7 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { median } from './paired'
 import { RUN_TIMEOUT_MS, startServer } from './runner-peers'
-import { writeCollection } from './runner.bench'
+import { writeCollection } from './runner-collection'
 
 /**
  * Two builds of the CLI on the runner bench's 1,000-request collection, run in turn (the order swapped every

@@ -7,8 +7,9 @@ import { createInterface } from 'node:readline'
 
 /**
  * What the runner bench measures flightdeck against: the local server every tool talks to (runner-server.mjs,
- * in its own process, counting what it serves) and the peer tools — newman on the Postman export, autocannon
- * and bare undici on one request, each peer checked at its end and at the server.
+ * in its own process, counting what it serves) and the peer tools — newman on the Postman export, autocannon,
+ * bare undici `request()` and bare undici `dispatch()` on one request, each peer checked at its end and at the
+ * server.
  */
 
 /** Longest any single run may take before the bench gives up on it. */
@@ -63,6 +64,8 @@ type NewmanRun = (
   options: { collection: unknown; reporters: string[]; timeout?: number },
   done: (err: Error | null, summary: NewmanSummary) => void,
 ) => unknown
+/** The load generators bench/peer-run.mjs runs: autocannon, undici's `request()`, undici's bare `dispatch()`. */
+export type PeerTool = 'autocannon' | 'undici' | 'undici-dispatch'
 /** What bench/peer-run.mjs prints. */
 export interface PeerRun {
   /** From the run's start to its last response. */
@@ -140,7 +143,7 @@ export async function newmanPeakRss(
 
 /** A peer load generator's run in a fresh process of its own (bench/peer-run.mjs), checked at its end. */
 export async function runPeer(
-  tool: 'autocannon' | 'undici',
+  tool: PeerTool,
   url: string,
   amount: number,
   connections: number,
@@ -172,7 +175,7 @@ export async function runPeer(
 /** A peer's rate over its run's own time (start to last response), checked at the server too. */
 export async function peerRate(
   server: Server,
-  tool: 'autocannon' | 'undici',
+  tool: PeerTool,
   amount: number,
   connections: number,
   toCallback: number[],

@@ -1,24 +1,11 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { emptySavedRequest, type SavedRequest } from '../src/shared/collection'
-import { COLLECTION_KEYS, REQUEST_KEYS } from '../src/engine/collections/collection-file-format'
-import { collectionPlain, requestPlain } from '../src/engine/collections/collection-file-write'
-import { renderYaml } from '../src/engine/collections/yaml-doc'
-import { createEngineService } from '../src/engine/service'
 import { median, paired, type Side } from './paired'
-import {
-  newmanPeakRss,
-  peerRate,
-  RUN_TIMEOUT_MS,
-  runNewman,
-  startServer,
-  type PostmanCollection,
-  type PostmanItem,
-  type Server,
-} from './runner-peers'
+import { countRequests, exportPostman, writeCollection, writeOneRequest } from './runner-collection'
+import { newmanPeakRss, peerRate, RUN_TIMEOUT_MS, runNewman, startServer, type Server } from './runner-peers'
 
 /**
  * The runner against its peers, in one run, on one machine, against one local server in its own process
@@ -38,6 +25,9 @@ import {
  *   `runner.vs_autocannon_with_startup` uses flightdeck's spawn-to-exit time instead.
  * - `runner.vs_undici`: the same flightdeck run against bare undici (the engine's HTTP library: 50 loops of
  *   `request()` reading each body, in a fresh process, timed the same way): what the runner costs over it.
+ * - `runner.vs_undici_dispatch`: the same run against undici's bare `dispatch()` with a handler that keeps
+ *   nothing (no body stream, no parsed headers): the library's own ceiling, so how near autocannon a runner on
+ *   undici can come at all.
  *
  * Every run is checked at the server (each request arrived, each of the 1,000 paths once) and by the tool
  * (exit code 0 / newman's assertion count): a fast run that skipped work would not count.
@@ -56,74 +46,6 @@ const STARTUP_ROUNDS = Number(process.env.BENCH_RUNNER_STARTUP_ROUNDS ?? 9)
 const ROOT = resolve(import.meta.dirname, '..')
 /** The built CLI (`npm run build`); BENCH_RUNNER_CLI points at another bundle of src/cli/index.ts. */
 const CLI_BUNDLE = resolve(process.env.BENCH_RUNNER_CLI ?? join(ROOT, 'out', 'cli', 'index.js'))
-
-// ------------------------------------------------------------------------------------------------ collections
-
-function writeYaml(path: string, plain: Parameters<typeof renderYaml>[0], keys: ReadonlySet<string>): void {
-  writeFileSync(path, renderYaml(plain, null, keys))
-}
-
-function request(name: string, url: string): SavedRequest {
-  return {
-    ...emptySavedRequest(name),
-    url,
-    headers: [{ name: 'Accept', value: 'application/json', enabled: true }],
-    assertions: [{ kind: 'status', equals: 200 }],
-  }
-}
-
-/** A collection folder in Flightdeck's on-disk format, `baseUrl` a collection variable as a user would have it. */
-export function writeCollection(
-  dir: string,
-  name: string,
-  baseUrl: string,
-  requests: number,
-  folders: number,
-): void {
-  mkdirSync(dir, { recursive: true })
-  writeYaml(
-    join(dir, 'collection.yaml'),
-    collectionPlain({
-      name,
-      variables: [{ name: 'baseUrl', value: baseUrl, secret: false }],
-      auth: { type: 'inherit' },
-      order: [],
-    }),
-    COLLECTION_KEYS,
-  )
-  for (let f = 0; f < folders; f++) mkdirSync(join(dir, `folder-${f}`))
-  for (let i = 0; i < requests; i++) {
-    const where = folders > 0 ? join(dir, `folder-${i % folders}`) : dir
-    writeYaml(
-      join(where, `item-${i}.yaml`),
-      requestPlain(request(`Item ${i}`, `{{baseUrl}}/items/${i}`)),
-      REQUEST_KEYS,
-    )
-  }
-}
-
-function countRequests(items: PostmanItem[], depth = 0): number {
-  let n = 0
-  for (const it of items) {
-    if (it.request !== undefined) n++
-    else if (it.item && depth < 32) n += countRequests(it.item, depth + 1)
-  }
-  return n
-}
-
-/** Flightdeck's own Postman v2.1 export of the folder, through the engine service as the app does it. */
-async function exportPostman(dir: string): Promise<PostmanCollection> {
-  const service = createEngineService({ host: 'test', watchCollections: false, persistWorkspace: false })
-  try {
-    const opened = await service.invoke('collection.open', { dir })
-    if (!opened.ok) throw new Error(`collection.open: ${opened.error.message}`)
-    const exported = await service.invoke('export.collection', { dir, format: 'postman' })
-    if (!exported.ok) throw new Error(`export.collection: ${exported.error.message}`)
-    return JSON.parse(exported.value.text) as PostmanCollection
-  } finally {
-    await service.dispose()
-  }
-}
 
 // ------------------------------------------------------------------------------------------------ flightdeck
 
@@ -250,18 +172,7 @@ export async function benchRunner(): Promise<Record<string, number>> {
     const warm = join(tmp, 'warm')
     writeCollection(big, 'Runner bench', server.url, REQUESTS, FOLDERS)
     writeCollection(warm, 'Warm-up', server.url, 50, 0)
-    mkdirSync(single)
-    writeYaml(
-      join(single, 'collection.yaml'),
-      collectionPlain({
-        name: 'One request',
-        variables: [{ name: 'baseUrl', value: server.url, secret: false }],
-        auth: { type: 'inherit' },
-        order: [],
-      }),
-      COLLECTION_KEYS,
-    )
-    writeYaml(join(single, 'hit.yaml'), requestPlain(request('Hit', '{{baseUrl}}/hit')), REQUEST_KEYS)
+    writeOneRequest(single, server.url)
 
     const postman = await exportPostman(big)
     const exported = countRequests(postman.item)
@@ -274,6 +185,7 @@ export async function benchRunner(): Promise<Record<string, number>> {
     await runNewman(server, warmPostman, 50)
     await peerRate(server, 'autocannon', 2000, CONCURRENCY, [])
     await peerRate(server, 'undici', 2000, CONCURRENCY, [])
+    await peerRate(server, 'undici-dispatch', 2000, CONCURRENCY, [])
 
     // A process that runs one request: what every `flightdeck run` pays before its first request. A single
     // spawn moves by half on a shared machine: the median of several, with their CPU time beside it.
@@ -338,6 +250,16 @@ export async function benchRunner(): Promise<Record<string, number>> {
       { name: 'undici', run: () => peerRate(server, 'undici', ITERATIONS, CONCURRENCY, []) },
       'req/s',
     )
+    const vsDispatch = await paired(
+      'raw vs undici dispatch',
+      RAW_ROUNDS,
+      flightdeckRaw,
+      {
+        name: 'undici dispatch',
+        run: () => peerRate(server, 'undici-dispatch', ITERATIONS, CONCURRENCY, []),
+      },
+      'req/s',
+    )
 
     console.log(
       `runner: medians of ${ROUNDS} and ${RAW_ROUNDS} paired rounds; flightdeck timed from process spawn to exit`,
@@ -360,6 +282,9 @@ export async function benchRunner(): Promise<Record<string, number>> {
       `  one request x ${ITERATIONS}: bare undici ${vsUndici.b.toFixed(0)} req/s, ratio ${vsUndici.ratio.toFixed(3)}`,
     )
     console.log(
+      `  one request x ${ITERATIONS}: bare undici dispatch() ${vsDispatch.b.toFixed(0)} req/s, ratio ${vsDispatch.ratio.toFixed(3)}; its own over autocannon ${(vsDispatch.b / vsAutocannon.b).toFixed(3)}`,
+    )
+    console.log(
       `  (autocannon timed to its callback, which waits for its next whole-second tick: ${median(autocannonRounded).toFixed(0)} req/s, ratio ${(vsAutocannon.a / median(autocannonRounded)).toFixed(3)}; how this key was measured before 2026-12-05)`,
     )
     console.log(
@@ -378,6 +303,8 @@ export async function benchRunner(): Promise<Record<string, number>> {
       'runner.autocannon_whole_second_rps': Math.round(median(autocannonRounded)),
       'runner.vs_undici': Math.round(vsUndici.ratio * 1000) / 1000,
       'runner.undici_rps': Math.round(vsUndici.b),
+      'runner.vs_undici_dispatch': Math.round(vsDispatch.ratio * 1000) / 1000,
+      'runner.undici_dispatch_rps': Math.round(vsDispatch.b),
       'runner.cli_one_request_ms': Math.round(median(startupMs)),
       'runner.cli_one_request_cpu_ms': Math.round(median(startupCpu)),
       'runner.load_avg': Math.round(load * 10) / 10,

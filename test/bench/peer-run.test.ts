@@ -53,4 +53,15 @@ describe("the runner bench's peers are timed to their last response", () => {
     expect(run.ms).toBeGreaterThanOrEqual(span - 50)
     expect(run.ms).toBeLessThan(span + 500)
   })
+  it('bare undici dispatch(): every response counted by its status, timed like the others', async () => {
+    served = 0
+    const run = await runPeer('undici-dispatch', url, 400, 10)
+    const span = lastAt - firstAt
+    expect(served).toBe(400)
+    expect(run.responses).toBe(400)
+    expect(run.ok).toBe(400)
+    expect(run.errors).toBe(0)
+    expect(run.ms).toBeGreaterThanOrEqual(span - 50)
+    expect(run.ms).toBeLessThan(span + 500)
+  })
 })
