@@ -31,7 +31,8 @@ the status, a headers summary and the phase timings.
 
 options:
   -X, --request <method>   HTTP method (default GET, or POST with -d or -F)
-  -H, --header 'k: v'      add a request header (repeatable)
+  -H, --header 'k: v'      add a request header (repeatable); 'k:' sends none (not even
+                           Flightdeck's own), 'k;' sends it empty
   -A, --user-agent <name>  the User-Agent sent (default Flightdeck/<version>); '' sends none
   -d, --data <body>        request body; @path sends a file's bytes, @- stdin's
   -F, --form <name=value>  a multipart/form-data part, as curl's -F (repeatable): name=@path
@@ -78,12 +79,70 @@ function error(message: string): CliCommand {
   return { kind: 'error', message }
 }
 
-export function parseHeader(text: string): KeyValue | null {
+/** One `-H`: a header to send (`Name: value`, or `Name;` empty), one to leave out (`Name:`), or null if neither. */
+export function parseHeader(text: string): { send: KeyValue } | { leaveOut: string } | null {
   const colon = text.indexOf(':')
-  if (colon <= 0) return null
+  if (colon < 0) {
+    // curl's `-H 'Name;'`: the header with an empty value (`Name:` means leave it out).
+    const m = /^\s*([^\s;]+)\s*;\s*$/.exec(text)
+    const name = m?.[1]
+    return name !== undefined && TOKEN.test(name) ? { send: { name, value: '', enabled: true } } : null
+  }
   const name = text.slice(0, colon).trim()
-  if (!TOKEN.test(name)) return null
-  return { name, value: text.slice(colon + 1).trim(), enabled: true }
+  if (colon === 0 || !TOKEN.test(name)) return null
+  const value = text.slice(colon + 1).trim()
+  return value === '' ? { leaveOut: name } : { send: { name, value, enabled: true } }
+}
+
+/** Flightdeck's own headers a request sends unless told not to (the engine's `omitDefaultHeaders`). */
+type DefaultHeaderName = 'user-agent' | 'accept' | 'accept-encoding'
+const OWN_HEADERS: readonly string[] = [
+  'user-agent',
+  'accept',
+  'accept-encoding',
+] satisfies DefaultHeaderName[]
+
+/** Headers the protocol needs, which the engine writes whatever -H says: `-H 'Name:'` cannot leave them out. */
+const NEEDED_HEADERS = ['host', 'content-length', 'content-type', 'transfer-encoding', 'connection']
+
+/** What the `-H` options (and `-A`) give: the headers to send, and Flightdeck's own to leave out. */
+export interface HeaderArgs {
+  headers: KeyValue[]
+  omit: DefaultHeaderName[]
+}
+
+/**
+ * curl's `-H`, one header each: `Name: value` sends it; `Name:` (nothing after the colon) sends no header of
+ * that name from Flightdeck itself (its User-Agent, Accept, Accept-Encoding), as curl leaves out its own; `Name;`
+ * sends the header with an empty value. `-A` is read with them (userAgent). A header the protocol needs (Host, a
+ * body's Content-Type) cannot be left out: said, not ignored.
+ */
+export function headerArgs(
+  given: readonly string[] | undefined,
+  agent: string | undefined,
+): HeaderArgs | string {
+  const headers: KeyValue[] = []
+  const omit: DefaultHeaderName[] = []
+  for (const h of given ?? []) {
+    const parsed = parseHeader(h)
+    if (!parsed)
+      return `bad header '${h}'; expected 'Name: value' ('Name:' leaves it out, 'Name;' sends it empty)`
+    if ('send' in parsed) {
+      headers.push(parsed.send)
+      continue
+    }
+    const lower = parsed.leaveOut.toLowerCase()
+    if (NEEDED_HEADERS.includes(lower))
+      return `-H '${parsed.leaveOut}:' cannot leave ${parsed.leaveOut} out: Flightdeck sends it when the request needs it`
+    if (OWN_HEADERS.includes(lower) && !omit.includes(lower as DefaultHeaderName))
+      omit.push(lower as DefaultHeaderName)
+  }
+  if (agent !== undefined && omit.includes('user-agent'))
+    return "-A and -H 'User-Agent:' both set the User-Agent; give one"
+  const a = userAgent(agent, headers)
+  if (typeof a === 'string') return a
+  if (a.omit) omit.push('user-agent')
+  return { headers, omit }
 }
 
 /** curl's habit: no scheme means http://. Only http and https are sent. */
@@ -202,14 +261,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const url = normalizeUrl(typedUrl)
   if (url === null) return error(`not an http(s) URL: '${target}'`)
 
-  const headers: KeyValue[] = []
-  for (const h of values.header ?? []) {
-    const kv = parseHeader(h)
-    if (!kv) return error(`bad header '${h}'; expected 'Name: value'`)
-    headers.push(kv)
-  }
-  const agent = userAgent(values['user-agent'], headers)
-  if (typeof agent === 'string') return error(agent)
+  const given = headerArgs(values.header, values['user-agent'])
+  if (typeof given === 'string') return error(given)
+  const { headers, omit } = given
 
   const data = values.data
   const form = formArgs.length > 0
@@ -237,7 +291,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   }
 
   const options: RequestSpec['options'] = {}
-  if (agent.omit) options.omitDefaultHeaders = ['user-agent']
+  if (omit.length > 0) options.omitDefaultHeaders = omit
   if (values.insecure) options.insecure = true
   // The person's own argument: read as typed, from the current folder, never confined.
   if (values.cacert !== undefined) options.caFile = values.cacert

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { GRAPHQL_TRANSPORTS, type GraphqlTransport } from '../shared/graphql'
 import type { KeyValue } from '../shared/request'
-import { parseHeader } from './args'
+import { headerArgs, type HeaderArgs } from './args'
 import { commandUrl } from './typed-url'
 import {
   eachTyped,
@@ -35,7 +35,10 @@ options:
   -X, --method <GET|POST>   how a query goes over http (default POST)
   -s, --schema <file>       a .graphql SDL file: the document is validated against it
                             before anything is sent (exit 2 when it does not validate)
-  -H, --header 'k: v'       add a header (repeatable)
+  -H, --header 'k: v'       add a header (repeatable); 'k:' leaves Flightdeck's own out,
+                            'k;' sends it empty
+  -A, --user-agent <name>   the User-Agent sent over http, sse and the ws upgrade (default
+                            Flightdeck/<version>); '' sends none
       --params <json>       WebSocket connection params (connection_init's payload)
       --reconnect           resubscribe with backoff when the connection drops
       --json                one JSON object per line: {"type":"next","data":…,"errors":…,"t":…}
@@ -64,6 +67,8 @@ export type GraphqlCliCommand =
       transport: GraphqlTransport | null
       method: 'GET' | 'POST'
       headers: KeyValue[]
+      /** Flightdeck's own headers left out (`-A ''`, `-H 'User-Agent:'`). */
+      omit: HeaderArgs['omit']
       connectionParams: string | null
       /** `--literal-braces`: a file's `{{…}}` is not looked for either. */
       literalBraces?: true
@@ -95,6 +100,7 @@ export function parseGraphqlArgs(argv: readonly string[]): GraphqlCliCommand {
         transport: { type: 'string', short: 't' },
         method: { type: 'string', short: 'X' },
         header: { type: 'string', short: 'H', multiple: true },
+        'user-agent': { type: 'string', short: 'A' },
         params: { type: 'string' },
         reconnect: { type: 'boolean' },
         json: { type: 'boolean' },
@@ -124,10 +130,11 @@ export function parseGraphqlArgs(argv: readonly string[]): GraphqlCliCommand {
         typedUnlessFile('the query (--query)', v.query),
         typedUnlessFile('the variables (--variables)', v.variables),
         typedUnlessFile('the connection params (--params)', v.params),
+        ['the User-Agent (-A)', v['user-agent']],
       ])
   if (unresolved) return error(unresolved)
   const target = literalBraces ? typedTarget : typedAsSent(typedTarget)
-  if (!literalBraces) v = valuesAsSent(v, ['header'], ['query', 'variables', 'params'])
+  if (!literalBraces) v = valuesAsSent(v, ['header', 'user-agent'], ['query', 'variables', 'params'])
   const url = commandUrl(target, 'http', ['http', 'https', 'ws', 'wss'])
   if (url === null) return error(`the URL must be http(s):// or ws(s)://, got '${target}'`)
   if (!v.query && !v.introspect) return error('graphql needs --query (or --introspect)')
@@ -143,12 +150,8 @@ export function parseGraphqlArgs(argv: readonly string[]): GraphqlCliCommand {
   const method = (v.method ?? 'POST').toUpperCase()
   if (method !== 'GET' && method !== 'POST')
     return error(`--method must be GET or POST, got '${v.method ?? ''}'`)
-  const headers: KeyValue[] = []
-  for (const h of v.header ?? []) {
-    const kv = parseHeader(h)
-    if (!kv) return error(`a header must be 'Name: value', got '${h}'`)
-    headers.push(kv)
-  }
+  const given = headerArgs(v.header, v['user-agent'])
+  if (typeof given === 'string') return error(given)
   let max: number | null = null
   if (v.max !== undefined) {
     const n = Number(v.max)
@@ -171,7 +174,8 @@ export function parseGraphqlArgs(argv: readonly string[]): GraphqlCliCommand {
     operationName: v.operation ?? null,
     transport,
     method,
-    headers,
+    headers: given.headers,
+    omit: given.omit,
     connectionParams: v.params ?? null,
     reconnect: v.reconnect ?? false,
     json: v.json ?? false,

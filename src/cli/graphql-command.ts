@@ -93,7 +93,10 @@ export async function runGraphqlCli(argv: readonly string[], io: GraphqlIo): Pro
       method: command.method,
       headers: headersAsTemplates(command.headers),
       ...(inputs.params ? jsonForEngine('connectionParams', inputs.params) : {}),
-      options: { insecure: command.insecure },
+      options: {
+        insecure: command.insecure,
+        ...(command.omit.length > 0 ? { omitDefaultHeaders: command.omit } : {}),
+      },
       subscription: { reconnect: command.reconnect, insecure: command.insecure },
     })
     const sent = await Promise.race([sending, signalled])

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import type { GrpcSchemaSource, GrpcTls } from '../shared/grpc'
 import type { KeyValue } from '../shared/request'
-import { parseHeader, parseSize } from './args'
+import { parseHeader, parseSize, userAgent } from './args'
 import { parseSavedGrpc, SAVED_GRPC_OPTIONS, SAVED_GRPC_USAGE, type SavedGrpcCall } from './grpc-saved'
 import {
   eachTyped,
@@ -42,7 +42,10 @@ options:
       --cacert <file>        trust this CA bundle (PEM) instead of the system's
       --cert <file>          client certificate (PEM), with --key
       --key <file>           client key (PEM)
-  -H, --header 'k: v'        metadata (repeatable); sent on the reflection call too
+  -H, --header 'k: v'        metadata (repeatable); sent on the reflection call too;
+                             'k;' sends it empty
+  -A, --user-agent <name>    the user-agent: grpc-js sends '<name> grpc-node-js/<version>'
+                             (default 'flightdeck/<version> grpc-node-js/<version>')
       --deadline <s>         the call's deadline in seconds (decimals allowed)
       --max-msg-sz <size>    largest message sent or received (default 4M)
       --json                 one JSON object per message, then one with the status,
@@ -109,6 +112,7 @@ export function parseGrpcArgs(argv: readonly string[]): GrpcCliCommand {
         cert: { type: 'string' },
         key: { type: 'string' },
         header: { type: 'string', short: 'H', multiple: true },
+        'user-agent': { type: 'string', short: 'A' },
         deadline: { type: 'string' },
         'max-msg-sz': { type: 'string' },
         json: { type: 'boolean' },
@@ -142,8 +146,10 @@ export function parseGrpcArgs(argv: readonly string[]): GrpcCliCommand {
     if (!Number.isSafeInteger(max) || max < 1)
       return error(`--max must be a whole number of at least 1, got '${values.max}'`)
   }
-  if (values.collection !== undefined && values['literal-braces'])
-    return error('--literal-braces applies to a one-off call, not to a saved request')
+  if (values.collection !== undefined) {
+    const oneOff = (['literal-braces', 'user-agent'] as const).find((o) => values[o] !== undefined)
+    if (oneOff) return error(`--${oneOff} applies to a one-off call, not to a saved request`)
+  }
   if (values.collection !== undefined)
     return parseSavedGrpc(values, positionals, { json: values.json === true, max, durationMs })
   const onlySaved = [
@@ -166,17 +172,27 @@ export function parseGrpcArgs(argv: readonly string[]): GrpcCliCommand {
     : unresolvedVariable('grpc', [
         ['the target', typedTarget],
         ...eachTyped('metadata (-H)', values.header),
+        ['the user-agent (-A)', values['user-agent']],
         typedUnlessFile('the message (-d)', values.data),
       ])
   if (unresolved) return error(unresolved)
   const target = literalBraces ? typedTarget : typedAsSent(typedTarget)
-  if (!literalBraces) values = valuesAsSent(values, ['header'], ['data'])
+  if (!literalBraces) values = valuesAsSent(values, ['header', 'user-agent'], ['data'])
   const metadata: KeyValue[] = []
   for (const h of values.header ?? []) {
     const kv = parseHeader(h)
-    if (!kv) return error(`bad header '${h}'; expected 'name: value'`)
-    metadata.push(kv)
+    if (!kv) return error(`bad header '${h}'; expected 'name: value' ('name;' sends it empty)`)
+    // A call has no metadata of Flightdeck's own to leave out, and grpc-js always sends its user-agent.
+    if ('leaveOut' in kv)
+      return error(
+        `-H '${kv.leaveOut}:' leaves a header out, and a gRPC call has none of Flightdeck's to leave out (grpc-js always sends its own user-agent); for an empty value write '${kv.leaveOut};'`,
+      )
+    metadata.push(kv.send)
   }
+  if (values['user-agent'] === '')
+    return error("-A '': grpc-js always sends a user-agent (its own grpc-node-js/<version>); give a name")
+  const agent = userAgent(values['user-agent'], metadata)
+  if (typeof agent === 'string') return error(agent)
   let maxMessageBytes: number | null = null
   if (values['max-msg-sz'] !== undefined) {
     maxMessageBytes = parseSize(values['max-msg-sz'])

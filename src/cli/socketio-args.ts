@@ -1,6 +1,6 @@
 import type { KeyValue } from '../shared/request'
 import type { SocketIoAckAnswer, SocketIoOptions } from '../shared/socketio'
-import { parseHeader, userAgent } from './args'
+import { headerArgs } from './args'
 import { asTemplate, headersAsTemplates } from './engine-template'
 import type { Common, MessagingCliCommand, MessagingValues } from './mqtt-socketio-args'
 import { commandUrl } from './typed-url'
@@ -23,7 +23,8 @@ event (and each ack) as it arrives.
                              argument, a JSON array several; EVENT * answers any; repeatable).
                              Without one, an ack request is printed as asked and not answered
   --auth JSON                the handshake's auth payload (a JSON object)
-  -H, --header 'k: v'        add a header to the handshake (repeatable)
+  -H, --header 'k: v'        add a header to the handshake (repeatable); 'k:' sends none,
+                             'k;' sends it empty
   -A, --user-agent <name>    the handshake's User-Agent (default Flightdeck/<version>); ''
                              sends none
   --query 'k=v'              add a query parameter (repeatable)
@@ -64,14 +65,9 @@ export function socketioCommand(
 ): MessagingCliCommand {
   const url = commandUrl(target, 'http', ['http', 'https', 'ws', 'wss'])
   if (url === null) return error(`not an http(s) or ws(s) URL: '${target}'`)
-  const headers: KeyValue[] = []
-  for (const h of values.header ?? []) {
-    const kv = parseHeader(h)
-    if (!kv) return error(`bad header '${h}'; expected 'Name: value'`)
-    headers.push(kv)
-  }
-  const agent = userAgent(values['user-agent'], headers)
-  if (typeof agent === 'string') return error(agent)
+  const given = headerArgs(values.header, values['user-agent'])
+  if (typeof given === 'string') return error(given)
+  const { headers, omit } = given
   const query: KeyValue[] = []
   for (const q of values.query ?? []) {
     const eq = q.indexOf('=')
@@ -124,7 +120,7 @@ export function socketioCommand(
   if (values.websocket) options.transports = 'websocket'
   if (values.reconnect) options.reconnect = true
   if (values.insecure) options.insecure = true
-  if (agent.omit) options.omitDefaultHeaders = ['user-agent']
+  if (omit.length > 0) options.omitDefaultHeaders = omit
   return {
     kind: 'socketio',
     ...common,

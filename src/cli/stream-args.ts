@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import type { KeyValue, RequestBody, RequestSpec } from '../shared/request'
 import type { SseOpenOptions, WsOpenOptions } from '../shared/stream-schemas'
-import { parseHeader, userAgent } from './args'
+import { headerArgs } from './args'
 import { asTemplate, headersAsTemplates } from './engine-template'
 import {
   eachTyped,
@@ -170,14 +170,9 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
   if (!literalBraces)
     values = valuesAsSent(values, ['header', 'send', 'protocol', 'last-event-id', 'user-agent'], ['data'])
 
-  const headers: KeyValue[] = []
-  for (const h of values.header ?? []) {
-    const kv = parseHeader(h)
-    if (!kv) return error(`bad header '${h}'; expected 'Name: value'`)
-    headers.push(kv)
-  }
-  const agent = userAgent(values['user-agent'], headers)
-  if (typeof agent === 'string') return error(agent)
+  const given = headerArgs(values.header, values['user-agent'])
+  if (typeof given === 'string') return error(given)
+  const { headers, omit } = given
   const max = wholeNumber(values.max, '--max', 1, Number.MAX_SAFE_INTEGER)
   if (typeof max === 'string') return error(max)
   let durationMs: number | null = null
@@ -224,7 +219,7 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
     if (values.insecure) options.insecure = true
     if (values.reconnect) options.reconnect = true
     if (maxMessage !== null) options.maxMessageBytes = maxMessage
-    if (agent.omit) options.omitDefaultHeaders = ['user-agent']
+    if (omit.length > 0) options.omitDefaultHeaders = omit
     // The engine reads the URL, headers and subprotocols as templates: each goes as the text meant.
     return {
       kind: 'ws',
@@ -291,7 +286,7 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
       options: {
         ...(values.insecure ? { insecure: true } : {}),
         ...(headersTimeout !== null ? { headersTimeoutMs: headersTimeout } : {}),
-        ...(agent.omit ? { omitDefaultHeaders: ['user-agent' as const] } : {}),
+        ...(omit.length > 0 ? { omitDefaultHeaders: omit } : {}),
       },
     },
     stream,

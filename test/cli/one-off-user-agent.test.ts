@@ -90,7 +90,7 @@ describe('-A, --user-agent on the one-off commands', () => {
     expect(ioRequests.slice(before).every((h) => h['user-agent']?.startsWith('Flightdeck/'))).toBe(true)
   })
 
-  it("send: -A '' sends no User-Agent (an empty -H 'User-Agent:' sends an empty one)", async () => {
+  it("send: -A '' sends no User-Agent, -A NAME sends NAME", async () => {
     const at = sendHeaders.length
     await cli(['send', `${base}/`, '-A', ''])
     await cli(['send', `${base}/`, '-A', 'probe/2'])

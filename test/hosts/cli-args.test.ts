@@ -248,8 +248,12 @@ describe('CLI arguments', () => {
   })
 
   it('headers and URLs', () => {
-    expect(parseHeader('Accept:  text/html ')).toEqual({ name: 'Accept', value: 'text/html', enabled: true })
-    expect(parseHeader('X-Empty:')).toEqual({ name: 'X-Empty', value: '', enabled: true })
+    expect(parseHeader('Accept:  text/html ')).toEqual({
+      send: { name: 'Accept', value: 'text/html', enabled: true },
+    })
+    // curl's: 'Name:' leaves the header out, 'Name;' sends it empty.
+    expect(parseHeader('X-Gone:')).toEqual({ leaveOut: 'X-Gone' })
+    expect(parseHeader('X-Empty;')).toEqual({ send: { name: 'X-Empty', value: '', enabled: true } })
     expect(parseHeader(': v')).toBeNull()
     expect(normalizeUrl('example.test/x')).toBe('http://example.test/x')
     expect(normalizeUrl('file:///etc/passwd')).toBeNull()

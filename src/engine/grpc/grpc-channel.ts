@@ -98,16 +98,29 @@ export async function channelCredentials(
 /** Bytes the server may send ahead of what the engine has read, per connection and per stream. */
 const FLOW_CONTROL_WINDOW = 1024 * 1024
 
-export function channelOptions(maxMessageBytes: number | undefined): grpc.ChannelOptions {
+export function channelOptions(
+  maxMessageBytes: number | undefined,
+  userAgent?: string | undefined,
+): grpc.ChannelOptions {
   const max = maxMessageBytes ?? DEFAULT_GRPC_MAX_MESSAGE_BYTES
   return {
     'grpc.max_receive_message_length': max,
     'grpc.max_send_message_length': max,
-    'grpc.primary_user_agent': `flightdeck/${VERSION}`,
+    // grpc-js writes its own user-agent over the metadata's, after this: `<primary> grpc-node-js/<version>`.
+    'grpc.primary_user_agent': userAgent || `flightdeck/${VERSION}`,
     // HTTP/2's 64 KB default window stalls a fast stream each time the engine pauses to log a burst (the server
     // waits a round trip for WINDOW_UPDATE); 1 MB keeps it flowing, as the BDP-sized windows of grpc-go and C do.
     'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW,
   }
+}
+
+/**
+ * The user-agent a call's metadata names (its last enabled row), or undefined. grpc-js replaces a `user-agent`
+ * entry with its channel's, so the name is sent as the channel's primary user agent instead.
+ */
+export function userAgentOf(rows: KeyValue[]): string | undefined {
+  const row = rows.findLast((r) => r.enabled && r.name.trim().toLowerCase() === 'user-agent')
+  return row?.value.trim() || undefined
 }
 
 /** Metadata from a key-value table: enabled rows, `-bin` keys given as base64. */
@@ -174,8 +187,9 @@ export class ChannelPool {
     target: GrpcTarget,
     tls: GrpcTls,
     maxMessageBytes: number | undefined,
+    userAgent?: string | undefined,
   ): Promise<Result<{ client: grpc.Client; reused: boolean; connectionId: number }>> {
-    const key = JSON.stringify([target.address, target.plaintext, tls, maxMessageBytes ?? 0])
+    const key = JSON.stringify([target.address, target.plaintext, tls, maxMessageBytes ?? 0, userAgent ?? ''])
     const existing = this.clients.get(key)
     if (existing) {
       this.clients.delete(key)
@@ -192,7 +206,7 @@ export class ChannelPool {
     const creds = await channelCredentials(target, tls)
     if (!creds.ok) return creds
     const client = new grpc.Client(target.address, creds.value, {
-      ...channelOptions(maxMessageBytes),
+      ...channelOptions(maxMessageBytes, userAgent),
       interceptors: [this.track],
     })
     const connectionId = takeConnectionId()

@@ -10,7 +10,7 @@ import {
 import type { KeyValue } from '../../shared/request'
 import { fail, ok, type Result } from '../../shared/result'
 import type { StreamEngine } from '../streams/stream-engine'
-import { ChannelPool, metadataOf, parseGrpcTarget } from './grpc-channel'
+import { ChannelPool, metadataOf, parseGrpcTarget, userAgentOf } from './grpc-channel'
 import { defaultsTemplate, encodeJson } from './grpc-json'
 import { loadProtoFiles } from './grpc-proto-files'
 import { GRPC_CONNECT_TIMEOUT_MS, waitForChannel } from './grpc-connect-wait'
@@ -95,7 +95,7 @@ export class GrpcEngine {
     if (!target.ok) return target
     const md = metadataOf(r.metadata)
     if (!md.ok) return md
-    const client = await this.pool.client(target.value, r.tls, undefined)
+    const client = await this.pool.client(target.value, r.tls, undefined, userAgentOf(r.metadata))
     if (!client.ok) return client
     const up = await waitForChannel(
       client.value.client,
@@ -149,7 +149,12 @@ export class GrpcEngine {
         )
       }
     }
-    const client = await this.pool.client(target.value, spec.tls, spec.maxMessageBytes)
+    const client = await this.pool.client(
+      target.value,
+      spec.tls,
+      spec.maxMessageBytes,
+      userAgentOf(spec.metadata),
+    )
     if (!client.ok) return client
     const session = this.streams.openSession('rpc', (init) => {
       return new GrpcSession({
