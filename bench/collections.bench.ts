@@ -6,11 +6,13 @@ import { COLLECTION_KEYS, REQUEST_KEYS } from '../src/engine/collections/collect
 import { collectionPlain, requestPlain } from '../src/engine/collections/collection-file-write'
 import { loadCollection, ParseCache } from '../src/engine/collections/loader'
 import { renderYaml } from '../src/engine/collections/yaml-doc'
+import { treeDelta } from '../src/shared/collection-delta'
 
 /**
  * Opening a big collection: 5,000 request files (headers, a JSON body, auth) in 50 folders, loaded cold (no
  * parse cache) three times; the median is `collections.load_5000_ms` (target ≤ 250 ms). Then seven rescans, each
- * after one file was edited, as the watcher triggers them; their median is `collections.rescan_5000_ms` (≤ 50).
+ * after one file was edited, as the watcher triggers them; their median is `collections.rescan_5000_ms` (≤ 50), and
+ * the tree change each publishes (the changed folders, shared/collection-delta.ts) `collections.rescan_5000_event_bytes`.
  */
 const COUNT = 5000
 const FOLDERS = 50
@@ -73,9 +75,10 @@ export async function benchCollections(): Promise<Record<string, number>> {
     // And a rescan after one external edit, which is what the watcher does: RESCANS of them (a different file
     // each time), medians, since one ~50 ms figure moves by half with a GC or the machine's load.
     const cache = new ParseCache()
-    await loadCollection(dir, cache)
+    let shown = (await loadCollection(dir, cache)).info.root
     const rescans: number[] = []
     const rescansCpu: number[] = []
+    const eventBytes: number[] = []
     for (let i = 0; i < RESCANS; i++) {
       writeFileSync(
         join(dir, `folder-${i % FOLDERS}`, `request-${i}.yaml`),
@@ -87,6 +90,8 @@ export async function benchCollections(): Promise<Record<string, number>> {
       rescans.push(performance.now() - t0)
       rescansCpu.push(cpuMs(c0))
       if (info.requestCount !== COUNT) throw new Error(`the rescan found ${info.requestCount} requests`)
+      eventBytes.push(Buffer.byteLength(JSON.stringify(treeDelta(shown, info.root))))
+      shown = info.root
     }
     const rescan = middle(rescans)
     const rescanCpu = middle(rescansCpu)
@@ -101,13 +106,14 @@ export async function benchCollections(): Promise<Record<string, number>> {
       `  CPU (user + system; a busy machine moves it less): load ${medianCpu.toFixed(0)} ms, rescan ${rescanCpu.toFixed(0)} ms (load average ${loadavg()[0]?.toFixed(1)})`,
     )
     console.log(
-      `rescan after one edit: ${rescan.toFixed(0)} ms (median of ${RESCANS}: ${rescans.map((t) => t.toFixed(0)).join(' / ')})`,
+      `rescan after one edit: ${rescan.toFixed(0)} ms (median of ${RESCANS}: ${rescans.map((t) => t.toFixed(0)).join(' / ')}); its tree change ${middle(eventBytes)} bytes`,
     )
     return {
       'collections.load_5000_ms': Math.round(median),
       'collections.rescan_5000_ms': Math.round(rescan),
       'collections.load_5000_cpu_ms': Math.round(medianCpu),
       'collections.rescan_5000_cpu_ms': Math.round(rescanCpu),
+      'collections.rescan_5000_event_bytes': middle(eventBytes),
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
