@@ -85,6 +85,18 @@ describe('a GraphQL document is parsed once its templates are filled', () => {
     expect(got.query).toBe('{ echo(text: "{{name}} and Ann") }')
   })
 
+  it('Copy as: a mutation by GET is refused once \\{{…}} is read, as Send refuses it', async () => {
+    const r = await service.invoke('draft.snippet', {
+      request: { method: 'GET', url, headers: [], body: { kind: 'none' }, options: {} },
+      auth: { type: 'none' },
+      target: 'curl',
+      graphql: { query: 'mutation Note { note(text: "\\{{x}}") }' },
+    })
+    expect(r.ok ? 'a snippet' : r.error.message).toBe(
+      'A mutation cannot be sent with GET (GraphQL over HTTP allows only POST)',
+    )
+  })
+
   it('flightdeck graphql: \\{{x}} typed in a string literal and in the variables goes as {{x}}', async () => {
     const before = arrived.length
     let out = ''

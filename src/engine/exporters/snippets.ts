@@ -168,7 +168,7 @@ export async function snippet(
   target: SnippetTarget,
   files: FileScope | null = null,
 ): Promise<Result<string>> {
-  const refused = req.kind === 'graphql' ? await graphqlSnippetRefusal(req) : null
+  const refused = req.kind === 'graphql' ? await graphqlSnippetRefusal(req, snippetValues(vars)) : null
   if (refused) return refused
   // The type table is loaded with the first snippet, not with the engine.
   const { fileTypeOrDefault } = await import('../../shared/file-type')

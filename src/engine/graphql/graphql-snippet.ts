@@ -58,13 +58,19 @@ function compact(text: string): string {
 
 /**
  * A mutation by GET is refused as Send refuses it (GraphQL over HTTP forbids it; servers answer 405): a snippet
- * of it would be a request no server runs. A document that does not parse is left to the snippet as typed.
+ * of it would be a request no server runs. The document is read as Send reads it, its `{{variables}}` filled with
+ * `values` and its `\{{` escapes read; one that does not parse even so is left to the snippet as typed.
  */
-export async function graphqlSnippetRefusal(req: SavedRequest): Promise<Result<never> | null> {
+export async function graphqlSnippetRefusal(
+  req: SavedRequest,
+  values: ReadonlyMap<string, string>,
+): Promise<Result<never> | null> {
   const g = req.graphql
   if (!g || (g.transport ?? 'http') !== 'http' || req.method.trim().toUpperCase() !== 'GET') return null
   const { pickOperation } = await import('../../shared/graphql-document')
-  const picked = pickOperation(g.query, g.operationName)
+  // Dynamic values only need to be text here: the document's operation type is all that is read.
+  const query = resolveTemplate(g.query, values, { uuid: () => '', now: () => 0, random: () => 0 }).text
+  const picked = pickOperation(query, g.operationName)
   if (picked.ok && picked.value.type === 'mutation')
     return fail('invalid_request', 'A mutation cannot be sent with GET (GraphQL over HTTP allows only POST)')
   return null
