@@ -35,8 +35,8 @@ options:
   -X, --method <GET|POST>   how a query goes over http (default POST)
   -s, --schema <file>       a .graphql SDL file: the document is validated against it
                             before anything is sent (exit 2 when it does not validate)
-  -H, --header 'k: v'       add a header (repeatable); 'k:' leaves Flightdeck's own out,
-                            'k;' sends it empty
+  -H, --header 'k: v'       add a header (repeatable); 'k:' sends none (not even
+                            Flightdeck's own), 'k;' sends it empty
   -A, --user-agent <name>   the User-Agent sent over http, sse and the ws upgrade (default
                             Flightdeck/<version>); '' sends none
       --params <json>       WebSocket connection params (connection_init's payload)
