@@ -1,4 +1,4 @@
-import { useRef } from 'react'
+import { useMemo, useRef } from 'react'
 import { useScrollCue } from '../hooks/use-scroll-cue'
 import '../styles/scroll-cue.css'
 import { useAppStore } from '../store/store-context'
@@ -87,63 +87,66 @@ export function Composer() {
   const shown = tab && shownTabs.some((t) => t.id === tab) ? tab : (shownTabs[0]?.id ?? 'params')
 
   const panel = useRef<HTMLDivElement>(null)
-  const panelCue = useRef<HTMLDivElement>(null)
   const whole = useRef<HTMLElement>(null)
+  const cue = useRef<HTMLDivElement>(null)
+  const scrollers = useMemo(() => [panel, whole], [])
   // Both scroll: the panel under its heads, and the whole composer when the heads (a send's error, the variable
-  // hints) leave the panel less than its least height. The panel's words go on a line under it, off its rows.
-  useScrollCue(panel, panelCue)
-  useScrollCue(whole)
+  // hints) leave the panel less than its least height. Their words go on one line under the composer, off the
+  // rows of either (under the panel, where the composer does not scroll).
+  useScrollCue(scrollers, cue)
   return (
-    <section className="composer" aria-label="Request" ref={whole}>
-      <RequestLine />
-      <SendError />
-      <StreamComposeBar />
-      <VariableHints />
-      {mode === 'grpc' ? <GrpcComposer /> : null}
-      <div className="tabs" role="tablist" aria-label="Request parts">
-        {shownTabs.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            role="tab"
-            id={`composer-tab-${t.id}`}
-            aria-selected={shown === t.id}
-            aria-controls={`composer-panel-${t.id}`}
-            className={shown === t.id ? 'tab active' : 'tab'}
-            onClick={() => {
-              setTab(t.id)
-              // In a short composer the panel can sit below its heads: show the part just picked.
-              requestAnimationFrame(() => panel.current?.scrollIntoView({ block: 'nearest' }))
-            }}
-          >
-            {t.label}
-            {t.badge ? <span className="tab-badge">{t.badge}</span> : null}
-          </button>
-        ))}
-      </div>
-      <div
-        ref={panel}
-        className={shown === 'query' ? 'composer-panel graphql-panel' : 'composer-panel'}
-        role="tabpanel"
-        id={`composer-panel-${shown}`}
-        aria-labelledby={`composer-tab-${shown}`}
-        data-cue="strip"
-      >
-        {shown === 'query' && mode === 'graphql' ? <GraphqlComposer /> : null}
-        {shown === 'params' ? <ParamsTable /> : null}
-        {shown === 'headers' ? <HeadersTable /> : null}
-        {shown === 'body' ? mode === 'grpc' ? <GrpcMessagePanel /> : <BodyEditor /> : null}
-        {shown === 'auth' && !messaging ? <AuthPanel /> : null}
-        {messaging && isMessagingOwn(shown) ? <MessagingPanel tab={shown} mode={mode} /> : null}
-        {shown === 'options' ? <OptionsPanel /> : null}
-        {shown === 'tests' ? <TestsPanel /> : null}
-        {shown === 'scripts' ? <ScriptsPanel /> : null}
-        {shown === 'after' ? <AfterResponsePanel /> : null}
-      </div>
-      <div className="scroll-cue-strip" ref={panelCue} hidden aria-hidden="true">
+    <>
+      <section className="composer" aria-label="Request" ref={whole} data-cue="strip">
+        <RequestLine />
+        <SendError />
+        <StreamComposeBar />
+        <VariableHints />
+        {mode === 'grpc' ? <GrpcComposer /> : null}
+        <div className="tabs" role="tablist" aria-label="Request parts">
+          {shownTabs.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              role="tab"
+              id={`composer-tab-${t.id}`}
+              aria-selected={shown === t.id}
+              aria-controls={`composer-panel-${t.id}`}
+              className={shown === t.id ? 'tab active' : 'tab'}
+              onClick={() => {
+                setTab(t.id)
+                // In a short composer the panel can sit below its heads: show the part just picked.
+                requestAnimationFrame(() => panel.current?.scrollIntoView({ block: 'nearest' }))
+              }}
+            >
+              {t.label}
+              {t.badge ? <span className="tab-badge">{t.badge}</span> : null}
+            </button>
+          ))}
+        </div>
+        <div
+          ref={panel}
+          className={`composer-panel${shown === 'query' ? ' graphql-panel' : shown === 'scripts' ? ' scripts-host' : ''}`}
+          role="tabpanel"
+          id={`composer-panel-${shown}`}
+          aria-labelledby={`composer-tab-${shown}`}
+          data-cue="strip"
+        >
+          {shown === 'query' && mode === 'graphql' ? <GraphqlComposer /> : null}
+          {shown === 'params' ? <ParamsTable /> : null}
+          {shown === 'headers' ? <HeadersTable /> : null}
+          {shown === 'body' ? mode === 'grpc' ? <GrpcMessagePanel /> : <BodyEditor /> : null}
+          {shown === 'auth' && !messaging ? <AuthPanel /> : null}
+          {messaging && isMessagingOwn(shown) ? <MessagingPanel tab={shown} mode={mode} /> : null}
+          {shown === 'options' ? <OptionsPanel /> : null}
+          {shown === 'tests' ? <TestsPanel /> : null}
+          {shown === 'scripts' ? <ScriptsPanel /> : null}
+          {shown === 'after' ? <AfterResponsePanel /> : null}
+        </div>
+      </section>
+      <div className="scroll-cue-strip" ref={cue} hidden aria-hidden="true">
         more below ↓
       </div>
-    </section>
+    </>
   )
 }
 

@@ -5,6 +5,12 @@ import { LevelScriptsLine } from './LevelScriptsLine'
 import { ScriptEditors } from './ScriptEditors'
 import './scripts.css'
 
+/** Under the editors on one line, cut with an ellipsis where the panel is narrow (whole in its tooltip). */
+const SANDBOX_NOTE =
+  "Scripts run in the engine's sandbox (QuickJS): no files, no network but pm.sendRequest, stopped past their " +
+  "CPU time or memory limit. console.* goes to the request's Scripts tab in the details. Send ×N runs the " +
+  'scripts for each copy: its pre-request script before it goes out, its post-response script on its own response.'
+
 /**
  * The composer's Scripts tab: the request's pre-request script (runs before it is sent; may change it and set
  * variables) and its post-response script (sees the response, records tests), in JavaScript with completion for
@@ -44,14 +50,12 @@ export function ScriptsPanel() {
         onChange={set}
         vars={vars}
         heightKey="script"
-        preNote="runs before the request is sent: may change it (pm.request) and set variables"
-        postNote="runs once the response is read: pm.response, pm.test, pm.expect"
+        fit
+        preNote="may change the request (pm.request) and set variables"
+        postNote="reads the response and records tests: pm.response, pm.test, pm.expect"
       />
-      <p className="muted small scripts-sandbox-note">
-        Scripts run in the engine&apos;s sandbox (QuickJS): no files, no network but pm.sendRequest, stopped
-        past their CPU time or memory limit. console.* goes to the request&apos;s Scripts tab in the details.{' '}
-        <strong>Send ×N</strong> runs the scripts for each copy: its pre-request script before it goes out,
-        its post-response script on its own response.
+      <p className="muted small scripts-sandbox-note" title={SANDBOX_NOTE}>
+        {SANDBOX_NOTE}
       </p>
     </div>
   )
