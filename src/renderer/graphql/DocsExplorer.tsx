@@ -14,7 +14,7 @@ interface Level {
 }
 
 /**
- * The schema's docs beside the editor: the root types first, then the other types (TypeIndex: the summary's
+ * The schema's docs beside the editor: the root types first, then all its types (TypeIndex: the summary's
  * first LISTED_TYPES, saying how many more there are, and a filter over all of them), a type's fields with their arguments, types and descriptions;
  * a type's name opens it at its top, Back returns to the level before where it was left (the column's scroll and
  * the fields' filter), as a browser's Back does. A type's docs are asked of the schema worker as it opens, one

@@ -1,6 +1,6 @@
 import { memo, useMemo, useState } from 'react'
 import type { ArgDoc, FieldDoc } from './schema-protocol'
-import { useColumnWindow } from './use-column-window'
+import { scrollToColumnTop, useColumnWindow } from './use-column-window'
 
 /** A field row's height before it is measured: one line of 12 px text and its padding. */
 const ROW_ESTIMATE = 22
@@ -61,6 +61,7 @@ export function FieldList({
             onChange={(e) => {
               setFilter(e.target.value)
               onFilter?.(e.target.value)
+              scrollToColumnTop(e.currentTarget.parentElement ?? e.currentTarget)
             }}
           />
           <span className="muted small" role="status">

@@ -1,3 +1,6 @@
+import { useMemo, useRef } from 'react'
+import { useScrollCue } from '../hooks/use-scroll-cue'
+import '../styles/scroll-cue.css'
 import { useAppStore } from '../store/store-context'
 import { DocsExplorer } from './DocsExplorer'
 import { loadedSchema, type SchemaState } from './graphql-slice'
@@ -17,58 +20,70 @@ interface Props {
 /**
  * The composer's schema column: Fetch / Refresh schema, the schema file, what became of the last load (a
  * failure in full, on lines of its own) and the docs. Beside the editors rather than in the options bar, so the
- * bar holds only how the request goes and stays one line on a 1024 px window.
+ * bar holds only how the request goes and stays one line on a 1024 px window. The column scrolls as a whole;
+ * a line under it says "more below ↓" while a list runs past its lower edge (a windowed list is not seen by
+ * find in page, and headless or overlay scrollbars show nothing until one scrolls).
  */
 export function SchemaPanel({ url, file, schemaFile, introspected, fromFile, onSchemaFile }: Props) {
   const fetchSchema = useAppStore((s) => s.fetchSchema)
   const loadSchemaFile = useAppStore((s) => s.loadSchemaFile)
   const state = file ? fromFile : introspected
   const schema = loadedSchema(state)
+  const column = useRef<HTMLDivElement>(null)
+  const cue = useRef<HTMLDivElement>(null)
+  const scrollers = useMemo(() => [column], [])
+  useScrollCue(scrollers, cue)
   return (
-    <div className="graphql-schema">
-      <div className="graphql-schema-tools">
-        <button
-          type="button"
-          className="secondary-button"
-          disabled={url === '' || introspected?.state === 'loading' || file !== ''}
-          onClick={() => void fetchSchema(url, introspected !== undefined)}
-          title={
-            file
-              ? 'The schema file is used: clear it to introspect the server'
-              : 'Ask the server for its schema (introspection), for completion, validation and the docs'
-          }
-        >
-          {introspected ? 'Refresh schema' : 'Fetch schema'}
-        </button>
-        <span className="graphql-schema-file">
-          <input
-            aria-label="Schema file"
-            className="mono"
-            placeholder="schema file (.graphql)"
-            value={schemaFile}
-            onChange={(e) => onSchemaFile(e.target.value)}
-          />
-          {file ? (
+    <div className="graphql-schema-pane">
+      <div className="graphql-schema" ref={column} data-cue="strip">
+        <div className="graphql-schema-tools">
+          <span className="graphql-schema-file">
             <button
               type="button"
               className="secondary-button"
-              disabled={fromFile?.state === 'loading'}
-              onClick={() => void loadSchemaFile(file)}
-              title="Read the .graphql file again"
+              disabled={url === '' || introspected?.state === 'loading' || file !== ''}
+              onClick={() => void fetchSchema(url, introspected !== undefined)}
+              title={
+                file
+                  ? 'The schema file is used: clear it to introspect the server'
+                  : 'Ask the server for its schema (introspection), for completion, validation and the docs'
+              }
             >
-              Reload
+              {introspected ? 'Refresh schema' : 'Fetch schema'}
             </button>
-          ) : null}
-        </span>
-        <span
-          className={state?.state === 'error' ? 'small graphql-schema-error' : 'muted small'}
-          data-testid="graphql-schema-state"
-          role={state?.state === 'error' ? 'alert' : 'status'}
-        >
-          {schemaStatus(state, file)}
-        </span>
+            <input
+              aria-label="Schema file"
+              className="mono"
+              placeholder=".graphql file"
+              title="A schema file (.graphql): used instead of asking the server"
+              value={schemaFile}
+              onChange={(e) => onSchemaFile(e.target.value)}
+            />
+            {file ? (
+              <button
+                type="button"
+                className="secondary-button"
+                disabled={fromFile?.state === 'loading'}
+                onClick={() => void loadSchemaFile(file)}
+                title="Read the .graphql file again"
+              >
+                Reload
+              </button>
+            ) : null}
+          </span>
+          <span
+            className={state?.state === 'error' ? 'small graphql-schema-error' : 'muted small'}
+            data-testid="graphql-schema-state"
+            role={state?.state === 'error' ? 'alert' : 'status'}
+          >
+            {schemaStatus(state, file)}
+          </span>
+        </div>
+        {schema ? <DocsExplorer key={schema.key} schema={schema} /> : null}
       </div>
-      {schema ? <DocsExplorer key={schema.key} schema={schema} /> : null}
+      <div className="scroll-cue-strip" ref={cue} hidden aria-hidden="true">
+        more below ↓
+      </div>
     </div>
   )
 }

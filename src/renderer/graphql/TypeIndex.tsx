@@ -3,14 +3,15 @@ import type { LoadedSchema } from './graphql-slice'
 import { schemaClient } from './schema-client'
 import type { TypeMatches } from './schema-protocol'
 import { TypeNameList } from './TypeNameList'
+import { scrollToColumnTop } from './use-column-window'
 
 /** A schema with more types than this gets a filter above them, as a type's fields do (FieldList). */
 const FILTER_FROM = 20
 
 /**
- * The schema's types under its roots in the docs column: the summary's first names, and past FILTER_FROM types a
- * filter by name over every type, asked of the schema worker (which holds them all, where the summary lists the
- * first 500). The list is windowed, so find in page (Ctrl+F) does not see names out of sight: the filter is the
+ * All the schema's types under its roots in the docs column (the roots too, so the count is the schema line's):
+ * the summary's first names, and past FILTER_FROM types a filter by name over every type, asked of the schema
+ * worker (which holds them all, where the summary lists the first 500). The list is windowed, so find in page (Ctrl+F) does not see names out of sight: the filter is the
  * way to them, and it says how many match ("12 of 5,001 types match"). The filter lives with the docs (Back from
  * a type brings it back as it was).
  */
@@ -28,8 +29,7 @@ export function TypeIndex({
   /** Where the column was when this list was left, for Back (asked as the list is first drawn). */
   initialScroll(): number
 }) {
-  const { roots, typeNames, typeCount } = schema.summary
-  const total = typeCount - roots.length
+  const { typeNames, typeCount: total } = schema.summary
   const found = useTypeMatches(schema.key, filter)
   const filtering = filter.trim() !== '' && found !== null
   const names = filtering ? found.names : typeNames
@@ -38,7 +38,7 @@ export function TypeIndex({
   const all = total.toLocaleString('en-US')
   return (
     <>
-      <h4>Types</h4>
+      <h4>All types</h4>
       {total > FILTER_FROM ? (
         <div className="graphql-docs-filter">
           <input
@@ -46,7 +46,10 @@ export function TypeIndex({
             aria-label="Filter types"
             placeholder={`Filter ${all} types`}
             value={filter}
-            onChange={(e) => onFilter(e.target.value)}
+            onChange={(e) => {
+              onFilter(e.target.value)
+              scrollToColumnTop(e.currentTarget.parentElement ?? e.currentTarget)
+            }}
           />
           <span className="muted small" role="status">
             {filtering ? `${matches.toLocaleString('en-US')} of ${all} types match` : `${all} types`}

@@ -11,7 +11,7 @@ export interface SchemaSummary {
   typeCount: number
   /** The root operation types (query, mutation, subscription) that exist. */
   roots: { name: string; description: string | null }[]
-  /** The other types' names, sorted, at most LISTED_TYPES of them (`typeCount` says how many there are). */
+  /** Every type's name, the roots too, sorted, at most LISTED_TYPES of them (`typeCount` says how many there are). */
   typeNames: string[]
 }
 
@@ -72,7 +72,7 @@ export interface SchemaOps {
   complete: [{ key: string; text: string; offset: number }, CompletionDoc[]]
   diagnose: [{ key: string; text: string }, LintMark[]]
   type: [{ key: string; name: string }, TypeDoc | null]
-  /** The names of the summary's list of types (the roots left out) that hold `filter`, in any case. */
+  /** The names of the summary's list of types (every type, the roots too) that hold `filter`, in any case. */
   types: [{ key: string; filter: string }, TypeMatches]
 }
 

@@ -41,7 +41,7 @@ const SEVERITIES = ['error', 'warning', 'info'] as const
 export class SchemaService {
   private readonly schemas = new Map<string, GraphQLSchema>()
   private readonly texts = new Map<string, string[]>()
-  /** Each schema's list of types (its roots left out), sorted, and the same in lower case for filters. */
+  /** Each schema's list of types (every named type, its roots too), sorted, and the same in lower case for filters. */
   private readonly listed = new Map<string, { names: string[]; lower: string[] }>()
 
   handle<K extends SchemaOp>(op: K, payload: SchemaOps[K][0]): SchemaOps[K][1] {
@@ -116,12 +116,14 @@ export class SchemaService {
     const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(
       (t): t is NonNullable<typeof t> => t !== null && t !== undefined,
     )
-    const rootNames = new Set(roots.map((t) => t.name))
-    const names = Object.keys(schema.getTypeMap()).filter((n) => !n.startsWith('__'))
-    const listed = names.filter((n) => !rootNames.has(n)).sort()
+    // The roots are listed too, as in GraphiQL's "All Schema Types": the docs then count what the schema line
+    // counts, where leaving them out had the two differ by the roots.
+    const listed = Object.keys(schema.getTypeMap())
+      .filter((n) => !n.startsWith('__'))
+      .sort()
     this.listed.set(key, { names: listed, lower: listed.map((n) => n.toLowerCase()) })
     return {
-      typeCount: names.length,
+      typeCount: listed.length,
       roots: roots.map((t) => ({ name: t.name, description: t.description ?? null })),
       typeNames: listed.slice(0, LISTED_TYPES),
     }

@@ -81,3 +81,14 @@ export function scrollingAncestor(el: HTMLElement): HTMLElement {
   }
   return document.scrollingElement instanceof HTMLElement ? document.scrollingElement : document.body
 }
+
+/**
+ * Scrolls the docs column so `el` (a list's filter, held at the column's top once there) sits at its top: what is
+ * typed into a filter shows its matches in the column's whole height under it, not in what the tools and headings
+ * above leave of a short column.
+ */
+export function scrollToColumnTop(el: HTMLElement): void {
+  const column = scrollingAncestor(el)
+  const below = el.getBoundingClientRect().top - column.getBoundingClientRect().top
+  if (below > 0.5) column.scrollTop += below
+}
