@@ -94,4 +94,20 @@ describe('the sidebar following a collection on disk', () => {
     expect(collection(store).root).toEqual(await fresh())
     expect(collection(store).version).toBe(now.version)
   })
+
+  it('follows a collection another window closed and opened again (its versions start over)', async () => {
+    const stays = windowOver(engine)
+    await openCollection(stays, dir)
+    writeFileSync(join(dir, 'folder-0', 'request-1.yaml'), request('Before the reopen', 1))
+    await until(() => names(collection(stays).root, 'folder-0').includes('Before the reopen'), 10_000)
+    const other = windowOver(engine)
+    await openCollection(other, dir)
+    await other.getState().closeCollection(dir)
+    await openCollection(other, dir)
+
+    writeFileSync(join(dir, 'folder-0', 'request-2.yaml'), request('After the reopen', 2))
+    await until(() => names(collection(stays).root, 'folder-0').includes('After the reopen'), 10_000)
+    expect(collection(stays).root).toEqual(await fresh())
+    expect(collection(stays).version).toBe(collection(other).version)
+  })
 })

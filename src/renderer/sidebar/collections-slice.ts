@@ -127,7 +127,8 @@ export function createCollectionsSlice(
         const info = res.ok ? res.value.open.find((c) => c.dir === dir) : undefined
         const current = get().collections.find((c) => c.dir === dir)
         if (!info || !current) return
-        if (current.version !== undefined && (info.version ?? 0) <= current.version) return
+        // Events and replies arrive in the order the host sent them: this is the collection as of now.
+        if (info.version === current.version) return
         upsert(info)
         await get().syncTabsWithDisk(dir, changed, requestPaths(info.root))
         await get().refreshScopeVars()
@@ -184,8 +185,8 @@ export function createCollectionsSlice(
           void resync(current.dir, [])
           return
         }
-        // A whole collection fetched after this change was published has it already.
-        if (current.version !== undefined && ev.version <= current.version) return
+        // Any other version than the one the change applies to (a change missed, the collection closed and opened
+        // again elsewhere, a host restarted) means this tree is not the one the change was told against.
         const root = current.version === ev.base ? patchTree(current.root, ev.folders) : null
         if (!root) {
           void resync(ev.dir, ev.changed)
