@@ -4,7 +4,6 @@ import type { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
-import { fileURLToPath } from 'node:url'
 import { createGzip } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseCliArgs } from '../../src/cli/args'
@@ -12,6 +11,7 @@ import { engineTempRoot, SWEEP_MAX_REMOVED, sweepStaleTempDirs } from '../../src
 import { DEFAULT_REQUEST_OPTIONS } from '../../src/shared/constants'
 import { startRawServer, pathOf, type RawServer } from './raw-server'
 import { expectError, openCatalogue, spec, underFault, type Catalogue } from './harness'
+import { FLIGHTDECK_BIN as bin } from '../fixtures/cli-process'
 
 /**
  * Response bodies past the memory limit spill to temp files. A failed or cancelled exchange has no body to
@@ -22,7 +22,6 @@ import { expectError, openCatalogue, spec, underFault, type Catalogue } from './
 let cat: Catalogue
 let raw: RawServer
 let spillRoot: string
-const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
 const MiB = 1024 * 1024
 const CHUNK = Buffer.alloc(256 * 1024, 0x61)
 

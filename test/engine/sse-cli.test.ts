@@ -1,12 +1,10 @@
 import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseStreamArgs } from '../../src/cli/stream-args'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
-
-const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
+import { FLIGHTDECK_BIN as bin } from '../fixtures/cli-process'
 
 interface Run {
   code: number | null

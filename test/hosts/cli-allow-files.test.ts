@@ -4,16 +4,14 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { FLIGHTDECK_BIN as bin } from '../fixtures/cli-process'
 
 /**
  * `flightdeck run` and `flightdeck send --collection` as CI runs them (a real process): a collection whose
  * request names a file outside its folder fails without sending it, saying to pass `--allow-files DIR`, and
  * sends it with that flag. A relative body path resolves against the collection folder, not the shell's.
  */
-
-const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
 
 interface Run {
   code: number | null

@@ -2,13 +2,11 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JsonReport } from '../../src/cli/report'
 import type { JsonRunReport } from '../../src/cli/run-report'
 import { startServerTimingServer, type ServerTimingFixture } from '../fixtures/server-timing-server'
-
-const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
+import { FLIGHTDECK_BIN as bin } from '../fixtures/cli-process'
 
 const configDir = mkdtempSync(join(tmpdir(), 'fd-st-config-'))
 

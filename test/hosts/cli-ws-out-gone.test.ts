@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { OUT_GONE_CLOSE_MS } from '../../src/cli/stream-command'
 import { startFloodPeer } from '../attack/flood-peer'
 import { rawWsPeerSource } from '../fixtures/raw-ws-peer'
+import { FLIGHTDECK_BIN as bin } from '../fixtures/cli-process'
 
 /**
  * `flightdeck ws … | head` against a server that floods and never answers a close: once the reader of stdout has
@@ -12,8 +12,6 @@ import { rawWsPeerSource } from '../fixtures/raw-ws-peer'
  * sends behind everything already queued (14 s for 200,000 messages), or here never: the engine's own 5 s grace
  * for a close was the only bound.
  */
-
-const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
 
 /**
  * A WebSocket server in its own process that sends 2-byte text frames for as long as the client reads them and

@@ -4,14 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer as createHttpServer } from 'node:http'
 import { createServer, type AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseCliArgs } from '../../src/cli/args'
 import type { JsonReport } from '../../src/cli/report'
 import { runSend } from '../../src/cli/send-command'
 import { refusedPort, startHttpServer, type Fixture } from '../fixtures/servers'
-
-const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
+import { FLIGHTDECK_BIN as bin } from '../fixtures/cli-process'
 
 interface Run {
   code: number | null

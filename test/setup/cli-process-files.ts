@@ -9,7 +9,8 @@ import { dirname, join, relative, resolve } from 'node:path'
  * (test/setup/cli-bundle.ts); a new file that starts the CLI lands there without anyone remembering a list.
  * In-process tests import `src/cli/index` without an extension and are not matched.
  */
-const STARTS_THE_CLI = /bin\/flightdeck\.js|out\/cli\/index\.js|src\/cli\/index\.ts|FLIGHTDECK_TEST_CLI/
+const STARTS_THE_CLI =
+  /bin\/flightdeck\.js|flightdeck-built\.mjs|out\/cli\/index\.js|src\/cli\/index\.ts|FLIGHTDECK_TEST_CLI/
 
 const SOURCE = /\.(ts|tsx|mts|mjs|js)$/
 const TEST_FILE = /\.test\.tsx?$/
