@@ -12,6 +12,7 @@ import { flushSync } from 'react-dom'
 import { useAppStore, useAppStoreApi, useLiveClockApi } from '../store/store-context'
 import { layoutColumns } from './columns'
 import { followRange, rowsAt, scrollTopToShow } from './follow-range'
+import { rowSlotKeeper } from './row-slots'
 import { TableHeader } from './TableHeader'
 import { GroupRow, rowDomId, TimelineRow } from './TimelineRow'
 import { TimelineToolbar } from './TimelineToolbar'
@@ -85,6 +86,10 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
   const [scrollTop, setScrollTop] = useState(0)
   const range = rowsAt(scrollTop, viewportHeight, items.length, ROW_HEIGHT, OVERSCAN)
   const rendered = range ? followRange(range, following, viewportHeight, ROW_HEIGHT) : []
+  // Which slot (React key) each rendered row takes: the rows that stay keep theirs, the rows arriving take the
+  // slots of the rows that left (row-slots.ts).
+  const [slotKeeper] = useState(rowSlotKeeper)
+  const slots = slotKeeper.assign(rendered)
 
   // Follow live: keep the newest rows in view while following. The scroll is made in the next animation frame
   // (or by the waterfall's paint, if that runs first in the frame, so the bars are drawn where the rows are),
@@ -219,10 +224,13 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
               const item = items[index]
               if (item === undefined) return null
               const top = index * ROW_HEIGHT
+              // Keyed by slot, not by session: a row scrolled or followed out of view lends its elements to the
+              // one coming in (row-slots.ts says why).
+              const key = `s${slots.get(index) ?? index}`
               return typeof item === 'string' ? (
-                <TimelineRow key={item} sid={item} index={index} top={top} columns={columnIds} />
+                <TimelineRow key={key} sid={item} index={index} top={top} columns={columnIds} />
               ) : (
-                <GroupRow key={`g:${item.key}`} item={item} index={index} top={top} />
+                <GroupRow key={key} item={item} index={index} top={top} />
               )
             })}
           </div>
