@@ -5,6 +5,7 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { build } from 'esbuild'
 import { buildSandboxBundle } from './sandbox-bundle.mjs'
+import { builtinImportsAsValues, CLI_BANNER, zodNamespaceImport } from './cli-bundle-rewrites.mjs'
 
 const requireBuiltin = createRequire(import.meta.url)
 
@@ -224,7 +225,7 @@ async function buildCachedCommands(outdir) {
     charset: 'ascii',
     minifyWhitespace: true,
     define: { 'import.meta.url': '__flightdeck_import_meta_url' },
-    plugins: [zodEnglishOnly, undiciLazyBuiltins, externalExceptInlined],
+    plugins: [zodNamespaceImport, zodEnglishOnly, undiciLazyBuiltins, externalExceptInlined],
   })
   const files = {}
   for (const [out, meta] of Object.entries(result.metafile.outputs)) {
@@ -273,12 +274,11 @@ const cliBuilds = [
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    plugins: [zodEnglishOnly, undiciLazyBuiltins, externalExceptInlined],
+    plugins: [zodNamespaceImport, zodEnglishOnly, undiciLazyBuiltins, externalExceptInlined],
     // Inlined CommonJS libraries call require() for Node's modules, which ESM output lacks.
-    banner: {
-      js: "import { createRequire as __flightdeckRequire } from 'node:module'; const require = __flightdeckRequire(import.meta.url);",
-    },
+    banner: { js: CLI_BANNER },
   }).then((result) => {
+    builtinImportsAsValues(result)
     removeStaleChunks(result, `${cliOut}/chunks`)
     // A private build keeps esbuild's metafile: which inputs each chunk holds, for a profile's summary.
     if (cliOnly) writeFileSync(`${cliOut}/metafile.json`, JSON.stringify(result.metafile))

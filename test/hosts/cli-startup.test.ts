@@ -37,6 +37,12 @@ describe('what the built CLI loads to start', () => {
     // its time over bare Node.
     const builtins = counted(r.stderr, 'builtins') as string[]
     expect(builtins.filter((m) => ['crypto', 'v8', 'vm'].includes(m))).toEqual([])
+    // Node's modules as values (process.getBuiltinModule), not ES imports: an ES import of node:fs makes a module
+    // of its ~100 exports at every start, ~9M instructions of every command for the six the entry's files used.
+    const esImports = r.files
+      .filter((f) => f.endsWith('.js'))
+      .flatMap((f) => readFileSync(f, 'utf8').match(/^import [^;]*? from ["']node:[\w/]+["'];/gm) ?? [])
+    expect(esImports).toEqual([])
   })
 
   it('send loads the engine but no other command, protocol or importer', async () => {
@@ -59,6 +65,13 @@ describe('what the built CLI loads to start', () => {
     expect(cliSources.filter((f) => /send-command/.test(f))).toHaveLength(1)
     expect(
       cliSources.filter((f) => /(run|stream|import|grpc|graphql|mqtt-socketio)-command/.test(f)),
+    ).toEqual([])
+    // zod as direct references, not its `z` namespace built at start (~1,000 getters defined one by one, ~23M
+    // instructions of a send): the namespace kept its index and its JSON-schema converters, which nothing calls.
+    expect(
+      map.sources.filter((f) =>
+        /zod\/(index\.js|v4\/classic\/from-json-schema\.js|v4\/core\/json-schema-generator\.js)$/.test(f),
+      ),
     ).toEqual([])
     // The engine with its HTTP client and the libraries it needs on every start, in one file with the code of
     // the sessions and importers the service imports when first used (an ES module chunk each before, which

@@ -1,0 +1,62 @@
+// Rewrites of the CLI bundle that take work out of every start (scripts/build-node.mjs uses them): zod as direct
+// references instead of namespace objects, and Node's modules as values instead of ES imports.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+
+/**
+ * `import { z } from 'zod'` is a named import of a namespace (zod's index does `import * as z; export { z }`), which
+ * esbuild cannot see through: it builds `z` as an object at start, 258 getters, with it `z.core` (312) and the
+ * namespaces those hold, 1,028 getters defined one by one (each a new hidden class), and it keeps every zod module,
+ * the JSON-schema converters no command uses among them. Written as `import * as z from '…/classic/external.js'`
+ * (the module `z` is), each `z.object(…)` is a direct reference and what is not used is dropped: `send` ~23M
+ * instructions fewer of ~350M, its file 160 KB smaller. So our source imports zod only as ZOD_IMPORT (or
+ * `import type`); the build fails on any other import of it rather than quietly build the namespace again.
+ */
+const ZOD_IMPORT = "import { z } from 'zod'"
+export const zodNamespaceImport = {
+  name: 'zod-namespace-import',
+  setup(b) {
+    const external = JSON.stringify(
+      resolve(import.meta.dirname, '../node_modules/zod/v4/classic/external.js'),
+    )
+    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8')
+      const from = "from 'zod'\n"
+      if (!text.includes(from)) return undefined
+      for (let at = text.indexOf(from); at >= 0; at = text.indexOf(from, at + 1)) {
+        const statement = text.slice(text.lastIndexOf('import ', at), at + from.length - 1)
+        if (statement !== ZOD_IMPORT && !statement.startsWith('import type '))
+          throw new Error(`zod-namespace-import: ${args.path} imports zod otherwise than ${ZOD_IMPORT}`)
+      }
+      return { contents: text.replace(ZOD_IMPORT, `import * as z from ${external}`), loader: 'ts' }
+    })
+  },
+}
+
+export const CLI_BANNER =
+  "import { createRequire as __flightdeckRequire } from 'node:module'; const require = __flightdeckRequire(import.meta.url);"
+
+/**
+ * In the CLI's ES module files (its entry and chunks), `import { join } from "node:path"` becomes
+ * `const { join } = process.getBuiltinModule("node:path")`, and the banner's `require` is made only in a file that
+ * uses it. An ES import of a Node module makes a module of every one of its exports at each start (node:fs has
+ * ~100): the entry's and its chunks' six cost every command ~9M instructions (`--help` ~150M in all), and the
+ * banner's import.meta and createRequire ran in each file. Each import line keeps its line, so the source maps
+ * hold; Node's modules have no cycles with ours, and each import sits above the code of the module it is for.
+ */
+export function builtinImportsAsValues(result) {
+  for (const out of Object.keys(result.metafile.outputs)) {
+    if (!out.endsWith('.js')) continue
+    const text = readFileSync(out, 'utf8')
+    if (!text.startsWith(CLI_BANNER)) throw new Error(`${out} does not start with the CLI's banner`)
+    const body = text.slice(CLI_BANNER.length)
+    const banner = /\brequire\b/.test(body)
+      ? "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);"
+      : ''
+    const values = body.replace(
+      /^import \{([^}]*)\} from "(node:[\w/]+)";$/gm,
+      (_, names, id) => `const {${names.replace(/ as /g, ': ')}} = process.getBuiltinModule("${id}");`,
+    )
+    writeFileSync(out, banner + values)
+  }
+}
