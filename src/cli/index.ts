@@ -1,6 +1,7 @@
 import { liftoffOnly } from '../engine/wasm-tiering'
 import { parseCliArgs, USAGE } from './args'
 import { loadCommand } from './command-loader'
+import { DirectOutput } from './direct-output'
 import { terminalText } from './terminal-text'
 
 /**
@@ -36,22 +37,57 @@ const outClosedListeners = new Set<() => void>()
 function watchOut(): void {
   if (watchingOut) return
   watchingOut = true
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (outClosed) return
-    outClosed = true
-    // A reader that left is how pipelines end; any other failure to write is worth a line.
-    if (e.code !== 'EPIPE') process.stderr.write(`flightdeck: cannot write the output: ${e.message}\n`)
-    for (const listener of [...outClosedListeners]) listener()
-  })
+  process.stdout.on('error', outFailed)
+}
+
+function outFailed(e: NodeJS.ErrnoException): void {
+  if (outClosed) return
+  outClosed = true
+  // A reader that left is how pipelines end; any other failure to write is worth a line.
+  if (e.code !== 'EPIPE') writeErr(`flightdeck: cannot write the output: ${e.message}\n`)
+  for (const listener of [...outClosedListeners]) listener()
+}
+
+/** The commands that hold a session open write through the streams (see direct-output.ts). */
+const STREAMED_COMMANDS = new Set(['sse', 'ws', 'mqtt', 'socketio', 'grpc', 'graphql'])
+/** Whether processIo writes to the descriptors themselves: set per command by runCli. */
+let direct = false
+const directOut = new DirectOutput(1, () => {
+  watchOut()
+  return process.stdout
+})
+const directErr = new DirectOutput(2, () => process.stderr)
+
+function writeOut(text: string): void {
+  if (outClosed) return
+  if (!direct) {
+    watchOut()
+    process.stdout.write(text)
+    return
+  }
+  try {
+    directOut.write(text)
+  } catch (e) {
+    outFailed(e as NodeJS.ErrnoException)
+  }
+}
+
+function writeErr(text: string): void {
+  if (!direct) {
+    process.stderr.write(text)
+    return
+  }
+  try {
+    directErr.write(text)
+  } catch {
+    // stderr itself is gone: there is nowhere left to say so.
+  }
 }
 
 const processIo: CliIo = {
-  out: (text) => {
-    watchOut()
-    if (!outClosed) process.stdout.write(terminalText(text))
-  },
-  err: (text) => void process.stderr.write(terminalText(text)),
-  errControl: (sequence) => void process.stderr.write(sequence),
+  out: (text) => writeOut(terminalText(text)),
+  err: (text) => writeErr(terminalText(text)),
+  errControl: (sequence) => writeErr(sequence),
   onOutClosed: (listener) => {
     watchOut()
     if (outClosed) queueMicrotask(listener)
@@ -61,6 +97,7 @@ const processIo: CliIo = {
 }
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  if (io === processIo) direct = !STREAMED_COMMANDS.has(argv[0] ?? '')
   // `flightdeck sse <url>` / `flightdeck ws <url>`: stream sessions have their own options.
   if (argv[0] === 'sse' || argv[0] === 'ws') {
     const { runStreamCli } = await import('./stream-command')
@@ -137,7 +174,9 @@ export async function main(argv: readonly string[]): Promise<void> {
   if (argv[0] === 'send' || argv[0] === 'run') liftoffOnly()
   const code = await runCli(argv)
   process.exitCode = code
-  await Promise.all([flushed(process.stdout), flushed(process.stderr)])
+  // Only streams someone made have writes to wait for (making one to ask would load what direct output spared).
+  if (process.getActiveResourcesInfo().some((r) => STDIO_HANDLES.has(r)))
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)])
   // One turn for closes already under way (a socket's last callback) to finish.
   await new Promise<void>((resolve) => setImmediate(resolve))
   let stdio = 0

@@ -172,17 +172,21 @@ for (const f of Object.keys(createRequire(import.meta.url).cache)) appendFileSyn
 
 /**
  * The built CLI's `main`, as bin/flightdeck.js runs it (its V8 flags set), with what it compiled through
- * node:vm; `nodeArgs` are Node's own options (a V8 trace writes to `out` with the command's words).
+ * node:vm; `nodeArgs` are Node's own options (a V8 trace writes to `out` with the command's words). `builtins`:
+ * every Node module the process loaded, on a `[builtins]` line as it exits (builtCli's loader hook loads node:net
+ * and the streams itself, so only a start without it can tell whether the command did).
  */
 export async function builtMain(
   dir: string,
   args: string[],
-  launch: { env?: Record<string, string>; nodeArgs?: string[] } = {},
+  launch: { env?: Record<string, string>; nodeArgs?: string[]; builtins?: boolean } = {},
 ): Promise<{ code: number | null; out: string; compiled: Loaded['compiled'] }> {
   const id = Math.random().toString(36).slice(2)
   const vmLog = join(dir, `vm-${id}.txt`)
-  const script = `import { appendFileSync } from 'node:fs'
+  const listBuiltins = `process.on('exit', () => writeSync(2, '\\n[builtins] ' + JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13))) + '\\n'))`
+  const script = `import { appendFileSync, writeSync } from 'node:fs'
 ${countVmSource(join(dir, `loaded-${id}.txt`), vmLog)}
+${launch.builtins ? listBuiltins : ''}
 const m = await import(${JSON.stringify(entry)}); await m.main(${JSON.stringify(args)})`
   const run = await runModuleScript(script, {
     nodeArgs: launch.nodeArgs ?? [],

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { makeTestPki } from '../fixtures/certs'
-import { builtCli, counted, oneRequestCollection, root, startupFixture } from './cli-startup-probe'
+import { builtCli, builtMain, counted, oneRequestCollection, root, startupFixture } from './cli-startup-probe'
 
 /**
  * What the built CLI loads to start: a command loads its own code and no other's, so `--help` costs about a
@@ -37,6 +37,15 @@ describe('what the built CLI loads to start', () => {
     // its time over bare Node.
     const builtins = counted(r.stderr, 'builtins') as string[]
     expect(builtins.filter((m) => ['crypto', 'v8', 'vm'].includes(m))).toEqual([])
+    // The text goes to the descriptor itself: a stdout stream for a pipe loads node:net and its socket code, which
+    // this Node compiles at each start (~45M instructions, a third of --help's start over bare Node). Started as
+    // bin/flightdeck.js starts it, stdout and stderr pipes: builtCli's loader hook loads node:net itself.
+    const main = await builtMain(dir, ['--help'], { builtins: true })
+    expect(main.code).toBe(0)
+    expect(main.out).toContain('usage: flightdeck send')
+    const mainBuiltins = counted(main.out, 'builtins') as string[]
+    expect(mainBuiltins).toContain('fs')
+    expect(mainBuiltins.filter((m) => ['net', 'tty', 'internal/stream_base_commons'].includes(m))).toEqual([])
     // Node's modules as values (process.getBuiltinModule), not ES imports: an ES import of node:fs makes a module
     // of its ~100 exports at every start, ~9M instructions of every command for the six the entry's files used.
     const esImports = r.files
