@@ -2,9 +2,9 @@ import { appendFileSync } from 'node:fs'
 import { afterAll, vi } from 'vitest'
 
 /**
- * Runs before every file of vitest.config.ts's `shared-process` project, which runs with `isolate: false`: one
- * worker process runs many files, so Node and the packages in node_modules load once a process instead of once
- * a file. What isolation gave each file is given back here:
+ * Runs before every file of vitest.config.ts's `shared-process` and `cli-process` projects, which run with
+ * `isolate: false`: one worker process runs many files, so Node and the packages in node_modules load once a
+ * process instead of once a file. What isolation gave each file is given back here:
  *
  * - our own modules (src/, test helpers) start fresh: every module the previous file evaluated is forgotten, so
  *   each file gets new module state (stores, caches, the engine's shared worker pool) as in its own process;
