@@ -99,3 +99,34 @@ for (const scheme of ['light', 'dark'] as const) {
     expect(rows.mounted - rows.unmounted).toBe((await page.locator('.tl-row').count()) - onScreen)
   })
 }
+
+test('a Pin clicked on a row does not follow its elements to another session when the row scrolls away', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1400, height: 900 })
+  await page.goto(host.url)
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${server.url}/item/1`)
+  await page.getByRole('spinbutton', { name: 'Count' }).fill('300')
+  await page.getByRole('button', { name: /Send ×/ }).click()
+  await allDone(page, 300)
+
+  // Pin a row in sight with the mouse: the button keeps the focus, as a clicked button does.
+  const row = page.locator('.tl-row[aria-rowindex="290"]')
+  const sid = await row.getAttribute('data-sid')
+  expect(sid).toBeTruthy()
+  await row.locator('.pin-button').click()
+  await expect(row.locator('.pin-button')).toHaveAttribute('aria-pressed', 'true')
+
+  // Scroll up by the wheel (the focus stays where it is): row 290's elements now show another session.
+  await page.locator('.tl-scroll').hover()
+  await page.mouse.wheel(0, -3000)
+  await expect(page.locator(`.tl-row[data-sid="${sid}"]`)).toHaveCount(0)
+  const focusedIn = await page.evaluate(
+    () => document.activeElement?.closest('.tl-row')?.getAttribute('data-sid') ?? null,
+  )
+  expect(focusedIn).toBeNull()
+
+  // Space now reaches no row's button: no other request is pinned.
+  await page.keyboard.press('Space')
+  await expect(page.locator('.tl-row .pin-button[aria-pressed="true"]')).toHaveCount(0)
+})

@@ -1,4 +1,4 @@
-import { memo, type MouseEvent, type ReactNode } from 'react'
+import { memo, useLayoutEffect, useRef, type MouseEvent, type ReactNode } from 'react'
 import { bidiVisible, VisibleControls, VisibleLine } from '../app/VisibleControls'
 import { useAppStore } from '../store/store-context'
 import { connectionText, protocolText, remoteText, startedText, type ColumnId } from './columns'
@@ -39,6 +39,8 @@ export const TimelineRow = memo(function TimelineRow({ sid, index, top, columns 
   const toggleCompare = useAppStore((s) => s.toggleCompare)
   const cancel = useAppStore((s) => s.cancel)
   const togglePin = useAppStore((s) => s.togglePin)
+  const element = useRef<HTMLDivElement>(null)
+  useFocusLeavesWithSession(element, sid)
 
   if (!row) return null
   const inFlight = isInFlight(row)
@@ -49,6 +51,7 @@ export const TimelineRow = memo(function TimelineRow({ sid, index, top, columns 
 
   return (
     <div
+      ref={element}
       id={rowDomId(sid)}
       role="row"
       aria-rowindex={index + 1}
@@ -108,6 +111,26 @@ export const TimelineRow = memo(function TimelineRow({ sid, index, top, columns 
     </div>
   )
 })
+
+/**
+ * Rows are keyed by slot (row-slots.ts): when a row scrolls or is followed out of view its elements are given
+ * to another session. A Pin or Cancel button clicked on the first session keeps the focus, so Space or Enter
+ * would then pin or cancel a request the person never chose. When the session changes under the focus, the
+ * focus goes back to the grid (its one tab stop), where the keys act on the selected row.
+ */
+function useFocusLeavesWithSession(element: { readonly current: HTMLDivElement | null }, sid: string): void {
+  const shown = useRef(sid)
+  useLayoutEffect(() => {
+    if (shown.current === sid) return
+    shown.current = sid
+    const row = element.current
+    const focused = row?.ownerDocument.activeElement
+    if (!row || !(focused instanceof HTMLElement) || !row.contains(focused)) return
+    const grid = row.closest<HTMLElement>('[role="grid"]')
+    if (grid) grid.focus({ preventScroll: true })
+    else focused.blur()
+  }, [element, sid])
+}
 
 function PinIcon() {
   return (
