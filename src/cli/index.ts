@@ -175,8 +175,12 @@ export async function main(argv: readonly string[]): Promise<void> {
   const code = await runCli(argv)
   process.exitCode = code
   // Only streams someone made have writes to wait for (making one to ask would load what direct output spared).
-  if (process.getActiveResourcesInfo().some((r) => STDIO_HANDLES.has(r)))
-    await Promise.all([flushed(process.stdout), flushed(process.stderr)])
+  // stdout is watched before it is flushed: its reader may have gone while output went to the descriptor, and
+  // the flush's write would then fail with nobody listening (an unhandled EPIPE at `send … | head`).
+  if (process.getActiveResourcesInfo().some((r) => STDIO_HANDLES.has(r))) {
+    if (!outClosed) watchOut()
+    await Promise.all([outClosed ? undefined : flushed(process.stdout), flushed(process.stderr)])
+  }
   // One turn for closes already under way (a socket's last callback) to finish.
   await new Promise<void>((resolve) => setImmediate(resolve))
   let stdio = 0
