@@ -34,9 +34,13 @@ function newestUnder(dir, depth = 0) {
 function bundleIsFresh() {
   const built = mtime(bundle)
   if (built === null) return false
-  const inputs = ['package.json', 'package-lock.json', 'scripts/build-node.mjs'].map(
-    (f) => mtime(new URL(f, root)) ?? 0,
-  )
+  const inputs = [
+    'package.json',
+    'package-lock.json',
+    'scripts/build-node.mjs',
+    'scripts/sandbox-bundle.mjs',
+    'scripts/cli-bundle-rewrites.mjs',
+  ].map((f) => mtime(new URL(f, root)) ?? 0)
   return Math.max(newestUnder(fileURLToPath(new URL('src', root))), ...inputs) <= built
 }
 

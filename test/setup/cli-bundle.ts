@@ -42,7 +42,13 @@ function newestUnder(dir: string, depth = 0): number {
 export function builtCliIsFresh(): boolean {
   const built = mtime(join(root, 'out/cli/index.js'))
   if (built === 0) return false
-  const inputs = ['package.json', 'package-lock.json', 'scripts/build-node.mjs', 'scripts/sandbox-bundle.mjs']
+  const inputs = [
+    'package.json',
+    'package-lock.json',
+    'scripts/build-node.mjs',
+    'scripts/sandbox-bundle.mjs',
+    'scripts/cli-bundle-rewrites.mjs',
+  ]
   return Math.max(newestUnder(join(root, 'src')), ...inputs.map((f) => mtime(join(root, f)))) <= built
 }
 
