@@ -79,7 +79,10 @@ test('a 5,000-type schema loads off the UI thread; the editor stays typeable and
     `…and ${(big.namedTypes - 500).toLocaleString('en-US')} more types, not listed: filter by name to find them, or open them from a field`,
   )
   // (Scrolling Query's 5,001 fields is graphql-docs-show-all's; here a field found by the docs' filter.)
-  await docsPane.getByRole('button', { name: 'Query', exact: true }).click()
+  await docsPane
+    .getByRole('list', { name: 'Schema roots' })
+    .getByRole('button', { name: 'Query', exact: true })
+    .click()
   await docsPane.getByRole('searchbox', { name: 'Filter fields of Query' }).fill('type298')
   await expect(docsPane.getByRole('list', { name: 'Fields of Query' })).toContainText(
     'type298(id: ID!): Type298',

@@ -48,7 +48,10 @@ test('a query with schema completion; errors on a 200 shown as errors', async ({
   await expect(page.getByTestId('graphql-schema-state')).toHaveText(/Schema: \d+ types/)
   // The docs explorer lists the root types and opens one.
   const docsPane = page.getByRole('complementary', { name: 'Schema docs' })
-  await docsPane.getByRole('button', { name: 'Query', exact: true }).click()
+  await docsPane
+    .getByRole('list', { name: 'Schema roots' })
+    .getByRole('button', { name: 'Query', exact: true })
+    .click()
   await expect(docsPane.getByRole('list', { name: 'Fields of Query' })).toContainText('user(id: Int!): User')
 
   const editor = page.getByRole('textbox', { name: 'GraphQL query' })

@@ -35,7 +35,10 @@ test("a filter over every type's name, with a count, reached by keyboard", async
   await expect(types.getByRole('button', { name: 'Type4999', exact: true })).toHaveCount(0)
 
   // From the root above it, Tab reaches the filter.
-  await docs.getByRole('button', { name: 'Query', exact: true }).focus()
+  await docs
+    .getByRole('list', { name: 'Schema roots' })
+    .getByRole('button', { name: 'Query', exact: true })
+    .focus()
   await page.keyboard.press('Tab')
   await expect(filter).toBeFocused()
   await page.keyboard.type('type12')

@@ -92,7 +92,8 @@ export function DocsExplorer({ schema }: { schema: LoadedSchema }) {
       ) : (
         <>
           <h4>Schema</h4>
-          <ul className="graphql-docs-list">
+          {/* The root types again come in the list of all types below (as GraphiQL's): this list is named apart. */}
+          <ul className="graphql-docs-list" aria-label="Schema roots">
             {roots.map((t) => (
               <li key={t.name}>
                 <TypeLink name={t.name} open={open} />
