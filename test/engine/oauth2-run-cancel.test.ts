@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService, EngineServiceOptions } from '../../src/engine/service'
-import { startOAuthServer, type OAuthServer } from '../fixtures/oauth-server'
+import { signInRequestYaml, startOAuthServer, type OAuthServer } from '../fixtures/oauth-server'
 import { makeService, sleep } from './helpers'
 import { portRefused } from '../fixtures/port-refused'
 
@@ -29,24 +29,8 @@ beforeAll(async () => {
     join(root, 'collection.yaml'),
     `flightdeck: 1\nname: OAuth\nvariables:\n  base: ${server.url}\n`,
   )
-  const request = (name: string): string =>
-    [
-      `name: ${name}`,
-      'method: GET',
-      "url: '{{base}}/protected'",
-      'auth:',
-      '  type: oauth2',
-      '  grant: authorization_code',
-      "  authUrl: '{{base}}/authorize'",
-      "  tokenUrl: '{{base}}/token'",
-      '  clientId: spa',
-      "  clientSecret: ''",
-      '  scope: read',
-      '  clientAuth: body',
-      '',
-    ].join('\n')
-  writeFileSync(join(root, 'a.yaml'), request('First'))
-  writeFileSync(join(root, 'b.yaml'), request('Second'))
+  writeFileSync(join(root, 'a.yaml'), signInRequestYaml('First'))
+  writeFileSync(join(root, 'b.yaml'), signInRequestYaml('Second'))
 })
 
 afterEach(async () => {

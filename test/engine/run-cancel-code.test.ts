@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import type { StepResultSummary } from '../../src/shared/run-schemas'
 import { startHeldDelayServer, type HeldDelayServer } from '../fixtures/held-delay-server'
-import { startOAuthServer, type OAuthServer } from '../fixtures/oauth-server'
+import { signInRequestYaml, startOAuthServer, type OAuthServer } from '../fixtures/oauth-server'
 import { makeService, sleep } from './helpers'
 
 /**
@@ -40,24 +40,7 @@ beforeAll(async () => {
     join(root, 'collection.yaml'),
     `flightdeck: 1\nname: Cancel\nvariables:\n  base: ${oauth.url}\n`,
   )
-  writeFileSync(
-    join(root, 'signin.yaml'),
-    [
-      'name: Sign in',
-      'method: GET',
-      "url: '{{base}}/protected'",
-      'auth:',
-      '  type: oauth2',
-      '  grant: authorization_code',
-      "  authUrl: '{{base}}/authorize'",
-      "  tokenUrl: '{{base}}/token'",
-      '  clientId: spa',
-      "  clientSecret: ''",
-      '  scope: read',
-      '  clientAuth: body',
-      '',
-    ].join('\n'),
-  )
+  writeFileSync(join(root, 'signin.yaml'), signInRequestYaml('Sign in'))
   // Run in file order at concurrency 1: the refused one fails first, the held one is cut short.
   mkdirSync(join(root, 'pair'))
   writeFileSync(

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { USERINFO_LEFT_OUT } from '../../src/cli/oauth-args'
 import { runRunCli } from '../../src/cli/run-command'
 import type { JsonRunReport } from '../../src/cli/run-report'
-import { startOAuthServer, TestBrowser, type OAuthServer } from '../fixtures/oauth-server'
+import { signInRequestYaml, startOAuthServer, TestBrowser, type OAuthServer } from '../fixtures/oauth-server'
 
 /**
  * The CLI prints the OAuth 2.0 sign-in URL on stderr, which CI keeps in its logs: a `user:password@` typed into
@@ -21,23 +21,6 @@ let dir = ''
 let configDir = ''
 let out = ''
 
-const request = (name: string, authUrl: string): string =>
-  [
-    `name: ${name}`,
-    'method: GET',
-    "url: '{{base}}/protected'",
-    'auth:',
-    '  type: oauth2',
-    '  grant: authorization_code',
-    `  authUrl: '${authUrl}'`,
-    "  tokenUrl: '{{base}}/token'",
-    '  clientId: spa',
-    "  clientSecret: ''",
-    '  scope: read',
-    '  clientAuth: body',
-    '',
-  ].join('\n')
-
 beforeAll(async () => {
   server = await startOAuthServer()
   dir = mkdtempSync(join(tmpdir(), 'fd-cli-oauth-userinfo-'))
@@ -48,8 +31,8 @@ beforeAll(async () => {
     join(dir, 'collection.yaml'),
     `flightdeck: 1\nname: OAuth\nvariables:\n  base: ${server.url}\n`,
   )
-  writeFileSync(join(dir, '1-typed.yaml'), request('Typed', `${withUser}/authorize?audience=api`))
-  writeFileSync(join(dir, '2-plain.yaml'), request('Plain', '{{base}}/authorize'))
+  writeFileSync(join(dir, '1-typed.yaml'), signInRequestYaml('Typed', `${withUser}/authorize?audience=api`))
+  writeFileSync(join(dir, '2-plain.yaml'), signInRequestYaml('Plain', '{{base}}/authorize'))
 })
 
 afterAll(async () => {

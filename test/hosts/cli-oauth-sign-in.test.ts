@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseCliArgs } from '../../src/cli/args'
 import { FLIGHTDECK_BIN } from '../fixtures/cli-process'
-import { startOAuthServer, TestBrowser, type OAuthServer } from '../fixtures/oauth-server'
+import { signInRequestYaml, startOAuthServer, TestBrowser, type OAuthServer } from '../fixtures/oauth-server'
 
 /**
  * `flightdeck send --collection` with an authorization code grant: the sign-in URL is printed to stderr (no window
@@ -26,24 +26,7 @@ beforeAll(async () => {
     join(root, 'collection.yaml'),
     `flightdeck: 1\nname: OAuth\nvariables:\n  base: ${server.url}\n`,
   )
-  writeFileSync(
-    join(root, 'me.yaml'),
-    [
-      'name: Me',
-      'method: GET',
-      "url: '{{base}}/protected'",
-      'auth:',
-      '  type: oauth2',
-      '  grant: authorization_code',
-      "  authUrl: '{{base}}/authorize'",
-      "  tokenUrl: '{{base}}/token'",
-      '  clientId: spa',
-      "  clientSecret: ''",
-      '  scope: read',
-      '  clientAuth: body',
-      '',
-    ].join('\n'),
-  )
+  writeFileSync(join(root, 'me.yaml'), signInRequestYaml('Me'))
 })
 afterAll(async () => {
   await server.close()
