@@ -67,15 +67,24 @@ export function treeDelta(before: FolderNode, after: FolderNode): FolderShell[] 
   return out
 }
 
+/**
+ * Every field of a request node, so that a field added to RequestNode fails to compile here until it is compared:
+ * a field left out would keep the old node (and show stale data) when only that field changed.
+ */
+const REQUEST_FIELDS: Record<keyof RequestNode, true> = {
+  type: true,
+  path: true,
+  name: true,
+  kind: true,
+  method: true,
+  url: true,
+  trace: true,
+}
+const REQUEST_KEYS = Object.keys(REQUEST_FIELDS) as (keyof RequestNode)[]
+
 function sameRequest(a: RequestNode, b: RequestNode): boolean {
-  return (
-    a.path === b.path &&
-    a.name === b.name &&
-    a.kind === b.kind &&
-    a.method === b.method &&
-    a.url === b.url &&
-    JSON.stringify(a.trace) === JSON.stringify(b.trace)
-  )
+  // Values are strings or, for `trace`, a small plain object.
+  return REQUEST_KEYS.every((k) => a[k] === b[k] || JSON.stringify(a[k]) === JSON.stringify(b[k]))
 }
 
 /**
