@@ -96,7 +96,9 @@ async function sendOnce(
           })
         : await sendSaved(service, command)
     if (!sent.ok) {
-      io.err(`flightdeck: ${sent.error.code}: ${sent.error.message}\n`)
+      // A sign-in the signal ended failed as `auth`; the person cancelled it, and a run's report says so too.
+      const code = interrupt.signal !== null ? 'cancelled' : sent.error.code
+      io.err(`flightdeck: ${code}: ${sent.error.message}\n`)
       return interrupt.exitCode(USER_ERROR_CODES.has(sent.error.code) ? 2 : 1)
     }
     sid = sent.value.sids[0] ?? null
