@@ -295,9 +295,12 @@ export function RunProgress({ settingsOpen, onSettings }: { settingsOpen: boolea
 function RunResults() {
   const f = useAppStore((s) => s.run?.finished)
   const requests = useAppStore((s) => s.run?.requests)
+  const cancelled = useAppStore((s) => s.run?.cancelled ?? 0)
   if (!f) return null
   const resent = requests?.reduce((n, r) => n + (r.resent ?? 0), 0) ?? 0
   const s = f.stats
+  // The stats count every step that ended in an error; those Cancel run cut short are said apart.
+  const unanswered = Math.max(0, s.errors - cancelled)
   const secs = f.durationMs / 1000
   // Latency and rate are of the responses alone, as the CLI's summary: a request never sent or never answered
   // ends in a few ms or at its timeout, and counted it reads as a fast or a slow server.
@@ -316,9 +319,15 @@ function RunResults() {
     <div className="run-results">
       {/* A facts list as every pane's: each figure beside its label, three a line. */}
       <FactList facts={tiles} className="run-facts" label="Latency percentiles" />
-      {s.errors > 0 ? (
+      {unanswered > 0 ? (
         <p className="muted small">
-          {s.errors} request{s.errors === 1 ? '' : 's'} got no response (network errors).
+          {unanswered} request{unanswered === 1 ? '' : 's'} got no response (network errors).
+        </p>
+      ) : null}
+      {cancelled > 0 ? (
+        <p className="muted small" data-testid="run-cancelled">
+          {cancelled === 1 ? '1 request was' : `${cancelled} requests were`} cut short by Cancel run
+          (cancelled).
         </p>
       ) : null}
       {resent > 0 ? (

@@ -75,6 +75,11 @@ export interface RunView {
   done: number
   passed: number
   failed: number
+  /**
+   * Steps that Cancel run cut short (their error's code `cancelled`): failed, and among the stats' `errors`, but
+   * the person stopped them, so the results say so apart from the requests that got no response.
+   */
+  cancelled?: number
   /** Per request, in the order they first finished. */
   requests: RequestTally[]
   finished: RunFinished | null
@@ -152,6 +157,13 @@ function addMessages(messages: string[], r: StepResultSummary): string[] {
       ]
   for (const m of found) if (out.length < MAX_MESSAGES && !out.includes(m)) out.push(m)
   return out
+}
+
+/** Results failed because the person cancelled the run (cancelled-steps.ts gives them that code). */
+function cancelledCount(results: readonly StepResultSummary[]): number {
+  let n = 0
+  for (const r of results) if (r.error?.code === 'cancelled') n++
+  return n
 }
 
 /** The `run.start` payload for a configuration (the contract's names and limits). */
@@ -249,8 +261,10 @@ export function createRunnerSlice(client: ApiClient): StateCreator<AppState, [],
     applyRunProgress: (e) => {
       const run = get().run
       if (!run || run.runId !== e.runId || run.finished) return
+      const cancelled = (run.cancelled ?? 0) + cancelledCount(e.results)
       const next: RunView = {
         ...run,
+        ...(cancelled > 0 ? { cancelled } : {}),
         total: e.total,
         done: e.done,
         passed: e.passed,
