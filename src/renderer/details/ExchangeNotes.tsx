@@ -2,6 +2,7 @@ import { formatBytes, formatMs } from '../../shared/format'
 import { parseLinkHeader, type LinkEntry } from '../../shared/link-header'
 import type { HeaderList } from '../../shared/timeline'
 import type { InformationalMark, InformationalSummary, SessionRow } from '../timeline/session-row'
+import { groupDigits } from '../../shared/group-digits'
 
 /**
  * What happened around the response that is not the response: interim (1xx) responses before it (103 Early
@@ -45,7 +46,7 @@ function InterimResponses({ row, info }: { row: SessionRow; info: InformationalS
       </ul>
       {more > 0 ? (
         <div className="muted small">
-          … and {more.toLocaleString('en-US')} more, counted only (their headers are not kept); the last at +
+          … and {groupDigits(more)} more, counted only (their headers are not kept); the last at +
           {formatMs(info.lastT - row.queued.t)}
         </div>
       ) : null}
@@ -107,7 +108,7 @@ function MarkHeaders({ mark }: { mark: InformationalMark }) {
 /** "103 Early Hints ×2,500", or "3 informational responses (102, 103)" when the statuses differ. */
 export function interimSummary(info: InformationalSummary): string {
   const statuses = [...new Set([...info.kept.map((m) => m.status), info.status])]
-  const times = info.count === 1 ? '' : ` ×${info.count.toLocaleString('en-US')}`
+  const times = info.count === 1 ? '' : ` ×${groupDigits(info.count)}`
   if (statuses.length === 1) return `${info.status} ${info.statusText}`.trimEnd() + times
-  return `${info.count.toLocaleString('en-US')} informational responses (${statuses.join(', ')})`
+  return `${groupDigits(info.count)} informational responses (${statuses.join(', ')})`
 }

@@ -1,4 +1,5 @@
 import { useAppStore } from '../store/store-context'
+import { groupDigits } from '../../shared/group-digits'
 
 /**
  * Pretty view of a body nested deeper than the engine indents: says so, with how deep it goes, so a line that
@@ -9,9 +10,9 @@ export function IndentCapNote() {
   if (!cap) return null
   return (
     <p className="field-warning small body-note" role="status">
-      Nested {cap.deepest.toLocaleString('en-US')} levels deep: indentation stops at level{' '}
-      {cap.levels.toLocaleString('en-US')}, deeper lines are drawn at that level (the fold markers still pair
-      every bracket; Raw shows the text as sent).
+      Nested {groupDigits(cap.deepest)} levels deep: indentation stops at level {groupDigits(cap.levels)},
+      deeper lines are drawn at that level (the fold markers still pair every bracket; Raw shows the text as
+      sent).
     </p>
   )
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import { MAX_VIEWABLE_BODY } from '../../shared/body-view'
 import { formatBytes } from '../../shared/format'
+import { groupDigits } from '../../shared/group-digits'
 import { useAppStore } from '../store/store-context'
 import type { SessionRow } from '../timeline/session-row'
 import { isJsonContentType, isTextualContentType } from './body-text'
@@ -9,7 +10,7 @@ import { ErrorBox } from './ErrorBox'
 import { HexViewer } from './HexViewer'
 import { IndentCapNote } from './IndentCapNote'
 import { LineViewer } from './LineViewer'
-import { MAX_IMAGE_BYTES, type ViewerMode } from './viewer-slice'
+import { MAX_IMAGE_BYTES, type BodyViewerState, type ViewerMode } from './viewer-slice'
 import { GraphqlErrors } from '../graphql/GraphqlErrors'
 
 /** The first view of a body: pretty for JSON (and anything unlabelled), image, hex for binary, else raw. */
@@ -114,10 +115,8 @@ function BodyViewer({ fileName }: { fileName: string }) {
         </span>
         <span className="mono small muted">{viewer.contentType || 'no content type'}</span>
         <span className="num small">{formatBytes(viewer.size)}</span>
-        {viewer.mode === 'pretty' || viewer.mode === 'raw' ? (
-          <span className="num small muted">
-            {viewer.total.toLocaleString('en-US')} lines{viewer.complete ? '' : '…'}
-          </span>
+        {(viewer.mode === 'pretty' || viewer.mode === 'raw') && !unread(viewer) ? (
+          <span className="num small muted">{lineCount(viewer.total, viewer.complete)}</span>
         ) : null}
         {viewer.mode === 'pretty' || viewer.mode === 'raw' ? (
           <span className="segmented small">
@@ -166,9 +165,32 @@ function BodyViewer({ fileName }: { fileName: string }) {
         </div>
       ) : null}
       <SaveNote bodyId={viewer.bodyId} />
-      {viewer.mode === 'hex' ? <HexViewer /> : viewer.mode === 'image' ? <ImagePreview /> : <LineViewer />}
+      {viewer.mode === 'hex' ? (
+        <HexViewer />
+      ) : viewer.mode === 'image' ? (
+        <ImagePreview />
+      ) : unread(viewer) ? (
+        <p className="muted body-note" role="status">
+          Reading the body…
+        </p>
+      ) : (
+        <LineViewer />
+      )}
     </div>
   )
+}
+
+/** The body's line count as far as it is known: "12,345 lines…" while the engine is still counting. */
+export function lineCount(total: number, complete: boolean): string {
+  return `${groupDigits(total)} line${total === 1 ? '' : 's'}${complete ? '' : '…'}`
+}
+
+/**
+ * Nothing of the body's lines has arrived yet (under a burst, a while) and nothing went wrong reading them: the
+ * list says it is being read, where "0 lines…" over an empty list read as an empty body.
+ */
+export function unread(viewer: Pick<BodyViewerState, 'total' | 'complete' | 'error'>): boolean {
+  return viewer.total === 0 && !viewer.complete && viewer.error === null
 }
 
 function SearchBar() {
