@@ -19,6 +19,7 @@ import {
   Position,
 } from 'graphql-language-service'
 import { schemaFromSdl } from '../../shared/graphql-sdl'
+import { documentAsSent } from './document-as-sent'
 import {
   LISTED_TYPES,
   type CompletionDoc,
@@ -162,10 +163,13 @@ export class SchemaService {
     )
   }
 
-  private diagnose({ key, text }: SchemaOps['diagnose'][0]): LintMark[] {
+  /** The marks of the document as Send parses it (document-as-sent.ts), drawn on the text as typed. */
+  private diagnose({ key, text: typed }: SchemaOps['diagnose'][0]): LintMark[] {
     const schema = this.schema(key)
     // A schema that does not validate would mark every line: the editor says nothing rather than noise.
     if (validateSchema(schema).length > 0) return []
+    const asSent = documentAsSent(typed)
+    const text = asSent.text
     const starts = lineStarts(text)
     const offsetOf = (line: number, character: number): number =>
       Math.min(text.length, (starts[line] ?? text.length) + character)
@@ -174,9 +178,11 @@ export class SchemaService {
       if (!d.severity) continue
       const from = Math.max(0, offsetOf(d.range.start.line, d.range.start.character))
       const end = Math.min(text.length, offsetOf(d.range.end.line, d.range.end.character))
+      const to = Math.max(end, Math.min(from + 1, text.length))
+      if (asSent.touchesVariable(from, to)) continue
       marks.push({
-        from,
-        to: Math.max(end, Math.min(from + 1, text.length)),
+        from: asSent.typedOffset(from, false),
+        to: asSent.typedOffset(to, true),
         severity: SEVERITIES[d.severity - 1] ?? 'error',
         message: typeof d.message === 'string' ? d.message : d.message.value,
       })
