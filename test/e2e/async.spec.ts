@@ -2,20 +2,17 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { startCallbackServer, type CallbackServer } from '../fixtures/callback-server'
 import { startJobServer, type JobServer } from '../fixtures/job-server'
 import { startRunnerServer, type RunnerServer } from '../fixtures/runner-server'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * Async work through the browser host in Chromium: start a 202 job and watch it poll and finish on one lane;
  * receive a webhook linked to the request that carried {{$webhook}}. Leaves docs/async-job.png.
  */
-
-const jobShot = fileURLToPath(new URL('../../docs/async-job.png', import.meta.url))
-const runnerShot = fileURLToPath(new URL('../../docs/runner.png', import.meta.url))
 
 let jobs: JobServer
 let hooks: CallbackServer
@@ -206,7 +203,7 @@ test('a webhook arrives as its own row, linked to the request that carried {{$we
   await expect(second).toHaveAttribute('data-job', 'completed', { timeout: 20_000 })
   await second.click()
   await page.getByRole('tab', { name: /After response/ }).click()
-  await page.screenshot({ path: jobShot })
+  await page.screenshot({ path: docsPicture('async-job.png') })
 })
 
 test('a folder of 200 requests runs at concurrency 20 into the results view', async () => {
@@ -265,7 +262,7 @@ test('a folder of 200 requests runs at concurrency 20 into the results view', as
   // A run's rows are named after their requests, the URL's path beside the name.
   await expect(firstRow.locator('.req-name')).toHaveText(/^Request \d+$/)
   await expect(page.locator('.toolbar-stats')).toContainText('200 requests')
-  await page.screenshot({ path: runnerShot })
+  await page.screenshot({ path: docsPicture('runner.png') })
 })
 
 test('the After response choice is saved with its request, per tab, and comes back when reopened', async () => {

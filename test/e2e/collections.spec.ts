@@ -1,19 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { startAuthServer, type AuthServer } from '../fixtures/auth-server'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * Collections through the browser host, as a person uses them: create a collection folder, add a folder and
  * requests with variables, define an environment, switch to it and send; restart the host and find it all as
  * it was; edit a file on disk and see the app follow (and ask, when the open request has unsaved edits).
  */
-
-const screenshotPath = fileURLToPath(new URL('../../docs/collections.png', import.meta.url))
 
 let server: AuthServer
 let root: string
@@ -190,8 +187,7 @@ test('create, vary by environment, send, survive a restart, follow edits on disk
   await expect(basicRow).toHaveAttribute('data-status', '200')
 
   await sidebar.getByRole('treeitem', { name: 'Who am I' }).click()
-  await mkdir(fileURLToPath(new URL('../../docs/', import.meta.url)), { recursive: true })
-  await page.screenshot({ path: screenshotPath })
+  await page.screenshot({ path: docsPicture('collections.png') })
 
   // Restart the host: the collection, its requests and the environment choice are all still there.
   await host.stop()

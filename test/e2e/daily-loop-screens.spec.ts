@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * The daily loop in pictures, light and dark: each state driven by visible names against a local server, then
@@ -12,8 +12,6 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * The flows themselves are asserted in daily-loop.spec.ts, body-wrap.spec.ts, reload.spec.ts and
  * timeline-room.spec.ts; here each state is checked just enough to know the picture shows it.
  */
-
-const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 
 let server: Fixture
 let configDir: string
@@ -61,7 +59,7 @@ async function snap(page: Page, state: string, again?: () => Promise<void>): Pro
     // One frame for the canvases to repaint in the new colours.
     await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))')
     await page.screenshot({
-      path: docs(scheme === 'light' ? `daily-${state}.png` : `daily-${state}-dark.png`),
+      path: docsPicture(scheme === 'light' ? `daily-${state}.png` : `daily-${state}-dark.png`),
     })
   }
   await page.emulateMedia({ colorScheme: 'light' })

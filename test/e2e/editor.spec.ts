@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * The body editor (CodeMirror 6): {{variables}} marked, completed and explained on hover, Beautify, search,
@@ -208,7 +209,7 @@ test('the editor in light and dark (screenshots for the docs)', async ({ page })
     await expect(editor).toContainText('"tags": [')
     await page.locator('.cm-var-known', { hasText: '{{userName}}' }).hover()
     await expect(page.getByRole('tooltip').filter({ hasText: '{{userName}} = Ann' })).toBeVisible()
-    await page.screenshot({ path: scheme === 'light' ? 'docs/editor.png' : 'docs/editor-dark.png' })
+    await page.screenshot({ path: docsPicture(scheme === 'light' ? 'editor.png' : 'editor-dark.png') })
   }
 })
 

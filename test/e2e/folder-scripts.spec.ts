@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { expect, test } from '@playwright/test'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * A collection's and a folder's own scripts through the browser host in Chromium: a request's Scripts tab names
@@ -13,8 +13,6 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * collection's, the folder's and the request's tests, in that order. Leaves docs/folder-scripts-light.png and
  * docs/folder-scripts-dark.png.
  */
-
-const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 
 let server: Fixture
 let host: RunningWebHost
@@ -139,7 +137,7 @@ test('collection and folder scripts: named in the request’s Scripts tab, edite
   await expect(settings.getByTestId('folder-scripts')).toHaveAttribute('open', '')
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
-    await page.screenshot({ path: docs(`folder-scripts-${scheme}.png`) })
+    await page.screenshot({ path: docsPicture(`folder-scripts-${scheme}.png`) })
   }
   await page.emulateMedia({ colorScheme: 'light' })
   await settings.getByRole('button', { name: 'Cancel' }).click()

@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
 import { startGraphqlSseServer, type GraphqlSseFixture } from '../fixtures/graphql-sse-server'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { rowsAfterRestore } from './timeline-restored'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * Two GraphQL subscriptions to one endpoint through the browser host in Chromium: they share one WebSocket,
@@ -12,8 +12,6 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * has red ticks and counts them; stopping one leaves the other running; with the composer's Share connection
  * switch off each opens its own. Screenshots, light and dark, for docs/graphql.md.
  */
-
-const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 
 let gql: GraphqlFixture
 let sse: GraphqlSseFixture
@@ -106,7 +104,7 @@ test('two subscriptions share one WebSocket: sibling lanes under the connection,
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
     await page.screenshot({
-      path: docs(scheme === 'light' ? 'graphql-multiplex.png' : 'graphql-multiplex-dark.png'),
+      path: docsPicture(scheme === 'light' ? 'graphql-multiplex.png' : 'graphql-multiplex-dark.png'),
     })
   }
   await page.emulateMedia({ colorScheme: 'light' })

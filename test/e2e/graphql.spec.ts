@@ -1,18 +1,16 @@
-import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { rowsAfterRestore } from './timeline-restored'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * GraphQL through the browser host in Chromium: a query written with completion from the fetched schema, its
  * errors shown as errors on a 200; a subscription beside an HTTP request and an SSE stream on one timeline.
  * Screenshots, light and dark, for docs/graphql.md.
  */
-
-const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 
 let gql: GraphqlFixture
 let http: Fixture
@@ -83,7 +81,7 @@ test('a query with schema completion; errors on a 200 shown as errors', async ({
   await expect(page.getByText('"errors": [')).toBeVisible()
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
-    await page.screenshot({ path: docs(scheme === 'light' ? 'graphql.png' : 'graphql-dark.png') })
+    await page.screenshot({ path: docsPicture(scheme === 'light' ? 'graphql.png' : 'graphql-dark.png') })
   }
   await page.emulateMedia({ colorScheme: 'light' })
   expect(pageErrors).toEqual([])
@@ -138,7 +136,7 @@ test('a subscription beside an HTTP request and an SSE stream on one timeline', 
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
     await page.screenshot({
-      path: docs(scheme === 'light' ? 'graphql-subscription.png' : 'graphql-subscription-dark.png'),
+      path: docsPicture(scheme === 'light' ? 'graphql-subscription.png' : 'graphql-subscription-dark.png'),
     })
   }
   await page.emulateMedia({ colorScheme: 'light' })

@@ -1,18 +1,16 @@
-import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { rowsAfterRestore } from './timeline-restored'
 import { replaceEditorText } from './code-editor-input'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * gRPC through the browser host in Chromium: methods loaded by server reflection, one picked, a server-streaming
  * call invoked beside an HTTP request on one timeline, its messages and status in its details. Screenshots,
  * light and dark, for docs/grpc.md.
  */
-
-const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 
 let grpc: GrpcTestServer
 let http: Fixture
@@ -110,7 +108,7 @@ test('reflection, a method picked, a server stream on the timeline beside an HTT
   await page.mouse.move(5, 850)
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
-    await page.screenshot({ path: docs(scheme === 'light' ? 'grpc.png' : 'grpc-dark.png') })
+    await page.screenshot({ path: docsPicture(scheme === 'light' ? 'grpc.png' : 'grpc-dark.png') })
   }
   await page.emulateMedia({ colorScheme: 'light' })
   expect(pageErrors).toEqual([])
@@ -204,7 +202,9 @@ test('the message editor completes and checks fields from the method, and the ta
   await page.mouse.move(5, 790)
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
-    await page.screenshot({ path: docs(scheme === 'light' ? 'grpc-message.png' : 'grpc-message-dark.png') })
+    await page.screenshot({
+      path: docsPicture(scheme === 'light' ? 'grpc-message.png' : 'grpc-message-dark.png'),
+    })
   }
   await page.emulateMedia({ colorScheme: 'light' })
   await page.keyboard.press('Escape')

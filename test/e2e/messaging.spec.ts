@@ -1,9 +1,9 @@
-import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startSocketIoServer, type SocketIoFixture } from '../fixtures/socketio-server'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * An MQTT subscription and a Socket.IO session beside an HTTP request on one timeline, through the browser host
@@ -11,8 +11,6 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * with it, the server's ack request is answered from the Acks tab, saved emits are renamed and reordered in the
  * Saved tab; the composer offers only the tabs that apply. Screenshots light and dark for docs/messaging.md.
  */
-
-const shot = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 
 let http: Fixture
 let io: SocketIoFixture
@@ -133,17 +131,17 @@ test('an MQTT subscription and a Socket.IO session beside an HTTP request', asyn
   await page.getByRole('textbox', { name: 'Saved emit 2 event' }).fill('ask')
   await expect(details.getByRole('combobox', { name: 'Saved emits' })).toContainText('ask if ready')
   const composer = page.getByRole('region', { name: 'Request' })
-  await composer.screenshot({ path: shot('messaging-saved.png') })
+  await composer.screenshot({ path: docsPicture('messaging-saved.png') })
   await page.emulateMedia({ colorScheme: 'dark' })
-  await composer.screenshot({ path: shot('messaging-saved-dark.png') })
+  await composer.screenshot({ path: docsPicture('messaging-saved-dark.png') })
   await page.emulateMedia({ colorScheme: 'light' })
   await parts.filter({ hasText: 'Connection' }).click()
 
   await mqttRow.click()
   await details.getByRole('tab', { name: 'Messages' }).click()
-  await page.screenshot({ path: shot('messaging.png') })
+  await page.screenshot({ path: docsPicture('messaging.png') })
   await page.emulateMedia({ colorScheme: 'dark' })
-  await page.screenshot({ path: shot('messaging-dark.png') })
+  await page.screenshot({ path: docsPicture('messaging-dark.png') })
   await page.emulateMedia({ colorScheme: 'light' })
   expect(pageErrors).toEqual([])
 })

@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url'
 import { connectAsync, type MqttClient } from 'mqtt'
 import { expect, test, type Locator } from '@playwright/test'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
 import { placeholderRoom } from './legibility'
 import { rowsAfterRestore } from './timeline-restored'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * The message log's topic filter on an MQTT session, through the browser host in Chromium: 5,000 messages on
@@ -13,7 +13,6 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * message's pane; screenshots light and dark for docs/messaging.md.
  */
 
-const shot = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 const TOTAL = 5000
 
 let broker: MosquittoFixture | null = null
@@ -82,9 +81,9 @@ test('an MQTT topic filter in the message log: wildcards over the whole log, N o
   await expect(details.getByRole('gridcell', { name: 'plant/line2/temp', exact: true })).toHaveCount(0)
   // The timeline row's hover card would cover the lane.
   await topic.hover()
-  await page.screenshot({ path: shot('messaging-topic-filter.png') })
+  await page.screenshot({ path: docsPicture('messaging-topic-filter.png') })
   await page.emulateMedia({ colorScheme: 'dark' })
-  await page.screenshot({ path: shot('messaging-topic-filter-dark.png') })
+  await page.screenshot({ path: docsPicture('messaging-topic-filter-dark.png') })
   await page.emulateMedia({ colorScheme: 'light' })
   expect(pageErrors).toEqual([])
 })
@@ -171,9 +170,9 @@ test('a topic of 80+ characters: its start and last level in the row, whole on h
   expect(await drawnInside(name, 'vibration', view)).toBe('inside')
 
   await page.mouse.move(0, 0)
-  await page.screenshot({ path: shot('messaging-long-topic.png') })
+  await page.screenshot({ path: docsPicture('messaging-long-topic.png') })
   await page.emulateMedia({ colorScheme: 'dark' })
-  await page.screenshot({ path: shot('messaging-long-topic-dark.png') })
+  await page.screenshot({ path: docsPicture('messaging-long-topic-dark.png') })
   await page.emulateMedia({ colorScheme: 'light' })
 
   // At 1024 px with details below, the message log's toolbar (two searches, two selects, the count and

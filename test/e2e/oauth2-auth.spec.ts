@@ -1,7 +1,7 @@
-import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { startOAuthServer, TestBrowser, type OAuthServer } from '../fixtures/oauth-server'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * The OAuth 2.0 auth panel in the browser host: each grant shows its own fields; a password grant sends and the
@@ -9,8 +9,6 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * browser to open here, says where to sign in, and once that page is followed the next send carries the token.
  * Screenshots: docs/oauth2.png and docs/oauth2-dark.png (the code grant's fields).
  */
-
-const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 
 let server: OAuthServer
 let host: RunningWebHost | null = null
@@ -113,7 +111,7 @@ test('each grant shows its fields; password and authorization code grants send w
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
     await page.mouse.move(0, 0)
-    await page.screenshot({ path: docs(scheme === 'light' ? 'oauth2.png' : 'oauth2-dark.png') })
+    await page.screenshot({ path: docsPicture(scheme === 'light' ? 'oauth2.png' : 'oauth2-dark.png') })
   }
   await page.emulateMedia({ colorScheme: 'light' })
 

@@ -3,9 +3,9 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { expect, test } from '@playwright/test'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * Get token in a folder's settings (Postman has it where an inherited OAuth 2.0 is configured), through the
@@ -14,8 +14,6 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * request. Pictures light and dark at 1024×700 (docs/oauth2-get-token-folder.png and -dark) and 1440×900 (the
  * test's output folder).
  */
-
-const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 
 const TOKEN = `eyJ${'f'.repeat(40)}Q7wz`
 let server: Server
@@ -106,7 +104,7 @@ test("Get token in a folder's settings: the token the requests inside then send"
       await page.screenshot({
         path:
           size.width === 1024
-            ? docs(name)
+            ? docsPicture(name)
             : test.info().outputPath(`folder-get-token-${size.width}-${scheme}.png`),
       })
     }

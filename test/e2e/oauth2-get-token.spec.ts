@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * "Get token" in the OAuth 2.0 form, through the browser host in Chromium, against a token endpoint on
@@ -13,8 +13,6 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * light and dark at 1024×700 and 1440×900: the token held in docs/oauth2-get-token.png and
  * docs/oauth2-get-token-dark.png (docs/auth.md shows it), the others in the test's output folder.
  */
-
-const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 
 const TOKEN = `eyJ${'a'.repeat(40)}Z9kQ`
 let server: Server
@@ -127,7 +125,7 @@ test('Get token shows the token masked under the button, and a refusal beside it
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
     await page.screenshot({
-      path: docs(scheme === 'light' ? 'oauth2-get-token.png' : 'oauth2-get-token-dark.png'),
+      path: docsPicture(scheme === 'light' ? 'oauth2-get-token.png' : 'oauth2-get-token-dark.png'),
     })
   }
   await page.emulateMedia({ colorScheme: 'light' })

@@ -1,10 +1,10 @@
-import { mkdir, readFile } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
+import { readFile } from 'node:fs/promises'
 import { expect, test, type Page } from '@playwright/test'
 import { har as validateHar, type HarValidationError } from 'har-validator'
 import type { HarDocument } from '../../src/engine/har/har-types'
 import { startScaleServer, statusFor, type ScaleServer } from './scale-server'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * The timeline at scale, through the browser host in Chromium: 2,000 requests (each its own URL, fired through
@@ -14,7 +14,6 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * viewer.
  */
 
-const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 const TOTAL = 2000
 const CONCURRENCY = 200
 
@@ -246,8 +245,7 @@ test('pictures for the README: a busy waterfall and the response viewer', async 
   // The first rows, where the burst began: finished bars above, live ones and the queue's staircase below.
   await grid.focus()
   await page.keyboard.press('Home')
-  await mkdir(fileURLToPath(new URL('../../docs/', import.meta.url)), { recursive: true })
-  await page.screenshot({ path: docs('waterfall.png') })
+  await page.screenshot({ path: docsPicture('waterfall.png') })
   await expect(page.locator('.toolbar-stats .in-flight')).toHaveCount(0, { timeout: 60_000 })
 
   // A 5 MB JSON body: pretty, folded in one place, with a search hit; the pane on the right, tall enough for it.
@@ -268,5 +266,5 @@ test('pictures for the README: a busy waterfall and the response viewer', async 
     .getByRole('button', { name: /^Fold line \d+$/ })
     .nth(2)
     .click()
-  await page.screenshot({ path: docs('response-viewer.png') })
+  await page.screenshot({ path: docsPicture('response-viewer.png') })
 })

@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * Scripts through the browser host in Chromium: a pre-request script sets a header from a variable and sends a
@@ -13,8 +13,6 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * details show the tests and the console, and the lane has script segments before and after the exchange.
  * Leaves docs/scripts-light.png and docs/scripts-dark.png.
  */
-
-const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 
 let server: Fixture
 let host: RunningWebHost
@@ -155,7 +153,7 @@ test('a request’s scripts: edited with completion, run around the send, their 
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
     await hoverRow(page, sid)
-    await page.screenshot({ path: docs(`scripts-${scheme}.png`) })
+    await page.screenshot({ path: docsPicture(`scripts-${scheme}.png`) })
   }
   await page.emulateMedia({ colorScheme: 'light' })
   expect(pageErrors).toEqual([])

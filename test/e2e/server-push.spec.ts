@@ -2,11 +2,11 @@ import { mkdtempSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { pathOf, startRawServer, type RawServer } from '../catalogue/raw-server'
 import { startPushServer, type PushFixture } from '../fixtures/push-server'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * What the server tells you, through the browser host in Chromium: an HTTP/2 request sent with "Accept server
@@ -15,8 +15,6 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * marks before its response and their links in the details. Leaves docs/server-push*.png and
  * docs/early-hints*.png.
  */
-
-const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 
 const HINTS =
   'HTTP/1.1 103 Early Hints\r\nlink: </style.css>; rel=preload; as=style\r\nlink: </app.js>; rel=preload; as=script\r\n\r\n' +
@@ -123,7 +121,9 @@ test('a pushed stream is a row under its request, whose waiting bar holds its Se
     // No hover card: it would cover the pushed rows (server-timing.png shows the card).
     await page.mouse.move(5, 890)
     await expect(page.getByRole('tooltip')).toHaveCount(0)
-    await page.screenshot({ path: docs(scheme === 'light' ? 'server-push.png' : 'server-push-dark.png') })
+    await page.screenshot({
+      path: docsPicture(scheme === 'light' ? 'server-push.png' : 'server-push-dark.png'),
+    })
   }
   await page.emulateMedia({ colorScheme: 'light' })
   expect(pageErrors).toEqual([])
@@ -172,7 +172,9 @@ test('103 Early Hints are marks before the response, and their links are listed 
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
     await hoverRow(page, sid)
-    await page.screenshot({ path: docs(scheme === 'light' ? 'early-hints.png' : 'early-hints-dark.png') })
+    await page.screenshot({
+      path: docsPicture(scheme === 'light' ? 'early-hints.png' : 'early-hints-dark.png'),
+    })
   }
   await page.emulateMedia({ colorScheme: 'light' })
   expect(pageErrors).toEqual([])

@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { startServerTimingServer, type ServerTimingFixture } from '../fixtures/server-timing-server'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * Server-Timing on the timeline, through the browser host in Chromium: a request whose server says
@@ -12,8 +12,6 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * green waiting bar; the hover card and the Timing tab list the entries. Leaves docs/server-timing.png and
  * docs/server-timing-dark.png.
  */
-
-const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 
 let server: ServerTimingFixture
 let host: RunningWebHost
@@ -100,7 +98,9 @@ test('Server-Timing entries are slices of the waiting bar, in the hover card and
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
     await hoverRow(page, sid)
-    await page.screenshot({ path: docs(scheme === 'light' ? 'server-timing.png' : 'server-timing-dark.png') })
+    await page.screenshot({
+      path: docsPicture(scheme === 'light' ? 'server-timing.png' : 'server-timing-dark.png'),
+    })
   }
   await page.emulateMedia({ colorScheme: 'light' })
   expect(pageErrors).toEqual([])

@@ -1,8 +1,7 @@
-import { mkdir } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * Stream sessions a person can inspect, through the browser host in Chromium: an SSE stream that ends after
@@ -11,8 +10,6 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * row's status; an OpenAI-style stream with the OpenAI preset shows each message's piece in the message list.
  * Pictures of the log and the Handshake tab, light and dark, for docs/streams.md.
  */
-
-const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 
 let sse: SseFixture
 let host: RunningWebHost
@@ -101,9 +98,8 @@ test('reconnects are inspectable: separators in the log, every attempt in Handsh
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
     await page.waitForTimeout(150)
-    await mkdir(docs(''), { recursive: true })
     await page.screenshot({
-      path: docs(scheme === 'light' ? 'stream-reconnects.png' : 'stream-reconnects-dark.png'),
+      path: docsPicture(scheme === 'light' ? 'stream-reconnects.png' : 'stream-reconnects-dark.png'),
     })
   }
 
@@ -126,7 +122,7 @@ test('reconnects are inspectable: separators in the log, every attempt in Handsh
     await page.emulateMedia({ colorScheme: scheme })
     await page.waitForTimeout(150)
     await page.screenshot({
-      path: docs(
+      path: docsPicture(
         scheme === 'light' ? 'stream-reconnects-handshake.png' : 'stream-reconnects-handshake-dark.png',
       ),
     })

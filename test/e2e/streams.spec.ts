@@ -1,21 +1,18 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * Streams through the browser host in Chromium: an SSE stream (an LLM-style answer, assembled) and a WebSocket
  * session side by side with two HTTP requests on one timeline; messages sent and received appear in order in
  * the log; a screenshot for the README.
  */
-
-const screenshotPath = fileURLToPath(new URL('../../docs/streams.png', import.meta.url))
 
 let http: Fixture
 let sse: SseFixture
@@ -164,8 +161,7 @@ test('an SSE stream and a WebSocket beside two HTTP requests, messages in order'
   await wsRow.click()
   await page.getByRole('region', { name: 'Stream details' }).getByRole('tab', { name: 'Send' }).click()
   await page.waitForTimeout(300)
-  await mkdir(fileURLToPath(new URL('../../docs/', import.meta.url)), { recursive: true })
-  await page.screenshot({ path: screenshotPath })
+  await page.screenshot({ path: docsPicture('streams.png') })
 
   // The SSE stream ends by itself ([DONE] then the server closes); the WebSocket closes with a code and reason.
   await expect(sseRow).toHaveAttribute('data-state', 'done', { timeout: 15_000 })

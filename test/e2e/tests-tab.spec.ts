@@ -1,17 +1,15 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { expect, test } from '@playwright/test'
 import { startRunnerServer, type RunnerServer } from '../fixtures/runner-server'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * The composer's Tests tab through the browser host: open a saved request, add an assertion (a bad status is
  * flagged and not saved), an extraction and a dependency, save with Ctrl+S and find them in the YAML file.
  */
-
-const screenshotPath = fileURLToPath(new URL('../../docs/tests-tab.png', import.meta.url))
 
 let server: RunnerServer
 let root: string
@@ -103,7 +101,10 @@ test('the Tests tab edits assertions, extraction and dependencies and saves them
   expect(saved).toContain('dependsOn:\n  - auth/login\n')
 
   await panel.evaluate((el) => el.scrollTo(0, 0))
-  await page.screenshot({ path: screenshotPath, clip: { x: 0, y: 0, width: 1400, height: 540 } })
+  await page.screenshot({
+    path: docsPicture('tests-tab.png'),
+    clip: { x: 0, y: 0, width: 1400, height: 540 },
+  })
 
   // The value fields are code editors: `{{` offers the variables in scope, Enter takes one, and the token is
   // coloured as known; Enter never makes a second line and Tab leaves for the next field.

@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * The timeline gets its room and its numbers agree, through the browser host in Chromium: at 1440×900 the
@@ -13,8 +13,6 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * one zooms, one Ctrl+wheel notch at a time (each at most 1.5x); a click then a Ctrl+click compares. Leaves
  * docs/timeline-room.png and docs/timeline-room-dark.png.
  */
-
-const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 
 let fixture: Fixture
 let host: RunningWebHost
@@ -205,7 +203,9 @@ test('the waterfall has the room, its bars are the card’s numbers, and its axi
     await page.emulateMedia({ colorScheme: scheme })
     const sid = (await rows.nth(4).getAttribute('data-sid')) ?? ''
     await hoverRow(page, sid)
-    await page.screenshot({ path: docs(scheme === 'light' ? 'timeline-room.png' : 'timeline-room-dark.png') })
+    await page.screenshot({
+      path: docsPicture(scheme === 'light' ? 'timeline-room.png' : 'timeline-room-dark.png'),
+    })
   }
   await page.emulateMedia({ colorScheme: 'light' })
   expect(pageErrors).toEqual([])

@@ -1,17 +1,14 @@
-import { mkdir } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { startHeldDelayServer, type HeldDelayServer } from '../fixtures/held-delay-server'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startBuiltWebHost, waterfallBarRights, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * The issue's main journey, through the browser host in Chromium: fire 20 requests whose server delays differ,
  * watch them all in flight at once, see the bars end in the order of their delays, read one body, and leave a
  * screenshot of the timeline for the README.
  */
-
-const screenshotPath = fileURLToPath(new URL('../../docs/timeline.png', import.meta.url))
 
 let fixture: Fixture
 /** Holds each /delay?ms=N until the test releases it: answers in delay order, each after the last was seen done. */
@@ -130,8 +127,7 @@ test('20 concurrent requests end in the order of their delays, and a body can be
   await expect(page.getByLabel('Response body')).toHaveText('delayed 1800')
 
   await page.getByRole('tab', { name: 'Overview' }).click()
-  await mkdir(fileURLToPath(new URL('../../docs/', import.meta.url)), { recursive: true })
-  await page.screenshot({ path: screenshotPath })
+  await page.screenshot({ path: docsPicture('timeline.png') })
 
   expect(pageErrors).toEqual([])
 })

@@ -1,11 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { expect, test } from '@playwright/test'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { startTraceServer, type TraceServer } from '../fixtures/trace-server'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { docsPicture } from './docs-pictures'
 
 /**
  * Trace context through the browser host in Chromium: the toolbar's Trace switch on, a send carries a
@@ -14,8 +14,6 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
  * tab carries a traceparent too and its details show the id. Leaves docs/trace-context.png and
  * docs/trace-context-dark.png.
  */
-
-const docs = (name: string): string => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url))
 
 let server: TraceServer
 let sse: SseFixture
@@ -113,7 +111,9 @@ test('switch Trace on, send, see the trace id, filter by it, open it in the trac
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
     await page.mouse.move(0, 0)
-    await page.screenshot({ path: docs(scheme === 'light' ? 'trace-context.png' : 'trace-context-dark.png') })
+    await page.screenshot({
+      path: docsPicture(scheme === 'light' ? 'trace-context.png' : 'trace-context-dark.png'),
+    })
   }
   await page.emulateMedia({ colorScheme: 'light' })
   await line.getByRole('button', { name: 'Copy' }).click()
