@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { type KeyValue, type RequestBody, type RequestSpec } from '../shared/request'
+import { type KeyValue, type RequestBody, type RequestOptions, type RequestSpec } from '../shared/request'
 import {
   COLLECTION_OPTIONS,
   COLLECTION_USAGE_LINES,
@@ -32,11 +32,12 @@ the status, a headers summary and the phase timings.
 options:
   -X, --request <method>   HTTP method (default GET, or POST with -d or -F)
   -H, --header 'k: v'      add a request header (repeatable); 'k:' sends none (not even
-                           Flightdeck's own), 'k;' sends it empty
+                           Flightdeck's own, nor -d's Content-Type), 'k;' sends it empty
   -A, --user-agent <name>  the User-Agent sent (default Flightdeck/<version>); '' sends none
   -d, --data <body>        request body; @path sends a file's bytes, @- stdin's
   -F, --form <name=value>  a multipart/form-data part, as curl's -F (repeatable): name=@path
-                           sends a file (@- stdin's); ;type=<type> and ;filename=<name> follow
+                           sends a file (@- stdin's), name=<path a field holding its text
+                           (<- stdin's); ;type=<type> and ;filename=<name> follow
       --form-string <name=value>
                            a multipart field whose value is sent as typed: a leading @ or <
                            and ;type= are letters of it (repeatable, in order with -F)
@@ -66,6 +67,8 @@ export type CliCommand =
       trace: boolean
       /** `--literal-braces`: a body file's `{{…}}` is not looked for either. */
       literalBraces?: true
+      /** The form's `-F name=<path` parts (their indexes): file parts until read, then sent as fields. */
+      fieldFiles?: number[]
     }
   | SavedSendCommand
   | ImportCommand
@@ -94,16 +97,22 @@ export function parseHeader(text: string): { send: KeyValue } | { leaveOut: stri
   return value === '' ? { leaveOut: name } : { send: { name, value, enabled: true } }
 }
 
-/** Flightdeck's own headers a request sends unless told not to (the engine's `omitDefaultHeaders`). */
-type DefaultHeaderName = 'user-agent' | 'accept' | 'accept-encoding'
+/**
+ * Flightdeck's own headers a request sends unless told not to (the engine's `omitDefaultHeaders`): its User-Agent,
+ * Accept and Accept-Encoding, a body's Content-Type (curl sends `-d` with none after `-H 'Content-Type:'`) and an
+ * SSE request's Cache-Control.
+ */
+type DefaultHeaderName = NonNullable<RequestOptions['omitDefaultHeaders']>[number]
 const OWN_HEADERS: readonly string[] = [
   'user-agent',
   'accept',
   'accept-encoding',
+  'content-type',
+  'cache-control',
 ] satisfies DefaultHeaderName[]
 
 /** Headers the protocol needs, which the engine writes whatever -H says: `-H 'Name:'` cannot leave them out. */
-const NEEDED_HEADERS = ['host', 'content-length', 'content-type', 'transfer-encoding', 'connection']
+const NEEDED_HEADERS = ['host', 'content-length', 'transfer-encoding', 'connection']
 
 /** What the `-H` options (and `-A`) give: the headers to send, and Flightdeck's own to leave out. */
 export interface HeaderArgs {
@@ -114,8 +123,8 @@ export interface HeaderArgs {
 /**
  * curl's `-H`, one header each: `Name: value` sends it; `Name:` (nothing after the colon) sends no header of
  * that name from Flightdeck itself (its User-Agent, Accept, Accept-Encoding), as curl leaves out its own; `Name;`
- * sends the header with an empty value. `-A` is read with them (userAgent). A header the protocol needs (Host, a
- * body's Content-Type) cannot be left out: said, not ignored.
+ * sends the header with an empty value. `-A` is read with them (userAgent). A header the protocol needs (Host,
+ * Content-Length) cannot be left out: said, not ignored.
  */
 export function headerArgs(
   given: readonly string[] | undefined,
@@ -269,14 +278,21 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const form = formArgs.length > 0
   if (form && data !== undefined)
     return error('-F (a multipart form) and -d (a body) cannot be used together; choose one')
+  // A multipart body is read by the boundary its Content-Type names: without it the server cannot read the parts.
+  if (form && omit.includes('content-type'))
+    return error(
+      "-H 'Content-Type:' cannot leave a form's Content-Type out: it names the boundary between its parts",
+    )
   const method = (values.request ?? (data !== undefined || form ? 'POST' : 'GET')).toUpperCase()
   if (!TOKEN.test(method) || method.length > 64) return error(`bad method '${values.request ?? ''}'`)
 
   let body: RequestBody = { kind: 'none' }
+  let fieldFiles: number[] = []
   if (form) {
-    const parts = parseFormArgs(formArgs)
-    if (typeof parts === 'string') return error(parts)
-    body = { kind: 'multipart', parts }
+    const parsedForm = parseFormArgs(formArgs)
+    if (typeof parsedForm === 'string') return error(parsedForm)
+    body = { kind: 'multipart', parts: parsedForm.parts }
+    fieldFiles = parsedForm.fieldFiles
   }
   if (data !== undefined) {
     const explicitType = headers.find((h) => h.name.toLowerCase() === 'content-type')?.value
@@ -318,6 +334,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     trace: values.trace === true,
     request: { method, url, headers, body, options },
     ...(literalBraces ? { literalBraces: true as const } : {}),
+    ...(fieldFiles.length > 0 ? { fieldFiles } : {}),
   }
 }
 

@@ -1,8 +1,10 @@
 import type { MultipartPart } from '../shared/request'
 
 /**
- * curl's `-F` / `--form` for `flightdeck send`: each argument is one multipart part, `name=value` a field and
- * `name=@path` a file, either followed by `;type=<content type>`, and a file by `;filename=<name sent>`. A `;`
+ * curl's `-F` / `--form` for `flightdeck send`: each argument is one multipart part, `name=value` a field,
+ * `name=@path` a file and `name=<path` a field whose value is the file's text (`<-`: stdin's), each followed by
+ * `;type=<content type>`, and a file by `;filename=<name sent>`. As curl's, a file part without a type goes as
+ * its name says (stdin's as application/octet-stream) and a field without one goes with no Content-Type. A `;`
  * not followed by one of those stays in the value, so `-F 'q=a;b'` sends `a;b`. curl's `--form-string
  * name=value` is a field whose value is taken as typed: a leading `@` or `<` and a `;type=` are its letters.
  */
@@ -20,16 +22,25 @@ export function parseFormString(arg: string): MultipartPart | string {
   return { kind: 'text', name: arg.slice(0, eq), value: arg.slice(eq + 1), enabled: true }
 }
 
-/** The parts of every `-F` and `--form-string`, in order, or the first one's refusal. */
-export function parseFormArgs(args: readonly FormArg[]): MultipartPart[] | string {
+/**
+ * The parts of every `-F` and `--form-string`, in order, or the first one's refusal. A `name=<path` part is a file
+ * part here, its index in `fieldFiles`: its pipe or file is read as a file part's is, then sent as a field.
+ */
+export function parseFormArgs(
+  args: readonly FormArg[],
+): { parts: MultipartPart[]; fieldFiles: number[] } | string {
   if (args.length > 1000) return `-F is given ${args.length} times; a form has at most 1000 parts`
   const parts: MultipartPart[] = []
+  const fieldFiles: number[] = []
   for (const { literal, arg } of args) {
     const part = literal ? parseFormString(arg) : parseFormPart(arg)
     if (typeof part === 'string') return part
-    parts.push(part)
+    if ('fieldFile' in part) {
+      fieldFiles.push(parts.length)
+      parts.push(part.fieldFile)
+    } else parts.push(part)
   }
-  return parts
+  return { parts, fieldFiles }
 }
 
 const PARAM = /^(type|filename)=(.*)$/s
@@ -37,7 +48,7 @@ const PARAM = /^(type|filename)=(.*)$/s
 const UNSUPPORTED_PARAM = /^(headers|encoder)=/
 const PRINTABLE = /^[\x20-\x7e]*$/
 
-export function parseFormPart(arg: string): MultipartPart | string {
+export function parseFormPart(arg: string): MultipartPart | { fieldFile: MultipartPart } | string {
   const eq = arg.indexOf('=')
   if (eq <= 0) return `bad -F '${arg}'; expected name=value or name=@file`
   const name = arg.slice(0, eq)
@@ -65,8 +76,14 @@ export function parseFormPart(arg: string): MultipartPart | string {
       fileName = text
     }
   }
-  if (value.startsWith('<'))
-    return `-F '${name}=<file' (a field read from a file) is not supported; send it as a file part: -F '${name}=@file'`
+  if (value.startsWith('<')) {
+    const path = value.slice(1)
+    if (path === '') return `-F '${name}=<' needs a file path, or - for stdin, e.g. -F '${name}=<-'`
+    if (fileName !== undefined)
+      return `bad -F '${arg}': filename= names a file part (name=@path), not a field`
+    const typed = contentType !== undefined ? { contentType } : {}
+    return { fieldFile: { kind: 'file', name, path, enabled: true, ...typed } }
+  }
   if (value.startsWith('@')) {
     const path = value.slice(1)
     if (path === '') return `-F '${name}=@' needs a file path, e.g. -F '${name}=@photo.png'`

@@ -31,14 +31,15 @@ options:
   -t, --transport <t>       http (default for queries and mutations), ws (default for
                             subscriptions: offers graphql-transport-ws and the legacy
                             graphql-ws, speaks what the server accepts), transport-ws,
-                            legacy-ws, or sse (GraphQL over SSE)
+                            legacy-ws, sse (GraphQL over SSE) or sse-single (its single
+                            connection mode: a PUT reserves the stream first)
   -X, --method <GET|POST>   how a query goes over http (default POST)
   -s, --schema <file>       a .graphql SDL file: the document is validated against it
                             before anything is sent (exit 2 when it does not validate)
   -H, --header 'k: v'       add a header (repeatable); 'k:' sends none (not even
                             Flightdeck's own), 'k;' sends it empty
-  -A, --user-agent <name>   the User-Agent sent over http, sse and the ws upgrade (default
-                            Flightdeck/<version>); '' sends none
+  -A, --user-agent <name>   the User-Agent sent over http, on every sse request and on the
+                            ws upgrade (default Flightdeck/<version>); '' sends none
       --params <json>       WebSocket connection params (connection_init's payload)
       --reconnect           resubscribe with backoff when the connection drops
       --json                one JSON object per line: {"type":"next","data":…,"errors":…,"t":…}

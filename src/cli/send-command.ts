@@ -67,6 +67,16 @@ async function sendOnce(
     io.err(`flightdeck: ${inFile}\n`)
     return 2
   }
+  // `-F name=<path` parts, read (their {{variables}} looked at) as file parts until here: now sent as fields.
+  if (command.kind === 'send' && command.fieldFiles) {
+    const { withFieldFiles } = await import('./form-field-files')
+    const body = await withFieldFiles(command.request.body, command.fieldFiles)
+    if (typeof body === 'string') {
+      io.err(`flightdeck: ${body}\n`)
+      return 2
+    }
+    command = { ...command, request: { ...command.request, body } }
+  }
   // One request: nothing to watch, and the app's workspace (its open collections) is none of a send's business.
   // The engine's parts are built as the request needs them: a plain URL needs no collection, stream or runner.
   const service = createOnDemandService({

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import type { KeyValue, RequestBody, RequestSpec } from '../shared/request'
 import type { SseOpenOptions, WsOpenOptions } from '../shared/stream-schemas'
-import { headerArgs } from './args'
+import { headerArgs, parseHeader } from './args'
 import { asTemplate, headersAsTemplates } from './engine-template'
 import {
   eachTyped,
@@ -26,7 +26,10 @@ or a WebSocket through the Flightdeck engine and prints every event or message a
 arrives, with its time on the session's clock.
 
 common options:
-  -H, --header 'k: v'      add a header (repeatable)
+  -H, --header 'k: v'      add a header (repeatable); 'k:' sends none (not even Flightdeck's
+                           own User-Agent, nor sse's Accept, Cache-Control: no-cache and -d's
+                           Content-Type), 'k;' sends it empty; the ws handshake's Upgrade,
+                           Connection and Sec-WebSocket-Key/-Version are always its own
   -A, --user-agent <name>  the User-Agent sent (default Flightdeck/<version>); '' sends none
       --json               one JSON object per line: open, message, retry, closed, and the end
       --max <n>            close after n messages received
@@ -39,7 +42,8 @@ ${literalBracesUsage()}
 sse options:
   -X, --request <method>   HTTP method (default GET, or POST with -d)
   -d, --data <body>        request body, sent as application/json unless -H sets a
-                           Content-Type; @path sends a file's bytes, @- stdin's
+                           Content-Type (-H 'Content-Type:' sends none); @path sends a
+                           file's bytes, @- stdin's
       --reconnect          reconnect a request that is not a GET too (it is sent again
                            each time; by default only a GET reconnects, as EventSource)
       --no-reconnect       do not reconnect when the stream ends or drops
@@ -205,6 +209,8 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
     for (const flag of sseOnly) {
       if (values[flag] !== undefined) return error(`--${flag} is an sse option`)
     }
+    const kept = handshakeHeaderLeftOut(values.header)
+    if (kept) return error(kept)
     const withScheme = HAS_SCHEME.test(target) ? target : `ws://${target}`
     let url: URL
     try {
@@ -292,4 +298,17 @@ export function parseStreamArgs(argv: readonly string[]): StreamCliCommand {
     stream,
     ...(literalBraces ? { literalBraces: true as const } : {}),
   }
+}
+
+/** The headers a WebSocket handshake writes itself (Connection is refused with the other needed ones, args.ts). */
+const HANDSHAKE_OWN = ['upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions']
+
+/** `-H 'Upgrade:'` and the like on ws: the handshake sends its own whatever -H says, so leaving it out is refused. */
+function handshakeHeaderLeftOut(given: readonly string[] | undefined): string | null {
+  for (const h of given ?? []) {
+    const parsed = parseHeader(h)
+    if (parsed && 'leaveOut' in parsed && HANDSHAKE_OWN.includes(parsed.leaveOut.toLowerCase()))
+      return `-H '${parsed.leaveOut}:' cannot leave ${parsed.leaveOut} out: the WebSocket handshake always sends its own`
+  }
+  return null
 }

@@ -13,8 +13,12 @@ export { DEFAULT_REQUEST_OPTIONS, HTTP_METHODS } from './constants'
 const MAX_TEXT = 64 * 1024 * 1024
 
 /** Headers the engine adds when a request sets none, which a request may leave out (Postman's disabledSystemHeaders). */
+/**
+ * Headers Flightdeck writes itself unless told not to: its User-Agent, Accept and Accept-Encoding, a body's own
+ * Content-Type, and an SSE request's Cache-Control (curl's `-H 'Name:'` leaves each out).
+ */
 export const defaultHeaderNamesSchema = lazySchema(() =>
-  z.array(z.enum(['user-agent', 'accept', 'accept-encoding'])).max(3),
+  z.array(z.enum(['user-agent', 'accept', 'accept-encoding', 'content-type', 'cache-control'])).max(5),
 )
 
 export const keyValueSchema = lazySchema(() =>

@@ -114,7 +114,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     else if (prepared.filesStamp !== this.firstFilesStamp)
       return this.fail(bodyChangedBeforeResend(this.init))
     this.state = 'active'
-    const { headers, note } = wireHeaders(this.init.headers, prepared)
+    const { headers, note } = wireHeaders(this.init.headers, prepared, this.init.options.omitDefaultHeaders)
     this.sent.note = this.resentNote ? [note, this.resentNote].filter(Boolean).join('; ') : note
     this.sent.resent = this.resentNote !== null
     if (prepared.length !== null && prepared.body !== null) this.sent.bodyBytes = prepared.length

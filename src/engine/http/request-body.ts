@@ -195,10 +195,13 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
  * multipart body is only readable with the boundary the engine chose, so a hand-set `multipart/...` without
  * one (Insomnia saves `multipart/form-data` so) is replaced by the body's own, and `note` says so. A send, an
  * SSE request and a pushed-to HTTP/2 request all build their headers here, so each goes out framed the same.
+ * `omit` (the request's `omitDefaultHeaders`) naming `content-type` sends the body with none, as curl's
+ * `-H 'Content-Type:'` does.
  */
 export function wireHeaders(
   given: Iterable<readonly [string, string]>,
   prepared: PreparedBody,
+  omit: readonly string[] = [],
 ): { headers: string[]; note: string | undefined } {
   const headers: string[] = []
   let note: string | undefined
@@ -217,7 +220,8 @@ export function wireHeaders(
     }
     headers.push(k, v)
   }
-  if (!hasContentType && own && prepared.body !== null) headers.push('content-type', own)
+  if (!hasContentType && own && prepared.body !== null && !omit.includes('content-type'))
+    headers.push('content-type', own)
   if (!hasLength && prepared.body instanceof Readable && prepared.length !== null)
     headers.push('content-length', String(prepared.length))
   return { headers, note }

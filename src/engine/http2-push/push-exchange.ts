@@ -167,7 +167,7 @@ export class PushExchange {
       ),
     )
     const { method, url } = this.init
-    const wire = wireHeaders(this.init.headers, prepared)
+    const wire = wireHeaders(this.init.headers, prepared, this.init.options.omitDefaultHeaders)
     const { headers, dropped } = h2RequestHeaders(method, url, wire.headers)
     this.authority = String(headers[':authority'] ?? url.host)
     const body = prepared.body

@@ -83,7 +83,7 @@ export class SseAttempt implements Dispatcher.DispatchHandler, PausedReader {
     this.timeouts = new PhaseTimeouts(this, this.session.clock, url.host, headersMs, idleMs)
     if (prepared.length !== null && prepared.body !== null) this.sent.bodyBytes = prepared.length
     // The body's own Content-Type unless one is set, as a send's; its note (a multipart type swapped) is the request view's.
-    const wire = wireHeaders(headers, prepared)
+    const wire = wireHeaders(headers, prepared, this.session.requestOptions.omitDefaultHeaders)
     this.sent.note = wire.note
     this.dispatching = true
     try {

@@ -107,7 +107,7 @@ export function withStreamHeaders(headers: HeaderList, omit: readonly string[] =
   if (!has('user-agent')) out.push(['user-agent', `Flightdeck/${VERSION}`])
   if (!has('accept')) out.push(['accept', 'text/event-stream'])
   // What EventSource sends: intermediaries must not serve a stream from a cache.
-  if (!hasHeader(out, 'cache-control')) out.push(['cache-control', 'no-cache'])
+  if (!has('cache-control')) out.push(['cache-control', 'no-cache'])
   return out
 }
 
