@@ -50,7 +50,9 @@ export function builtinImportsAsValues(result) {
     const text = readFileSync(out, 'utf8')
     if (!text.startsWith(CLI_BANNER)) throw new Error(`${out} does not start with the CLI's banner`)
     const body = text.slice(CLI_BANNER.length)
-    const banner = /\brequire\b/.test(body)
+    // esbuild's `__require` (what bundled CommonJS code calls) is the one reader of a free `require` in its ES
+    // module output: a file without it (the entry, whose command loader only names `require` in text) needs none.
+    const banner = body.includes('typeof require !== "undefined"')
       ? "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);"
       : ''
     const values = body.replace(

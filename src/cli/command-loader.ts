@@ -8,7 +8,6 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs'
-import { createRequire } from 'node:module'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { makeFolderSync } from '../engine/files/make-folder'
@@ -98,7 +97,7 @@ export async function loadCommand<M>(
   if (taken) markUsed(cacheFile)
   const body = script.runInThisContext() as CommonJsBody
   const module: { exports: unknown } = { exports: {} }
-  const require = lazyBuiltinRequire(createRequire(file))
+  const require = lazyBuiltinRequire(() => process.getBuiltinModule('node:module').createRequire(file))
   body(module.exports, require, module, file, dirname(file), pathToFileURL(file).href)
   return {
     module: module.exports as M,

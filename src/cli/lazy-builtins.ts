@@ -4,7 +4,9 @@
  * build it has no code cache for its own modules, so loading one compiles it from source on every start:
  * node:crypto, with its ~20 internal modules, cost `flightdeck send` ~7 ms of CPU for a request that draws no
  * random byte and hashes nothing; node:dns ~1 ms for a request to an IP address; node:perf_hooks, whose clock
- * the runner's steps and sign-in waits read when they time something, ~1 % of a send's instructions.
+ * the runner's steps and sign-in waits read when they time something, ~1 % of a send's instructions; node:module
+ * (with its source-map code, ~3M instructions under an ES module entry), whose createRequire the engine calls only
+ * to load a package from node_modules (yaml, ws, a JSONPath library) when first used.
  *
  * Only for the command files compiled with V8's code cache (command-loader.ts): the bundle turns each
  * `import { randomUUID } from 'node:crypto'` into `const m = require('node:crypto')` at the importing module's
@@ -12,21 +14,36 @@
  * behaves as the module does. Modules whose values are used at import (a class extended, a constant read) gain
  * nothing here and are not listed.
  */
-export const LAZY_BUILTINS: ReadonlySet<string> = new Set(['node:crypto', 'node:dns', 'node:perf_hooks'])
+export const LAZY_BUILTINS: ReadonlySet<string> = new Set([
+  'node:crypto',
+  'node:dns',
+  'node:perf_hooks',
+  'node:module',
+])
 
-/** `require` as the command's code gets it: LAZY_BUILTINS come as stand-ins, everything else as it is. */
-export function lazyBuiltinRequire(real: NodeJS.Require): NodeJS.Require {
+/**
+ * `require` as the command's code gets it: Node's own modules through `process.getBuiltinModule` (LAZY_BUILTINS as
+ * stand-ins), anything else through the `require` that `makeRequire` makes on first need. Making it loads
+ * node:module, which a plain `send` or `run` (only Node's modules and bundled code) never needs: ~3M instructions.
+ */
+export function lazyBuiltinRequire(makeRequire: () => NodeJS.Require): NodeJS.Require {
+  let made: NodeJS.Require | undefined
+  const real = (): NodeJS.Require => (made ??= makeRequire())
   const stands = new Map<string, object>()
   const wrapped = ((id: string) => {
-    if (!LAZY_BUILTINS.has(id)) return real(id) as unknown
+    if (!LAZY_BUILTINS.has(id)) return process.getBuiltinModule(id) ?? (real()(id) as unknown)
     let stand = stands.get(id)
     if (!stand) {
-      stand = standIn(() => real(id) as object)
+      stand = standIn(() => process.getBuiltinModule(id) as object)
       stands.set(id, stand)
     }
     return stand
   }) as NodeJS.Require
-  return Object.assign(wrapped, { resolve: real.resolve, cache: real.cache, main: real.main })
+  return Object.defineProperties(wrapped, {
+    resolve: { get: () => real().resolve, enumerable: true },
+    cache: { get: () => real().cache, enumerable: true },
+    main: { get: () => real().main, enumerable: true },
+  })
 }
 
 /**
