@@ -183,6 +183,8 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
 
   /** The attempt ended, or was answered, before undici said its body was all written: its event says how far. */
   private sentSoFar(why: SentShort): void {
+    // Most attempts were told sent before anything else (their event made): no clock read for nothing.
+    if (!this.sent.unreported()) return
     const t = this.now()
     this.emit(this.sent.eventSoFar(this.init.sid, this.marks.sendStart ?? t, t, why))
   }

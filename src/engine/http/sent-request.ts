@@ -86,12 +86,17 @@ export class SentRequest {
     return e
   }
 
+  /** Whether its head went out and its event is still to be made (what `eventSoFar` would make). */
+  unreported(): boolean {
+    return this.info !== null && !this.reported
+  }
+
   /**
    * The event of an attempt whose head went out but whose body undici had not finished writing when it was
    * answered, cut off or cancelled; null when its head never went out or its event was made.
    */
   eventSoFar(sid: string, start: number, t: number, why: SentShort): RequestSentEvent | null {
-    if (this.info === null || this.reported) return null
+    if (!this.unreported()) return null
     const planned = this.bodyBytes
     if (this.bodyWritten < planned) {
       this.bodyBytes = this.bodyWritten
