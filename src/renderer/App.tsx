@@ -11,8 +11,9 @@ import {
   compactHeight,
   holdsMoreThanFloor,
   showsTallAuth,
-  useWindowHeight,
+  useWindowSize,
 } from './hooks/use-composer-default'
+import { scriptsComposerHeight } from './scripts/scripts-room'
 import { Timeline } from './timeline/Timeline'
 import { Sidebar } from './sidebar/Sidebar'
 import { RequestTabs } from './tabs/RequestTabs'
@@ -56,19 +57,26 @@ export function App() {
   // more params or headers than the floor shows) is sized from the window (use-composer-default); a plain GET
   // showing its Params or Headers is compact (a blank row, room for two), and so is a WebSocket's or an SSE
   // stream's (with its options bar), and an MQTT or Socket.IO request's Connection; an OAuth 2.0 form is sized
-  // from the window as a body is; a gRPC session, or another part, keeps the floor.
-  const windowHeight = useWindowHeight()
+  // from the window as a body is; a gRPC session, or another part, keeps the floor. An HTTP request's Scripts tab
+  // opens tall enough for its scripts' lines, within the window's room (scripts-room.ts).
+  const { width: windowWidth, height: windowHeight } = useWindowSize()
   const bodyFirst = useActiveDraft((d) => (d.kind === 'http' || d.kind === 'sse') && holdsMoreThanFloor(d))
   const part = useAppStore((s) => s.composerParts[s.activeTabId])
   const compact = useActiveDraft((d) => compactHeight(d, part))
   const tallAuth = useActiveDraft((d) => showsTallAuth(d, part))
   const [httpSized, setHttpHeight, httpChosen] = usePaneSize('composer', COMPOSER_FLOOR, 120, 640)
   const windowSized = bodyFirst || tallAuth
+  const scriptsWanted = useActiveDraft((d) =>
+    part === 'scripts' && d.kind === 'http'
+      ? scriptsComposerHeight(d.scripts, windowWidth - sidebarWidth)
+      : null,
+  )
+  const unscripted = windowSized ? composerDefault(windowHeight, 640) : (compact ?? COMPOSER_FLOOR)
   const httpHeight = httpChosen
     ? httpSized
-    : windowSized
-      ? composerDefault(windowHeight, 640)
-      : (compact ?? COMPOSER_FLOOR)
+    : scriptsWanted !== null
+      ? Math.max(unscripted, Math.min(scriptsWanted, composerDefault(windowHeight, 640)))
+      : unscripted
   // A compact composer takes its content's height from its least: a send's error does not push its table out
   // of sight, and an MQTT or Socket.IO request's fields leave no blank band (up to the floor, where it scrolls).
   const messaging = useActiveDraft((d) => d.kind === 'mqtt' || d.kind === 'socketio')

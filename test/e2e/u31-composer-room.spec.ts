@@ -4,9 +4,9 @@ import { startBuiltWebHost, type RunningWebHost } from './web-host'
 /**
  * The room in the composer, measured through the browser host in headless Chromium (no scrollbars): the Scripts
  * tab's two editors fit the panel at 1280×800 (one-line headings, side by side, grips in sight, no "more below"
- * for their empty lower part), stack in a narrower panel, and grow with a composer dragged taller; and when the
- * whole composer scrolls (a long send error), its "more below ↓" lies under it, over none of its rows. Pictures
- * light and dark in the test's output folder.
+ * for their empty lower part), stack in a narrower panel tall enough for both (side by side in a short one, as at
+ * 1024×700), and grow with a composer dragged taller; and when the whole composer scrolls (a long send error), its
+ * "more below ↓" lies under it, over none of its rows. Pictures light and dark in the test's output folder.
  */
 
 let host: RunningWebHost
@@ -46,7 +46,7 @@ async function settled(page: Page): Promise<void> {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
 }
 
-test('the Scripts tab’s editors fit its panel: side by side, stacked when narrow, growing with the composer', async ({
+test('the Scripts tab’s editors fit its panel: side by side, stacked when narrow and tall, growing with the composer', async ({
   page,
 }) => {
   await page.setViewportSize({ width: 1280, height: 800 })
@@ -81,22 +81,18 @@ test('the Scripts tab’s editors fit its panel: side by side, stacked when narr
   await expect(strip).toBeHidden()
   await pictures(page, 'scripts-1280x800')
 
-  // A narrower panel (1024×700) stacks them; what is out of sight is said, and scrolled to, the grips are whole.
+  // A narrower panel (1024×700), too short for two stacked editors: still side by side, both whole, no cue.
   await page.setViewportSize({ width: 1024, height: 700 })
   await settled(page)
   const [c, d] = [await box(pre), await box(post)]
-  expect(d.y).toBeGreaterThanOrEqual(c.y + c.height)
-  await expect(panel).toHaveAttribute('data-more', 'below')
-  await expect(strip).toHaveAttribute('data-below', '')
+  expect(Math.abs(c.y - d.y)).toBeLessThan(1)
+  for (const grip of [preGrip, postGrip]) expect(within(await box(grip), await box(panel))).toBe(true)
+  expect(await panel.getAttribute('data-more')).toBeNull()
+  await expect(strip).toBeHidden()
   await pictures(page, 'scripts-1024x700')
-  await panel.evaluate((el) => el.scrollTo(0, el.scrollHeight))
-  await settled(page)
-  expect(within(await box(postGrip), await box(panel))).toBe(true)
-  await expect(strip).not.toHaveAttribute('data-below')
-  await pictures(page, 'scripts-1024x700-end')
 
-  // A tall window, the composer dragged 200 px taller: the editors take the room, and there is still no cue.
-  await page.setViewportSize({ width: 1440, height: 1200 })
+  // A tall narrow window, the composer dragged 200 px taller: stacked, the editors take the room, no cue.
+  await page.setViewportSize({ width: 1024, height: 1200 })
   await settled(page)
   const before = (await box(hosts.first())).height
   const splitter = page.getByRole('separator', { name: 'Resize composer' })
@@ -105,6 +101,17 @@ test('the Scripts tab’s editors fit its panel: side by side, stacked when narr
   await page.mouse.down()
   await page.mouse.move(s.x + s.width / 2, s.y + s.height / 2 + 200, { steps: 5 })
   await page.mouse.up()
+  await settled(page)
+  const [e, f] = [await box(pre), await box(post)]
+  expect(f.y).toBeGreaterThanOrEqual(e.y + e.height)
+  expect((await box(hosts.first())).height).toBeGreaterThan(before)
+  for (const grip of [preGrip, postGrip]) expect(within(await box(grip), await box(panel))).toBe(true)
+  expect(await panel.getAttribute('data-more')).toBeNull()
+  await expect(strip).toBeHidden()
+  await pictures(page, 'scripts-1024x1200-taller')
+
+  // Wider, the same composer: side by side again, each editor as tall as the panel lets it.
+  await page.setViewportSize({ width: 1440, height: 1200 })
   await settled(page)
   expect((await box(hosts.first())).height).toBeGreaterThan(before + 150)
   for (const grip of [preGrip, postGrip]) expect(within(await box(grip), await box(panel))).toBe(true)

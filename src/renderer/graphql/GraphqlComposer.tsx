@@ -53,104 +53,107 @@ export function GraphqlComposer() {
 
   return (
     <div className="graphql-composer">
-      <div className="graphql-bar" role="group" aria-label="GraphQL options">
-        <label>
-          Transport{' '}
-          <select
-            aria-label="Transport"
-            value={g.transport}
-            onChange={(e) => set({ transport: e.target.value as GraphqlTransport })}
-          >
-            {GRAPHQL_TRANSPORTS.map((t) => (
-              <option key={t} value={t}>
-                {TRANSPORT_LABELS[t]}
-              </option>
-            ))}
-          </select>
-        </label>
-        {g.transport === 'http' ? (
+      {/* The bar over the editors only: the schema's column beside them takes the panel's whole height. */}
+      <div className="graphql-work">
+        <div className="graphql-bar" role="group" aria-label="GraphQL options">
           <label>
-            Method{' '}
+            Transport{' '}
             <select
-              aria-label="GraphQL method"
-              value={g.method}
-              onChange={(e) => set({ method: e.target.value === 'GET' ? 'GET' : 'POST' })}
+              aria-label="Transport"
+              value={g.transport}
+              onChange={(e) => set({ transport: e.target.value as GraphqlTransport })}
             >
-              <option value="POST">POST</option>
-              <option value="GET">GET</option>
-            </select>
-          </label>
-        ) : null}
-        {needsStream ? (
-          <button
-            type="button"
-            className="secondary-button"
-            title="A subscription needs a streaming transport: WebSocket (auto-detect) or GraphQL over SSE"
-            onClick={() => set({ transport: 'ws' })}
-          >
-            Subscribe over WebSocket
-          </button>
-        ) : null}
-        {WS_TRANSPORTS.has(g.transport) ? (
-          <label title="Off: this subscription opens a WebSocket of its own instead of sharing the endpoint's open one">
-            <input
-              type="checkbox"
-              aria-label="Share connection"
-              checked={g.shareConnection}
-              onChange={(e) => set({ shareConnection: e.target.checked })}
-            />{' '}
-            Share connection
-          </label>
-        ) : null}
-        {ops.length > 1 ? (
-          <label>
-            Operation{' '}
-            <select
-              aria-label="Operation"
-              value={g.operationName}
-              onChange={(e) => set({ operationName: e.target.value })}
-            >
-              <option value="">Choose…</option>
-              {ops.map((o) => (
-                <option key={o} value={o}>
-                  {o}
+              {GRAPHQL_TRANSPORTS.map((t) => (
+                <option key={t} value={t}>
+                  {TRANSPORT_LABELS[t]}
                 </option>
               ))}
             </select>
           </label>
-        ) : null}
-      </div>
-      {/* The document and its variables side by side, so a short composer shows both. */}
-      <div className="graphql-main">
-        <div className="graphql-editors">
-          <GraphqlEditor
-            label="GraphQL query"
-            value={g.query}
-            onChange={(query) => set({ query })}
-            schemaKey={schema?.key ?? null}
-            placeholderText="query { … } (Ctrl+Space completes from the schema)"
-          />
+          {g.transport === 'http' ? (
+            <label>
+              Method{' '}
+              <select
+                aria-label="GraphQL method"
+                value={g.method}
+                onChange={(e) => set({ method: e.target.value === 'GET' ? 'GET' : 'POST' })}
+              >
+                <option value="POST">POST</option>
+                <option value="GET">GET</option>
+              </select>
+            </label>
+          ) : null}
+          {needsStream ? (
+            <button
+              type="button"
+              className="secondary-button"
+              title="A subscription needs a streaming transport: WebSocket (auto-detect) or GraphQL over SSE"
+              onClick={() => set({ transport: 'ws' })}
+            >
+              Subscribe over WebSocket
+            </button>
+          ) : null}
+          {WS_TRANSPORTS.has(g.transport) ? (
+            <label title="Off: this subscription opens a WebSocket of its own instead of sharing the endpoint's open one">
+              <input
+                type="checkbox"
+                aria-label="Share connection"
+                checked={g.shareConnection}
+                onChange={(e) => set({ shareConnection: e.target.checked })}
+              />{' '}
+              Share connection
+            </label>
+          ) : null}
+          {ops.length > 1 ? (
+            <label>
+              Operation{' '}
+              <select
+                aria-label="Operation"
+                value={g.operationName}
+                onChange={(e) => set({ operationName: e.target.value })}
+              >
+                <option value="">Choose…</option>
+                {ops.map((o) => (
+                  <option key={o} value={o}>
+                    {o}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
         </div>
-        <div className="graphql-vars">
-          <div className="graphql-vars-label muted small">Variables (JSON)</div>
-          <GraphqlEditor
-            label="GraphQL variables"
-            value={g.variables}
-            onChange={(variables) => set({ variables })}
-            schemaKey={null}
-            plain
-            placeholderText='{ "id": 1 }'
-          />
+        {/* The document and its variables side by side, so a short composer shows both. */}
+        <div className="graphql-main">
+          <div className="graphql-editors">
+            <GraphqlEditor
+              label="GraphQL query"
+              value={g.query}
+              onChange={(query) => set({ query })}
+              schemaKey={schema?.key ?? null}
+              placeholderText="query { … } (Ctrl+Space completes from the schema)"
+            />
+          </div>
+          <div className="graphql-vars">
+            <div className="graphql-vars-label muted small">Variables (JSON)</div>
+            <GraphqlEditor
+              label="GraphQL variables"
+              value={g.variables}
+              onChange={(variables) => set({ variables })}
+              schemaKey={null}
+              plain
+              placeholderText='{ "id": 1 }'
+            />
+          </div>
         </div>
-        <SchemaPanel
-          url={url.trim()}
-          file={file}
-          schemaFile={g.schemaFile}
-          introspected={introspected}
-          fromFile={fromFile}
-          onSchemaFile={(schemaFile) => set({ schemaFile })}
-        />
       </div>
+      <SchemaPanel
+        url={url.trim()}
+        file={file}
+        schemaFile={g.schemaFile}
+        introspected={introspected}
+        fromFile={fromFile}
+        onSchemaFile={(schemaFile) => set({ schemaFile })}
+      />
     </div>
   )
 }

@@ -90,15 +90,19 @@ export function holdsMoreThanFloor(draft: Pick<ComposerDraft, 'bodyKind' | 'para
   )
 }
 
-/** The window's inner height, followed as the window is resized. */
-export function useWindowHeight(): number {
-  const [height, setHeight] = useState(() => (window.innerHeight > 0 ? window.innerHeight : 900))
+/** The window's inner size, followed as the window is resized. */
+export function useWindowSize(): { width: number; height: number } {
+  const read = (): { width: number; height: number } => ({
+    width: window.innerWidth > 0 ? window.innerWidth : 1440,
+    height: window.innerHeight > 0 ? window.innerHeight : 900,
+  })
+  const [size, setSize] = useState(read)
   useEffect(() => {
     const update = (): void => {
-      if (window.innerHeight > 0) setHeight(window.innerHeight)
+      if (window.innerHeight > 0 && window.innerWidth > 0) setSize(read())
     }
     window.addEventListener('resize', update)
     return () => window.removeEventListener('resize', update)
   }, [])
-  return height
+  return size
 }

@@ -1,0 +1,210 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, test, type Locator, type Page } from '@playwright/test'
+import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
+import { startBuiltWebHost, type RunningWebHost } from './web-host'
+
+/**
+ * What a person meets in the composer at 1280×800 and 1024×700, through the browser host in headless Chromium (no
+ * scrollbars): a saved request's scripts open whole (the composer was drawn at its 210 px floor, three lines of
+ * each); at 1024×700 both editors are in sight at once (the second was a scroll away below the composer's edge);
+ * the "more below" line under the composer takes no room once nothing is below; and a GraphQL request's schema
+ * column runs from the panel's top beside the options bar (the bar, two lines with a WebSocket's options at 1024
+ * px, took the column's first rows). Pictures light and dark in the test's output folder.
+ */
+
+let host: RunningWebHost
+let gql: GraphqlFixture
+let dir = ''
+
+/** Eight lines before, six after: more than the floor's three of each. */
+const PRE = Array.from({ length: 8 }, (_, i) => `pm.variables.set('v${i}', ${i})`)
+const POST = Array.from({ length: 6 }, (_, i) => `pm.test('t${i}', () => pm.response.to.have.status(200))`)
+
+test.beforeAll(async () => {
+  gql = await startGraphqlServer()
+  dir = mkdtempSync(join(tmpdir(), 'fd-u32-room-'))
+  writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: Room\n')
+  writeFileSync(
+    join(dir, 'scripted.yaml'),
+    [
+      'name: Scripted',
+      'method: GET',
+      'url: http://127.0.0.1:9/scripted',
+      'scripts:',
+      '  preRequest: |',
+      ...PRE.map((l) => `    ${l}`),
+      '  test: |',
+      ...POST.map((l) => `    ${l}`),
+      '',
+    ].join('\n'),
+  )
+  host = await startBuiltWebHost()
+})
+
+test.afterAll(async () => {
+  await host?.stop()
+  await gql?.close()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+type Box = { x: number; y: number; width: number; height: number }
+
+async function box(what: Locator): Promise<Box> {
+  const b = await what.boundingBox()
+  if (!b) throw new Error('not drawn')
+  return b
+}
+
+/** Whether `inner` lies wholly inside `outer`, top to bottom. */
+function within(inner: Box, outer: Box): boolean {
+  return inner.y >= outer.y - 0.5 && inner.y + inner.height <= outer.y + outer.height + 0.5
+}
+
+async function pictures(page: Page, name: string): Promise<void> {
+  await page.mouse.move(1, 1)
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.screenshot({ path: test.info().outputPath(`${name}-${scheme}.png`) })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+}
+
+/** Two animation frames: the cue is measured once a frame. */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
+}
+
+async function openScripted(page: Page): Promise<void> {
+  await page.goto(host.url)
+  await page.getByRole('textbox', { name: 'Collection folder' }).fill(dir)
+  await page.getByRole('button', { name: 'Open', exact: true }).click()
+  await page
+    .getByRole('complementary', { name: 'Collections' })
+    .getByRole('treeitem', { name: 'Scripted' })
+    .click()
+  await page
+    .getByRole('region', { name: 'Request' })
+    .getByRole('tab', { name: /^Scripts/ })
+    .click()
+  await expect(page.getByRole('textbox', { name: 'Pre-request script' })).toContainText('v7')
+}
+
+/** Lines of an editor out of its sight (scrolled within it), by its scroller's heights. */
+async function hiddenInEditor(editor: Locator): Promise<number> {
+  return editor.locator('.cm-scroller').evaluate((el) => Math.max(0, el.scrollHeight - el.clientHeight - 1))
+}
+
+test('a request’s scripts open whole at 1280×800, and both are in sight at 1024×700', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await openScripted(page)
+  const composer = page.getByRole('region', { name: 'Request' })
+  const panel = composer.getByRole('tabpanel')
+  const strip = page.locator('.composer-wrap > .scroll-cue-strip')
+  const pre = page.getByRole('region', { name: 'Pre-request script' })
+  const post = page.getByRole('region', { name: 'Post-response script' })
+  const grips = [
+    page.getByRole('separator', { name: 'Resize Pre-request script' }),
+    page.getByRole('separator', { name: 'Resize Post-response script' }),
+  ]
+  await settled(page)
+
+  // 1280×800: every line of both scripts shows, nothing scrolls, nothing is said below.
+  for (const editor of [pre, post]) expect(await hiddenInEditor(editor), 'lines scrolled away').toBe(0)
+  for (const grip of grips) expect(within(await box(grip), await box(panel))).toBe(true)
+  await expect(page.getByRole('textbox', { name: 'Pre-request script' })).toContainText('v7')
+  expect(await panel.getAttribute('data-more')).toBeNull()
+  await expect(strip).toBeHidden()
+  // Within the window's room: the timeline keeps its rows below.
+  expect((await box(page.locator('.composer-wrap'))).height).toBeLessThanOrEqual(800 * 0.4 + 1)
+  await pictures(page, 'scripts-open-1280x800')
+
+  // 1024×700: both editors, their headings and grips wholly inside the panel, nothing hidden below it.
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await settled(page)
+  const p = await box(panel)
+  for (const part of [pre, post, ...grips]) expect(within(await box(part), p), 'inside the panel').toBe(true)
+  for (const h of await page.locator('.scripts-section .code-editor-host').all())
+    expect((await box(h)).height, 'three lines at least').toBeGreaterThanOrEqual(59)
+  expect(await panel.getAttribute('data-more')).toBeNull()
+  await expect(strip).toBeHidden()
+  await pictures(page, 'scripts-open-1024x700')
+})
+
+/**
+ * A URL of sixteen variables no scope defines: the send's error names them all and, with their hints, holds more
+ * than the composer's share of a 700 px window, so the composer scrolls as a whole.
+ */
+const URL_OF_UNKNOWNS =
+  'https://{{apiHost}}/v1/{{tenantIdentifier}}/orders/{{orderNumber}}/lines/{{lineNumber}}' +
+  '?expand={{expandFields}}&region={{deploymentRegion}}&currency={{preferredCurrency}}' +
+  '&locale={{customerLocale}}&channel={{salesChannel}}&trace={{traceSamplingRate}}' +
+  '&store={{storeIdentifier}}&warehouse={{warehouseCode}}&promo={{promotionCode}}' +
+  '&segment={{customerSegment}}&campaign={{marketingCampaign}}&variant={{experimentVariant}}'
+
+test('the composer’s “more below” line takes no room once nothing is below', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await page.goto(host.url)
+  const composer = page.getByRole('region', { name: 'Request' })
+  await composer.getByRole('textbox', { name: /URL/ }).first().fill(URL_OF_UNKNOWNS)
+  await composer.getByRole('button', { name: 'Send', exact: true }).click()
+  await expect(composer.getByRole('alert')).toContainText('Not sent: Unknown variables')
+  const strip = page.locator('.composer-wrap > .scroll-cue-strip')
+  await expect(strip).toHaveText('more below ↓')
+  // Scrolled to the end of the composer and of its panel: nothing below, so no line (it stayed, empty, bordered).
+  const panel = composer.getByRole('tabpanel')
+  for (let i = 0; i < 3; i++) {
+    await composer.evaluate((el) => el.scrollTo(0, el.scrollHeight))
+    await panel.evaluate((el) => el.scrollTo(0, el.scrollHeight))
+    await settled(page)
+  }
+  await expect(strip).toBeHidden()
+  expect(await strip.evaluate((el) => el.getBoundingClientRect().height)).toBe(0)
+  const [whole, wrap] = [await box(composer), await box(page.locator('.composer-wrap'))]
+  expect(
+    Math.abs(whole.y + whole.height - (wrap.y + wrap.height)),
+    'the composer fills its pane',
+  ).toBeLessThan(1)
+  await pictures(page, 'send-error-end')
+  // Scrolled back up, it is said again.
+  await composer.evaluate((el) => el.scrollTo(0, 0))
+  await expect(strip).toHaveAttribute('data-below', '')
+})
+
+test('a GraphQL request’s schema column runs from the panel’s top, beside the options bar', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await page.goto(host.url)
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'GraphQL' })
+  await page.getByRole('textbox', { name: 'URL' }).fill(gql.url)
+  await page.getByRole('button', { name: 'Fetch schema' }).click()
+  await expect(page.getByTestId('graphql-schema-state')).toHaveText(/^Schema: \d+ types$/)
+  // The most the bar holds: a WebSocket's Share connection and a document's two operations.
+  await page.getByRole('combobox', { name: 'Transport' }).selectOption('ws')
+  const editor = page.getByRole('textbox', { name: 'GraphQL query' })
+  await editor.click()
+  await page.keyboard.press('ControlOrMeta+a')
+  await page.keyboard.press('Delete')
+  await page.keyboard.type('query First { hello }\nquery Second { hello ')
+  await expect(page.getByRole('combobox', { name: 'Operation' })).toBeVisible()
+
+  for (const size of [
+    { width: 1024, height: 700 },
+    { width: 1280, height: 800 },
+  ]) {
+    await page.setViewportSize(size)
+    await settled(page)
+    const [bar, column, panel] = [
+      await box(page.getByRole('group', { name: 'GraphQL options' })),
+      await box(page.locator('.graphql-schema-pane')),
+      await box(page.getByRole('region', { name: 'Request' }).getByRole('tabpanel')),
+    ]
+    // The column starts where the bar does and the bar stops short of it.
+    expect(Math.abs(column.y - bar.y), `column ${column.y}, bar ${bar.y}`).toBeLessThan(1)
+    expect(bar.x + bar.width).toBeLessThanOrEqual(column.x + 0.5)
+    expect(within(column, panel)).toBe(true)
+    await pictures(page, `graphql-column-${size.width}x${size.height}`)
+  }
+})
