@@ -79,7 +79,7 @@ for (const [width, height] of [
     const table = runner.getByRole('table', { name: 'Results per request' })
     await expect(table.locator('tr[data-path]')).toHaveCount(3)
     await page.mouse.move(1, 1)
-    await shoot(page, 'runner-results')
+    await shoot(page, 'runner-results', { width, height })
     // The failed one, as a person would: a click on its row (not only on its name).
     await table.locator('tr[data-path="checks/check-2.yaml"] td.num').first().click()
     await expect(runner).toBeHidden()
@@ -94,7 +94,7 @@ for (const [width, height] of [
     const back = page.getByTestId('runner-return')
     await expect(back).toHaveText('Run checks: finished 3/3, 1 failed')
     await page.mouse.move(1, 1)
-    await shoot(page, 'runner-row-opened')
+    await shoot(page, 'runner-row-opened', { width, height })
     await back.click()
     await expect(runner.getByTestId('run-state')).toHaveText('Finished')
     await runner.getByRole('button', { name: "Open Check 3's exchange" }).click()

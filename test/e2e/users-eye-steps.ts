@@ -85,16 +85,21 @@ export async function openShop(page: Page, host: RunningWebHost, width = 1024, h
   await page.getByRole('button', { name: 'New request tab' }).click()
 }
 
+/** The window sizes the users-eye pictures are taken at. */
+export type ShotSize = { width: number; height: number }
+const SHOT_SIZES: readonly ShotSize[] = [
+  { width: 1024, height: 700 },
+  { width: 1440, height: 900 },
+]
+
 /**
  * Light and dark pictures of what is on screen now, at 1024×700 and 1440×900 (the test's own size last, so it
- * goes on as it was), into the test's output folder, for a person to look at.
+ * goes on as it was), into the test's output folder, for a person to look at. A test that runs once at each
+ * size passes `only` (its own size): the other run takes the other size's pictures.
  */
-export async function shoot(page: Page, name: string): Promise<void> {
+export async function shoot(page: Page, name: string, only?: ShotSize): Promise<void> {
   const own = page.viewportSize() ?? { width: 1024, height: 700 }
-  const sizes = [
-    { width: 1024, height: 700 },
-    { width: 1440, height: 900 },
-  ].sort((a) => (a.width === own.width ? 1 : -1))
+  const sizes = (only ? [only] : [...SHOT_SIZES]).sort((a) => (a.width === own.width ? 1 : -1))
   for (const size of sizes) {
     await page.setViewportSize(size)
     for (const scheme of ['light', 'dark'] as const) {
