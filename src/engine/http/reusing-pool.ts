@@ -21,21 +21,6 @@ const kClientDrain = symbols.kNeedDrain
 
 type Internals = Record<symbol, unknown>
 
-/**
- * A connection whose request has just ended and that takes the next one on its turn. Its size is read first: a
- * connection with a request on it (most, under load) is ruled out by it alone, before the dearer getters.
- */
-function settling(client: unknown): boolean {
-  const c = client as Internals & { closed: boolean; destroyed: boolean }
-  return (
-    Boolean(c[kNeedDrain]) &&
-    Number(c[kSize] ?? 0) === 0 &&
-    c[kConnected] === true &&
-    !c.closed &&
-    !c.destroyed
-  )
-}
-
 export class ReusingPool extends PoolClass {
   constructor(origin: string, options: Pool.Options) {
     super(origin, options)
@@ -44,23 +29,31 @@ export class ReusingPool extends PoolClass {
     const self = this as unknown as Internals
     const getDispatcher = (self[kGetDispatcher] as () => unknown).bind(this)
     // Queued requests are taken, one each, by the connections settling now; the rest take a connection not yet
-    // made (undici makes one ahead when all are busy) or open new ones. This runs for every request the pool is
-    // given: one pass over the connections, with no array made, a busy one checked for settling only while the
-    // count can still change the answer.
+    // made (undici makes one ahead when all are busy) or open new ones. This runs twice for every request the
+    // pool is given (undici asks again once the chosen connection is busy): one pass over the connections, with
+    // no array made. A connection with a request on it, most of them under load, is passed over on its mark and
+    // its size alone, each read once; the dearer getters are read only of one that has none.
     self[kGetDispatcher] = () => {
       const clients = self[kClients] as Internals[]
       const queued = Number(self[kQueued] ?? 0)
       let settlingNow = 0
       for (let i = 0; i < clients.length; i++) {
-        const c = clients[i] as Internals
-        // A request the connection refused before sending (undici: 'invalid content-type header') left the pool's
-        // mark on it, but the connection, idle, will send no drain to clear it: it would be waited for without end.
-        if (c[kNeedDrain] && c[kClientDrain] === 0 && Number(c[kSize] ?? 0) === 0) c[kNeedDrain] = false
+        const c = clients[i] as Internals & { closed: boolean; destroyed: boolean }
+        if (c[kNeedDrain]) {
+          if ((c[kSize] ?? 0) !== 0) continue
+          // Marked busy with no request on it and no drain coming: a request the connection refused before
+          // sending (undici: 'invalid content-type header') left the pool's mark, which nothing would clear; it
+          // would be waited for without end. Idle, it is free.
+          if (c[kClientDrain] === 0) c[kNeedDrain] = false
+          else {
+            // Its request has just ended: it takes the next one on its turn.
+            if (settlingNow <= queued && c[kConnected] === true && !c.closed && !c.destroyed) settlingNow++
+            continue
+          }
+        }
         // An idle connected one is taken itself: undici's choice is the first connection not marked busy, which
         // may be one whose socket was cut (a POST cut mid-body), and it would open a new socket beside this one.
-        if (!c[kNeedDrain]) {
-          if (c[kConnected] === true) return c
-        } else if (settlingNow <= queued && settling(c)) settlingNow++
+        if (c[kConnected] === true) return c
       }
       return settlingNow > queued ? undefined : getDispatcher()
     }
