@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FLIGHTDECK_BIN } from '../fixtures/cli-process'
 import { runCliWithConfig, type RunCliOutput } from './collection-run-folder'
 
 /**
@@ -73,19 +74,13 @@ describe('flightdeck run with only the summary table', () => {
     // Counting them, and letting go of each step's session record and body once it is done, holds what the
     // collection and the code take, whatever the iteration count: ~50 MB under tsx (at 52 MB it collects
     // garbage most of the time). 100,000 iterations in 96 MB proved the same in 2.5 times as long.
-    const loader =
-      "process.on('exit', () => process.stderr.write('\\nmaxrss_kb=' + process.resourceUsage().maxRSS + '\\n')); " +
-      'const cli = await import(process.argv[1]); await cli.main(process.argv.slice(2))'
     const child = spawn(
       process.execPath,
       [
         '--max-old-space-size=80',
         '--import',
-        'tsx',
-        '--input-type=module',
-        '-e',
-        loader,
-        resolve('src/cli/index.ts'),
+        REPORT_MAX_RSS,
+        FLIGHTDECK_BIN,
         'run',
         dir,
         'ok.yaml',
@@ -111,9 +106,16 @@ describe('flightdeck run with only the summary table', () => {
   }, 180_000)
 })
 
+/** Printed on the way out of the process it is loaded into: its peak RSS. */
+const REPORT_MAX_RSS =
+  'data:text/javascript,' +
+  encodeURIComponent(
+    "process.on('exit', () => process.stderr.write('\\nmaxrss_kb=' + process.resourceUsage().maxRSS + '\\n'))",
+  )
+
 /**
- * Peak RSS of that run: node, tsx's compiled source and the capped heap (~156 MB measured, ~187 MB while the
- * engine kept the last 20,000 sessions' records and bodies; every result kept, the built CLI alone peaked at
- * 314-328 MB uncapped).
+ * Peak RSS of that run: node, the CLI and the capped heap (~156 MB measured from the source under tsx, ~187 MB
+ * while the engine kept the last 20,000 sessions' records and bodies; every result kept, the built CLI alone
+ * peaked at 314-328 MB uncapped).
  */
 const MAX_RSS_MB = 256

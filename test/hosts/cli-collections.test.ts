@@ -5,8 +5,10 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startAuthServer, type AuthServer } from '../fixtures/auth-server'
+import { FLIGHTDECK_BIN } from '../fixtures/cli-process'
 
-const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
+/** The run's CLI bundle, started as bin/flightdeck.js starts it (test/fixtures/cli-process.ts). */
+const bin = FLIGHTDECK_BIN
 
 interface Run {
   code: number | null

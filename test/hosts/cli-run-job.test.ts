@@ -2,14 +2,15 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JsonRunReport } from '../../src/cli/run-report'
+import { FLIGHTDECK_BIN } from '../fixtures/cli-process'
 import { startJobServer, type JobServer } from '../fixtures/job-server'
 
 /** `flightdeck run` on requests that follow a job: a real process, a collection folder, the job server. */
 
-const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
+/** The run's CLI bundle, started as bin/flightdeck.js starts it (test/fixtures/cli-process.ts). */
+const bin = FLIGHTDECK_BIN
 
 let jobs: JobServer
 let dir: string

@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { har as validateHar } from 'har-validator'
 import { parseDocument, DomUtils } from 'htmlparser2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,11 +9,13 @@ import { runCli } from '../../src/cli/index'
 import { runRunCli } from '../../src/cli/run-command'
 import type { JsonRunReport } from '../../src/cli/run-report'
 import { startCallbackServer } from '../fixtures/callback-server'
+import { FLIGHTDECK_BIN } from '../fixtures/cli-process'
 import { startRunnerServer, type RunnerServer } from '../fixtures/runner-server'
 
 /** `flightdeck run` as a CI job runs it: a real process, a collection folder, a real server, exit codes. */
 
-const bin = fileURLToPath(new URL('../../bin/flightdeck.js', import.meta.url))
+/** The run's CLI bundle, started as bin/flightdeck.js starts it (test/fixtures/cli-process.ts). */
+const bin = FLIGHTDECK_BIN
 
 interface Run {
   code: number | null
