@@ -1,4 +1,4 @@
-import { serverTimingOf } from '../../shared/server-timing'
+import { serverTimingOf, type ServerTiming } from '../../shared/server-timing'
 import type { AppError } from '../../shared/result'
 import type {
   BodyProgressEvent,
@@ -66,8 +66,33 @@ export function responseHeadersEvent(
     statusText,
     httpVersion: info?.protocol === 'h2' ? '2' : '1.1',
     headers,
-    headersBytes: headerBlockBytes(status, statusText, headers),
+    headersBytes: blockBytes(status, statusText, headers),
   }
+}
+
+/**
+ * The last response head measured. pairHeaders hands the same list for the same header bytes (a server under
+ * load sends the same block over and over), so its size is worked out once, not a byte count per field per
+ * response.
+ */
+let lastBlock = { headers: null as HeaderList | null, status: 0, statusText: '', bytes: 0 }
+
+function blockBytes(status: number, statusText: string, headers: HeaderList): number {
+  const last = lastBlock
+  if (last.headers === headers && last.status === status && last.statusText === statusText) return last.bytes
+  const bytes = headerBlockBytes(status, statusText, headers)
+  lastBlock = { headers, status, statusText, bytes }
+  return bytes
+}
+
+/** The last header list found to say no Server-Timing (most responses): the same list is not read again. */
+let lastUntimed: HeaderList | null = null
+
+function serverTimingOfResponse(headers: HeaderList, trailers: HeaderList): ServerTiming | null {
+  if (trailers.length === 0 && headers === lastUntimed) return null
+  const timing = serverTimingOf(headers, trailers)
+  if (timing === null && trailers.length === 0) lastUntimed = headers
+  return timing
 }
 
 /** The response complete: its body where the store keeps it, and the Server-Timing its headers and trailers gave. */
@@ -81,7 +106,7 @@ export function doneEvent(
   headers: HeaderList,
   trailers: HeaderList,
 ): DoneEvent {
-  const serverTiming = serverTimingOf(headers, trailers)
+  const serverTiming = serverTimingOfResponse(headers, trailers)
   return {
     type: 'done',
     sid,
