@@ -1,20 +1,31 @@
 import { appendFileSync } from 'node:fs'
 import { afterAll, vi } from 'vitest'
+import {
+  grownResources,
+  processResources,
+  resourcesToSettle,
+  runExitListenersSince,
+  TOLERATED,
+} from './process-resources'
 
 /**
- * Runs before every file of vitest.config.ts's `shared-process` and `cli-process` projects, which run with
- * `isolate: false`: one worker process runs many files, so Node and the packages in node_modules load once a
- * process instead of once a file. What isolation gave each file is given back here:
+ * Runs before every file of vitest.config.ts's projects that run with `isolate: false` (shared-process,
+ * cli-process): one worker process runs many files, so Node and the packages in node_modules load once a process
+ * instead of once a file. What isolation gave each file is given back here:
  *
  * - our own modules (src/, test helpers) start fresh: every module the previous file evaluated is forgotten, so
  *   each file gets new module state (stores, caches, the engine's shared worker pool) as in its own process;
- * - the previous file's shared worker pool is closed: a file's fresh pool module would otherwise leave the old
- *   pool's idle threads alive for the rest of the process;
+ * - the file's shared worker pool is closed: a file's fresh pool module would otherwise leave the old pool's idle
+ *   threads alive for the rest of the process;
+ * - the `exit` listeners the file's modules added (the engine removes its temp and config folders on exit) run
+ *   and are removed when the file ends, as they would when its own process ended: left, every file added its own
+ *   and the eleventh raised MaxListenersExceededWarning;
  * - process.env and the working folder are put back as the file found them.
  *
+ * And what isolation hid is made loud: a file that leaves a server, socket, child process, watcher or process
+ * listener behind fails, naming what it left (process-resources.ts), since it would live on beside every later file.
  * Packages in node_modules are loaded by Node itself and stay shared (they keep no per-test state of ours).
- * `FLIGHTDECK_TEST_LEAK_LOG=<file>` appends, per file, what it left running (handles, timers, child processes,
- * worker threads, process listeners): the audit behind this setup.
+ * `FLIGHTDECK_TEST_LEAK_LOG=<file>` also appends each such finding to that file.
  */
 
 interface EvaluatedModule {
@@ -24,7 +35,14 @@ interface EvaluatedModule {
 interface WorkerState {
   evaluatedModules: { idToModuleMap: Map<string, EvaluatedModule> }
   filepath?: string
+  config: { name?: string }
 }
+
+/**
+ * Projects where a leftover fails the file. cli-process files (the CLI started as a child, tens of seconds a file)
+ * have not yet had a run under this guard: there it is logged only.
+ */
+const FAILS_ON_LEFTOVERS = new Set(['shared-process'])
 
 function workerState(): WorkerState {
   return (globalThis as unknown as { __vitest_worker__: WorkerState }).__vitest_worker__
@@ -34,16 +52,8 @@ vi.resetModules()
 
 const envBefore = { ...process.env }
 const cwdBefore = process.cwd()
-const leakLog = process.env['FLIGHTDECK_TEST_LEAK_LOG']
-const resourcesBefore = leakLog ? countResources() : null
-
-function countResources(): Record<string, number> {
-  const counts: Record<string, number> = {}
-  for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1
-  for (const event of ['exit', 'uncaughtException', 'unhandledRejection', 'SIGINT', 'SIGTERM', 'warning'])
-    counts[`listener:${event}`] = process.listenerCount(event)
-  return counts
-}
+const exitListenersBefore = new Set(process.rawListeners('exit'))
+const resourcesBefore = processResources()
 
 /** The pool module this file evaluated, if any: its shared pool is closed with the file. */
 function evaluatedPoolModule(): { configureSharedPool: (o: object) => { close(): Promise<void> } } | null {
@@ -57,18 +67,22 @@ function evaluatedPoolModule(): { configureSharedPool: (o: object) => { close():
 afterAll(async () => {
   // configureSharedPool stops the file's pool (if it started one) and puts in a new one that has started nothing.
   await evaluatedPoolModule()?.configureSharedPool({}).close()
+  runExitListenersSince(exitListenersBefore)
 
   for (const key of Object.keys(process.env)) if (!(key in envBefore)) delete process.env[key]
   for (const [key, value] of Object.entries(envBefore))
     if (process.env[key] !== value) process.env[key] = value
   if (process.cwd() !== cwdBefore) process.chdir(cwdBefore)
 
-  if (leakLog && resourcesBefore) {
-    const after = countResources()
-    const grown = Object.entries(after)
-      .filter(([kind, n]) => n > (resourcesBefore[kind] ?? 0))
-      .map(([kind, n]) => `${kind} +${n - (resourcesBefore[kind] ?? 0)}`)
-    if (grown.length > 0)
-      appendFileSync(leakLog, `${process.pid} ${workerState().filepath} ${grown.join(', ')}\n`)
-  }
+  const grown = grownResources(resourcesBefore, await resourcesToSettle(resourcesBefore))
+  if (grown.length === 0) return
+  const file = workerState().filepath
+  const leakLog = process.env['FLIGHTDECK_TEST_LEAK_LOG']
+  if (leakLog) appendFileSync(leakLog, `${process.pid} ${file} ${grown.join(', ')}\n`)
+  const leaks = grown.filter((g) => !TOLERATED.has(g.slice(0, g.lastIndexOf(' +'))))
+  if (leaks.length === 0 || !FAILS_ON_LEFTOVERS.has(workerState().config.name ?? '')) return
+  throw new Error(
+    `${file} left running in this shared worker process: ${leaks.join(', ')}. Close what the file starts ` +
+      `(afterAll/afterEach), or, if it must leave it, give it a process of its own (test/setup/own-process-files.ts).`,
+  )
 }, 20_000)
