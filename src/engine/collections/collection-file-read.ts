@@ -8,10 +8,8 @@ import {
   type SavedRequest,
   type Variable,
 } from '../../shared/collection'
-import { DEFAULT_RETRY } from '../../shared/run-spec'
 import { collectionGrpcSchema } from '../../shared/grpc-request'
 import { traceLinkProblem, traceSettingSchema } from '../../shared/trace-context'
-import { DEFAULT_FOLLOW_JOB, DEFAULT_LONG_POLL } from '../../shared/job-options'
 import { lineOf, parseYaml } from './yaml-doc'
 import {
   FORMAT_VERSION,
@@ -20,21 +18,15 @@ import {
   type Parsed,
 } from './collection-file-format'
 import { lazySchema } from '../../shared/lazy-schema'
-import { asNumbers, isRaw, mapRoot, NumberText, numberTextsRead, type Raw } from './yaml-read'
-import { plainRequest } from './plain-request'
+import { asNumbers, isRaw, isSet, mapRoot, numberTextsRead, str, type Raw } from './yaml-read'
+import { listOf, readTrace, runFields } from './run-fields-read'
+import { plainAuth, plainRequest } from './plain-request'
+import { plainVariables } from './plain-settings'
 
 /**
  * Collection files read into the model: lenient about what may be left out, strict about what is there (a
  * problem names its line).
  */
-
-/** Scalars a person may write without quotes (`value: 1`, `enabled: yes`) read as the string they look like. */
-function str(v: unknown, fallback = ''): unknown {
-  if (v === undefined || v === null) return fallback
-  if (v instanceof NumberText) return v.text
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
-  return v
-}
 
 function kvList(v: unknown): unknown {
   if (v === undefined || v === null) return []
@@ -127,12 +119,24 @@ function readVariables(v: unknown): unknown {
   )
 }
 
+let schemaChecks = 0
+
+/** How many values were checked by zod so far (the plain checks take the common files without it). */
+export function schemaChecksRun(): number {
+  return schemaChecks
+}
+
+/** `value` checked: by `plain` when it takes it (exactly zod's result), else by the schema, which words errors. */
 function validate<T>(
   text: string,
   schema: z.ZodType<T>,
   value: unknown,
   pathMap?: (p: PropertyKey[]) => PropertyKey[],
+  plain?: (value: unknown) => T | null,
 ): Parsed<T> {
+  const taken = plain && numberTextsRead() === 0 ? plain(value) : null
+  if (taken) return { ok: true, value: taken }
+  schemaChecks++
   const r = schema.safeParse(numberTextsRead() > 0 ? asNumbers(value) : value)
   if (r.success) return { ok: true, value: r.data }
   const issue = r.error.issues[0]
@@ -171,10 +175,7 @@ export function parseRequestText(text: string, stem: string): Parsed<SavedReques
     ...(isSet(raw['socketio']) ? { socketio: raw['socketio'] } : {}),
   }
   // The common shapes are checked without zod (./plain-request.ts); anything else, and every error, is zod's.
-  const plain = numberTextsRead() === 0 ? plainRequest(value) : null
-  const parsed: Parsed<SavedRequest> = plain
-    ? { ok: true, value: plain }
-    : validate(text, savedRequestSchema, value)
+  const parsed = validate(text, savedRequestSchema, value, undefined, plainRequest)
   if (!parsed.ok) return parsed
   const rule = requestFileRule(parsed.value)
   if (rule) return { ok: false, problem: { ...keyLine(text, rule.key), message: rule.message } }
@@ -186,52 +187,6 @@ function keyLine(text: string, key: string): { line: number; column: number } {
   const lines = text.split('\n')
   const at = lines.findIndex((l) => new RegExp(`^(['"]?)${key}\\1\\s*:`).test(l))
   return at === -1 ? lineIn(text, [key]) : { line: at + 1, column: 1 }
-}
-
-const isSet = (v: unknown): boolean => v !== undefined && v !== null
-
-/** A single item where a list is expected (`dependsOn: login`, `onStatus: 503`) reads as a list of one. */
-function listOf(v: unknown): unknown {
-  return Array.isArray(v) ? v : [v]
-}
-
-/**
- * The runner's fields, present only when the file has them (so a file without them reads, and writes back,
- * exactly as before). Header and body texts written as bare numbers read as the text they look like.
- */
-function runFields(raw: Raw): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  if (isSet(raw['assertions'])) out['assertions'] = readAssertions(raw['assertions'])
-  if (isSet(raw['extract'])) out['extract'] = raw['extract']
-  if (isSet(raw['retry'])) {
-    const r = raw['retry']
-    out['retry'] = isRaw(r)
-      ? {
-          ...DEFAULT_RETRY,
-          ...r,
-          ...(isSet(r['onStatus']) ? { onStatus: listOf(r['onStatus']) } : {}),
-        }
-      : r
-  }
-  if (isSet(raw['dependsOn'])) out['dependsOn'] = listOf(raw['dependsOn'])
-  if (isSet(raw['stop'])) out['stop'] = raw['stop']
-  if (isSet(raw['waitForWebhook'])) {
-    const w = raw['waitForWebhook']
-    out['waitForWebhook'] = isRaw(w)
-      ? { ...w, ...(isSet(w['assertions']) ? { assertions: readAssertions(w['assertions']) } : {}) }
-      : w
-  }
-  if (isSet(raw['followJob'])) {
-    const f = raw['followJob']
-    out['followJob'] = isRaw(f) ? { ...DEFAULT_FOLLOW_JOB, ...f, until: readUntil(f['until']) } : f
-  }
-  if (isSet(raw['longPoll'])) {
-    const l = raw['longPoll']
-    out['longPoll'] = isRaw(l) ? { ...DEFAULT_LONG_POLL, ...l } : l
-  }
-  if (isSet(raw['scripts'])) out['scripts'] = raw['scripts']
-  if (isSet(raw['trace'])) out['trace'] = readTrace(raw['trace'])
-  return out
 }
 
 /** `proto: a.proto` and `importPaths: protos` read as lists of one. */
@@ -254,11 +209,6 @@ function readCollectionGrpc(v: unknown): unknown {
   }
 }
 
-/** `trace: per-send` is short for `trace: { mode: per-send }`. */
-function readTrace(v: unknown): unknown {
-  return typeof v === 'string' ? { mode: v } : v
-}
-
 /** Query parameters switched off: every row is off, whatever an `enabled:` in the file says. */
 function disabledParams(v: unknown): Record<string, unknown> {
   if (!isSet(v)) return {}
@@ -270,43 +220,18 @@ function disabledParams(v: unknown): Record<string, unknown> {
   }
 }
 
-/**
- * A job's done condition: `status: 200` reads as a list of one, and a JSONPath without `equals` is done when
- * the value is null (as the engine compares it), written out as `equals: null`.
- */
-function readUntil(u: unknown): unknown {
-  if (!isRaw(u)) return u
-  return {
-    ...u,
-    ...(isSet(u['status']) ? { status: listOf(u['status']) } : {}),
-    ...(isSet(u['jsonPath']) && !('equals' in u) ? { equals: null } : {}),
-  }
-}
-
-/** Texts compared with strings (a header's value, body text, a method) read as text when written bare. */
-function readAssertions(list: unknown): unknown {
-  if (!Array.isArray(list)) return list
-  return list.map((a: unknown) => {
-    if (!isRaw(a)) return a
-    if (a['kind'] === 'header')
-      return {
-        ...a,
-        ...(isSet(a['equals']) ? { equals: str(a['equals']) } : {}),
-        ...(isSet(a['contains']) ? { contains: str(a['contains']) } : {}),
-      }
-    if (a['kind'] === 'body-contains') return { ...a, text: str(a['text']) }
-    if ((a['kind'] === 'method' || a['kind'] === 'path') && isSet(a['equals']))
-      return { ...a, equals: str(a['equals']) }
-    return a
-  })
-}
-
 const folderFileSchema = lazySchema(() => variableSchema.array().max(10_000))
 
 function readFolderish(raw: Raw, text: string): Parsed<FolderSettings> {
-  const vars = validate(text, folderFileSchema, readVariables(raw['variables']), () => ['variables'])
+  const vars = validate(
+    text,
+    folderFileSchema,
+    readVariables(raw['variables']),
+    () => ['variables'],
+    plainVariables,
+  )
   if (!vars.ok) return vars
-  const auth = validate(text, authSchema, readAuth(raw['auth']), (p) => ['auth', ...p])
+  const auth = validate(text, authSchema, readAuth(raw['auth']), (p) => ['auth', ...p], plainAuth)
   if (!auth.ok) return auth
   const order = raw['order'] ?? []
   if (!Array.isArray(order) || !order.every((o) => typeof o === 'string')) {
@@ -374,7 +299,13 @@ export function parseEnvironmentText(
   const root = mapRoot(text)
   if (!root.ok) return root
   const raw = root.value
-  const vars = validate(text, folderFileSchema, readVariables(raw['variables']), () => ['variables'])
+  const vars = validate(
+    text,
+    folderFileSchema,
+    readVariables(raw['variables']),
+    () => ['variables'],
+    plainVariables,
+  )
   if (!vars.ok) return vars
   const name = raw['name']
   const link = raw['traceLink']

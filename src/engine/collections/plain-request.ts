@@ -217,6 +217,16 @@ function read(v: unknown): SavedRequest {
   return out as SavedRequest
 }
 
+/** What authSchema makes of `value` when it is plain auth (inherit, none, basic, digest, bearer, API key); else null. */
+export function plainAuth(value: unknown): SavedRequest['auth'] | null {
+  try {
+    return auth(value)
+  } catch (e) {
+    if (e === NOT_PLAIN) return null
+    throw e
+  }
+}
+
 /** What savedRequestSchema makes of `value` when it is a plain request; null when zod must decide. */
 export function plainRequest(value: unknown): SavedRequest | null {
   try {

@@ -23,6 +23,16 @@ export class NumberText {
     readonly text: string,
   ) {}
 }
+/** Scalars a person may write without quotes (`value: 1`, `enabled: yes`) read as the string they look like. */
+export function str(v: unknown, fallback = ''): unknown {
+  if (v === undefined || v === null) return fallback
+  if (v instanceof NumberText) return v.text
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  return v
+}
+
+export const isSet = (v: unknown): boolean => v !== undefined && v !== null
+
 let numberTextsSeen = 0
 
 /** How many NumberTexts the last read made (none: the value needs no asNumbers pass). */
