@@ -54,5 +54,7 @@ describe('runner: steps cut short by Cancel run', () => {
     const words = text(renderOverStore(collection.store, createElement(RunnerPanel)))
     expect(words).toContain('1 request got no response (network errors).')
     expect(words).toContain('1 request was cut short by Cancel run (cancelled).')
+    // The progress line says it beside the count of failures it is among.
+    expect(words).toContain('2 failed (1 cancelled)')
   })
 })

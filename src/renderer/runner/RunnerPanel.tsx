@@ -236,7 +236,11 @@ export function RunProgress({ settingsOpen, onSettings }: { settingsOpen: boolea
           {run.done} / {run.total}
         </span>
         <span className="num pass">{run.passed} passed</span>
-        <span className={run.failed > 0 ? 'num fail' : 'num muted'}>{run.failed} failed</span>
+        <span className={run.failed > 0 ? 'num fail' : 'num muted'}>
+          {run.failed} failed
+          {/* Among them, those the person stopped: "failed" alone read as the server's or the checks' doing. */}
+          {run.cancelled ? ` (${run.cancelled} cancelled)` : ''}
+        </span>
         {f && run.done < run.total && !f.directed ? (
           <span className="num not-run" title={`Not run: ${notRunReason(f)}`}>
             {run.total - run.done} not run
