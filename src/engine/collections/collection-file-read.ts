@@ -175,7 +175,10 @@ export function parseRequestText(text: string, stem: string): Parsed<SavedReques
     ...(isSet(raw['socketio']) ? { socketio: raw['socketio'] } : {}),
   }
   // The common shapes are checked without zod (./plain-request.ts); anything else, and every error, is zod's.
-  const parsed = validate(text, savedRequestSchema, value, undefined, plainRequest)
+  const plain = numberTextsRead() === 0 ? plainRequest(value) : null
+  const parsed: Parsed<SavedRequest> = plain
+    ? { ok: true, value: plain }
+    : validate(text, savedRequestSchema, value)
   if (!parsed.ok) return parsed
   const rule = requestFileRule(parsed.value)
   if (rule) return { ok: false, problem: { ...keyLine(text, rule.key), message: rule.message } }
