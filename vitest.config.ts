@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 import { cliProcessFiles } from './test/setup/cli-process-files'
+import { ownProcessFiles } from './test/setup/own-process-files'
 
 // No test may touch the person's config folder: the whole run (workers and the processes they start) gets a
 // fresh one, and XDG_CONFIG_HOME too for code that builds the path itself.
@@ -12,12 +13,8 @@ const isolatedConfig = mkdtempSync(join(tmpdir(), 'flightdeck-vitest-config-'))
 process.env['FLIGHTDECK_CONFIG_DIR'] = join(isolatedConfig, 'flightdeck')
 process.env['XDG_CONFIG_HOME'] = isolatedConfig
 
-/** Files that keep no process-wide state of their own run one after another in a shared worker process. */
-const SHARED_PROCESS = [
-  'test/renderer/**/*.test.ts',
-  'test/renderer/**/*.test.tsx',
-  'test/shared/**/*.test.ts',
-]
+const root = fileURLToPath(new URL('.', import.meta.url))
+const TEST_FILES = ['test/**/*.test.ts', 'test/**/*.test.tsx']
 
 /**
  * Files whose cases start the `flightdeck` command as a child process, found by test/setup/cli-process-files.ts
@@ -26,7 +23,13 @@ const SHARED_PROCESS = [
  * through tsx; a case may still start several processes, each loading the CLI cold, and on a loaded two-core
  * runner that took tens of seconds. Their bound is longer; what they check is not time.
  */
-const CLI_PROCESS = cliProcessFiles(fileURLToPath(new URL('.', import.meta.url)))
+const CLI_PROCESS = cliProcessFiles(root)
+
+/**
+ * Files that need a process of their own, found by test/setup/own-process-files.ts: they measure the process's
+ * memory, set V8 flags, listen on process events, start worker threads, flood, or say so in a comment.
+ */
+const OWN_PROCESS = ownProcessFiles(root).filter((f) => !CLI_PROCESS.includes(f))
 
 export default defineConfig({
   // One `graphql` for every module, as in the app's bundle: Node loads graphql's CommonJS build for the packages
@@ -42,19 +45,24 @@ export default defineConfig({
     // Timing assertions need a quiet machine: two cores, so keep files from crowding each other.
     maxWorkers: 2,
     projects: [
-      // Files that start servers, processes and floods keep a process each: measured on test/attack, sharing
-      // processes cut import time but not the CPU the files spent in all (80 s either way).
+      // Every other file runs one after another in a worker process (isolate: false), so Node, node_modules and
+      // the transform of our modules load once a process rather than once a file: ~1 s of CPU a file, 400 s of
+      // the 1,100 s two workers spent on 580 files when 379 had a process each. Each file still starts as if
+      // alone (fresh modules of our own, process.env and the working folder put back), and one that leaves a
+      // server, socket, child process or process listener running fails, naming it: test/setup/fresh-modules.ts.
       {
         extends: true,
         test: {
-          name: 'own-process',
-          include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-          exclude: [...SHARED_PROCESS, ...CLI_PROCESS],
+          name: 'shared-process',
+          include: TEST_FILES,
+          exclude: ['test/e2e/**', ...OWN_PROCESS, ...CLI_PROCESS],
+          isolate: false,
+          setupFiles: ['test/setup/fresh-modules.ts'],
         },
       },
-      // Files that start the CLI as a child process (CLI_PROCESS). Their cost is in those processes, so a worker
-      // runs file after file (as shared-process, below): 4 paired rounds of 12 such files, 32.0 s of CPU a run
-      // isolated, 29.4 s so, and a fifth less wall time.
+      // Files that start the CLI as a child process (CLI_PROCESS). Their cost is in those processes; they too run
+      // file after file in a worker (4 paired rounds of 12 such files: 32.0 s of CPU a run isolated, 29.4 s so,
+      // and a fifth less wall time), with the run's CLI bundle built once and a longer bound.
       {
         extends: true,
         test: {
@@ -67,20 +75,8 @@ export default defineConfig({
           hookTimeout: 90_000,
         },
       },
-      // Stores, layouts and shared helpers: a worker process runs file after file, so Node and node_modules load
-      // once a process, not once a file (test/renderer: 91 s of CPU isolated, 35 s so). Each file still starts
-      // from fresh modules of our own, with the last file's worker pool closed and process.env and the working
-      // folder put back: test/setup/fresh-modules.ts.
-      {
-        extends: true,
-        test: {
-          name: 'shared-process',
-          include: SHARED_PROCESS,
-          exclude: CLI_PROCESS,
-          isolate: false,
-          setupFiles: ['test/setup/fresh-modules.ts'],
-        },
-      },
+      // Files that need a clean process (OWN_PROCESS): one each.
+      { extends: true, test: { name: 'own-process', include: OWN_PROCESS } },
     ],
   },
 })

@@ -1,7 +1,9 @@
-import { rmSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { cliProcessFiles } from '../setup/cli-process-files'
+import { FAILED_SHARING, ownProcessReason } from '../setup/own-process-files'
 
 /**
  * vitest.config.ts's `cli-process` project holds every file that starts the `flightdeck` command, found rather
@@ -24,6 +26,24 @@ async function projects(): Promise<Project[]> {
   process.env['FLIGHTDECK_CONFIG_DIR'] = before.config
   process.env['XDG_CONFIG_HOME'] = before.xdg
   return config.test.projects
+}
+
+/** A glob of the kinds vitest.config.ts uses (`**`, `*`, plain paths) as a pattern over a whole path. */
+function globPattern(glob: string): RegExp {
+  const parts = glob.split(/(\*\*\/|\*\*|\*)/).map((part) => {
+    if (part === '**/') return '(?:.*/)?'
+    if (part === '**') return '.*'
+    if (part === '*') return '[^/]*'
+    return part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+  })
+  return new RegExp(`^${parts.join('')}$`)
+}
+
+/** Whether a project's include and exclude globs take a file (relative to the root, as vitest reads them). */
+function projectHolds(project: Project, file: string): boolean {
+  const matches = (globs: string[] | undefined): boolean =>
+    (globs ?? []).some((g) => globPattern(g).test(file))
+  return matches(project.test.include) && !matches(project.test.exclude)
 }
 
 describe('the files that start the flightdeck command', () => {
@@ -53,7 +73,46 @@ describe('the files that start the flightdeck command', () => {
     expect(cli?.test.globalSetup).toEqual(['test/setup/cli-bundle.ts'])
     for (const other of all.filter((p) => p !== cli)) {
       for (const file of ['test/renderer/cookie-jar-note.test.ts', 'test/hosts/cli-startup.test.ts'])
-        expect(other.test.exclude, `${other.test.name} leaves out ${file}`).toContain(file)
+        expect(projectHolds(other, file), `${other.test.name} leaves out ${file}`).toBe(false)
     }
+  })
+})
+
+describe('every test file', () => {
+  it('runs in exactly one project, and in its own process only when own-process-files.ts finds why', async () => {
+    const all = await projects()
+    const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', 'test'], { cwd: root })
+      .toString()
+      .split('\n')
+      .filter((f) => /\.test\.tsx?$/.test(f) && !f.startsWith('test/e2e/'))
+    expect(files.length).toBeGreaterThan(400)
+    const found = new Set(cliProcessFiles(root))
+    for (const file of files) {
+      const holders = all.filter((p) => projectHolds(p, file)).map((p) => p.test.name)
+      const expected = found.has(file)
+        ? 'cli-process'
+        : ownProcessReason(file, readFileSync(`${root}${file}`, 'utf8'))
+          ? 'own-process'
+          : 'shared-process'
+      expect(holders, file).toEqual([expected])
+    }
+  })
+
+  it('that measures its memory, floods or says so gets a process of its own; one that shares does not', () => {
+    expect(ownProcessReason('test/engine/a.test.ts', 'const before = process.memoryUsage().rss')).toBe(
+      'measures its memory',
+    )
+    expect(ownProcessReason('test/engine/ws-flood.test.ts', '')).toBe('floods')
+    expect(ownProcessReason('test/engine/a.test.ts', "// own-process: reads the process's title\n")).toBe(
+      'says so',
+    )
+    expect(ownProcessReason('test/engine/a.test.ts', "process.on('uncaughtExceptionMonitor', m)")).toBe(
+      'listens on the process',
+    )
+    expect(ownProcessReason('test/engine/a.test.ts', 'const used = process.cpuUsage(before)')).toBeNull()
+  })
+
+  it('kept apart after failing to share a process still exists', () => {
+    for (const file of Object.keys(FAILED_SHARING)) expect(existsSync(`${root}${file}`), file).toBe(true)
   })
 })
