@@ -11,6 +11,7 @@ import {
   compactHeight,
   holdsMoreThanFloor,
   showsTallAuth,
+  showsTallTests,
   useWindowSize,
 } from './hooks/use-composer-default'
 import { scriptsComposerHeight } from './scripts/scripts-room'
@@ -56,16 +57,16 @@ export function App() {
   // Every other kind shares one height. Until the person drags it, an HTTP or SSE request that holds a body (or
   // more params or headers than the floor shows) is sized from the window (use-composer-default); a plain GET
   // showing its Params or Headers is compact (a blank row, room for two), and so is a WebSocket's or an SSE
-  // stream's (with its options bar), and an MQTT or Socket.IO request's Connection; an OAuth 2.0 form is sized
-  // from the window as a body is; a gRPC session, or another part, keeps the floor. An HTTP request's Scripts tab
+  // stream's (with its options bar), and an MQTT or Socket.IO request's Connection; an OAuth 2.0 form, and a Tests tab
+  // of more than three assertions, are sized from the window as a body is; a gRPC session, or another part, keeps the floor. An HTTP request's Scripts tab
   // opens tall enough for its scripts' lines, within the window's room (scripts-room.ts).
   const { width: windowWidth, height: windowHeight } = useWindowSize()
   const bodyFirst = useActiveDraft((d) => (d.kind === 'http' || d.kind === 'sse') && holdsMoreThanFloor(d))
   const part = useAppStore((s) => s.composerParts[s.activeTabId])
   const compact = useActiveDraft((d) => compactHeight(d, part))
-  const tallAuth = useActiveDraft((d) => showsTallAuth(d, part))
+  const tallPart = useActiveDraft((d) => showsTallAuth(d, part) || showsTallTests(d, part))
   const [httpSized, setHttpHeight, httpChosen] = usePaneSize('composer', COMPOSER_FLOOR, 120, 640)
-  const windowSized = bodyFirst || tallAuth
+  const windowSized = bodyFirst || tallPart
   const scriptsWanted = useActiveDraft((d) =>
     part === 'scripts' && d.kind === 'http'
       ? scriptsComposerHeight(d.scripts, windowWidth - sidebarWidth)

@@ -40,6 +40,15 @@ test.beforeAll(async () => {
       '',
     ].join('\n'),
   )
+  // Six checks: more than the floor's three rows.
+  const checks = Array.from(
+    { length: 6 },
+    (_, i) => `  - kind: header\n    name: x-h${i}\n    equals: v${i}\n`,
+  )
+  writeFileSync(
+    join(dir, 'checked.yaml'),
+    `name: Checked\nmethod: GET\nurl: http://127.0.0.1:9/checked\nassertions:\n${checks.join('')}`,
+  )
   host = await startBuiltWebHost()
 })
 
@@ -76,14 +85,21 @@ async function settled(page: Page): Promise<void> {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
 }
 
-async function openScripted(page: Page): Promise<void> {
+/** Opens the saved request `name` (the host keeps the collection open from one test to the next). */
+async function openSaved(page: Page, name: string): Promise<void> {
   await page.goto(host.url)
-  await page.getByRole('textbox', { name: 'Collection folder' }).fill(dir)
-  await page.getByRole('button', { name: 'Open', exact: true }).click()
-  await page
-    .getByRole('complementary', { name: 'Collections' })
-    .getByRole('treeitem', { name: 'Scripted' })
-    .click()
+  const tree = page.getByRole('complementary', { name: 'Collections' })
+  const folder = page.getByRole('textbox', { name: 'Collection folder' })
+  await expect(tree.getByRole('treeitem', { name: 'Scripted' }).or(folder)).toBeVisible()
+  if (await folder.isVisible()) {
+    await folder.fill(dir)
+    await page.getByRole('button', { name: 'Open', exact: true }).click()
+  }
+  await tree.getByRole('treeitem', { name }).click()
+}
+
+async function openScripted(page: Page): Promise<void> {
+  await openSaved(page, 'Scripted')
   await page
     .getByRole('region', { name: 'Request' })
     .getByRole('tab', { name: /^Scripts/ })
@@ -130,6 +146,23 @@ test('a request’s scripts open whole at 1280×800, and both are in sight at 10
   expect(await panel.getAttribute('data-more')).toBeNull()
   await expect(strip).toBeHidden()
   await pictures(page, 'scripts-open-1024x700')
+})
+
+test('a request’s six checks open whole on its Tests tab at 1280×800', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await openSaved(page, 'Checked')
+  const composer = page.getByRole('region', { name: 'Request' })
+  await composer.getByRole('tab', { name: /^Tests/ }).click()
+  const panel = composer.getByRole('tabpanel')
+  await expect(composer.getByRole('tab', { name: /^Tests/ })).toContainText('6')
+  await settled(page)
+  // Each check's row (its kind's box), wholly inside the panel's box.
+  const kinds = panel.getByRole('combobox', { name: /^Assertion \d+ kind$/ })
+  await expect(kinds).toHaveCount(6)
+  await settled(page)
+  const p = await box(panel)
+  for (const kind of await kinds.all()) expect(within(await box(kind), p), 'check in sight').toBe(true)
+  await pictures(page, 'tests-open-1280x800')
 })
 
 /**

@@ -76,6 +76,19 @@ export function showsTallAuth(
   return part === 'auth' && draft.auth.type === 'oauth2' && draft.kind !== 'mqtt' && draft.kind !== 'socketio'
 }
 
+/**
+ * Whether the composer shows a Tests tab with more assertions than the floor shows whole (three rows under the
+ * heading): sized from the window as a body is, so a request's checks are read without scrolling the panel.
+ */
+export function showsTallTests(
+  draft: Pick<ComposerDraft, 'kind' | 'run'>,
+  part: string | undefined,
+): boolean {
+  return (
+    part === 'tests' && draft.kind !== 'mqtt' && draft.kind !== 'socketio' && draft.run.assertions.length > 3
+  )
+}
+
 /** Params or headers rows the floor shows whole under the request line and the composer's tabs. */
 const ROWS_AT_FLOOR = 3
 
