@@ -159,6 +159,10 @@ test('Send ×N fires N copies at once; Cancel stops one in flight; Clear empties
   await expect(hanging).toHaveAttribute('data-state', /queued|active/)
   await hanging.getByRole('button', { name: 'Cancel' }).click()
   await expect(hanging).toHaveAttribute('data-state', 'cancelled')
+  // The status cell says the whole word, not "cancelle" cut by the column's default width.
+  const status = hanging.locator('.c-status')
+  await expect(status).toHaveText('cancelled')
+  expect(await status.evaluate((cell) => cell.scrollWidth - cell.clientWidth)).toBeLessThanOrEqual(0)
 
   await page.getByRole('button', { name: 'Clear' }).click()
   await expect(rows).toHaveCount(0)

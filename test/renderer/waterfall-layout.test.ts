@@ -214,18 +214,18 @@ describe('columns', () => {
   it('places columns, then the waterfall, then the actions cell', () => {
     const l = layoutColumns(['status', 'method', 'name'], { name: 200 }, 1000)
     expect(l.columns).toEqual([
-      { id: 'status', x: 0, width: 56 },
-      { id: 'method', x: 56, width: 58 },
-      { id: 'name', x: 114, width: 200 },
+      { id: 'status', x: 0, width: 72 },
+      { id: 'method', x: 72, width: 58 },
+      { id: 'name', x: 130, width: 200 },
     ])
-    expect(l.waterfallX).toBe(314)
-    expect(l.waterfallWidth).toBe(1000 - 314 - ACTIONS_WIDTH)
+    expect(l.waterfallX).toBe(330)
+    expect(l.waterfallWidth).toBe(1000 - 330 - ACTIONS_WIDTH)
   })
 
   it('shrinks the name column first when the panel is narrow', () => {
     const l = layoutColumns(['status', 'name', 'time'], { name: 600 }, 700)
     expect(l.waterfallWidth).toBe(245) // 35 % of the panel
-    expect(l.columns.find((c) => c.id === 'name')?.width).toBe(700 - ACTIONS_WIDTH - 245 - 120)
+    expect(l.columns.find((c) => c.id === 'name')?.width).toBe(700 - ACTIONS_WIDTH - 245 - 136)
     // A narrow panel keeps the bars at their minimum while the name column can still give way.
     expect(layoutColumns(['status', 'name'], { name: 600 }, 400).waterfallWidth).toBe(MIN_WATERFALL_WIDTH)
   })

@@ -20,7 +20,7 @@ export interface ColumnDef {
 }
 
 export const COLUMNS: readonly ColumnDef[] = [
-  { id: 'status', label: 'Status', width: 56, min: 44, numeric: false },
+  { id: 'status', label: 'Status', width: 72, min: 44, numeric: false },
   { id: 'method', label: 'Method', width: 58, min: 44, numeric: false },
   { id: 'name', label: 'Name', width: 220, min: 80, numeric: false },
   { id: 'protocol', label: 'Protocol', width: 64, min: 48, numeric: false },
