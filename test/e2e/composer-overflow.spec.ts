@@ -1,4 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test'
+import { expect, test, type Locator } from '@playwright/test'
+import { pictures } from './page-geometry'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
@@ -38,15 +39,6 @@ async function whollyIn(what: Locator, within: Locator): Promise<boolean> {
     box.y >= outer.y - 0.5 &&
     box.y + box.height <= outer.y + outer.height + 0.5
   )
-}
-
-async function pictures(page: Page, name: string): Promise<void> {
-  await page.mouse.move(1, 1)
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme })
-    await page.screenshot({ path: test.info().outputPath(`${name}-${scheme}.png`) })
-  }
-  await page.emulateMedia({ colorScheme: 'light' })
 }
 
 test('a cut composer says there is more below, and a send error comes into sight', async ({ page }) => {

@@ -1,4 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
+import { box, pictures, settled, within } from './page-geometry'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
@@ -18,33 +19,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await host?.stop()
 })
-
-type Box = { x: number; y: number; width: number; height: number }
-
-async function box(what: Locator): Promise<Box> {
-  const b = await what.boundingBox()
-  if (!b) throw new Error('not drawn')
-  return b
-}
-
-/** Whether `inner` lies wholly inside `outer`, top to bottom. */
-function within(inner: Box, outer: Box): boolean {
-  return inner.y >= outer.y - 0.5 && inner.y + inner.height <= outer.y + outer.height + 0.5
-}
-
-async function pictures(page: Page, name: string): Promise<void> {
-  await page.mouse.move(1, 1)
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme })
-    await page.screenshot({ path: test.info().outputPath(`${name}-${scheme}.png`) })
-  }
-  await page.emulateMedia({ colorScheme: 'light' })
-}
-
-/** Two animation frames: the cue is measured once a frame. */
-async function settled(page: Page): Promise<void> {
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
-}
 
 test('the Scripts tab’s editors fit its panel: side by side, stacked when narrow and tall, growing with the composer', async ({
   page,
