@@ -225,14 +225,19 @@ function disabledParams(v: unknown): Record<string, unknown> {
 
 const folderFileSchema = lazySchema(() => variableSchema.array().max(10_000))
 
-function readFolderish(raw: Raw, text: string): Parsed<FolderSettings> {
-  const vars = validate(
+/** The `variables` list of a folder, collection or environment file: checked without zod when plain. */
+function readFileVariables(text: string, raw: Raw) {
+  return validate(
     text,
     folderFileSchema,
     readVariables(raw['variables']),
     () => ['variables'],
     plainVariables,
   )
+}
+
+function readFolderish(raw: Raw, text: string): Parsed<FolderSettings> {
+  const vars = readFileVariables(text, raw)
   if (!vars.ok) return vars
   const auth = validate(text, authSchema, readAuth(raw['auth']), (p) => ['auth', ...p], plainAuth)
   if (!auth.ok) return auth
@@ -302,13 +307,7 @@ export function parseEnvironmentText(
   const root = mapRoot(text)
   if (!root.ok) return root
   const raw = root.value
-  const vars = validate(
-    text,
-    folderFileSchema,
-    readVariables(raw['variables']),
-    () => ['variables'],
-    plainVariables,
-  )
+  const vars = readFileVariables(text, raw)
   if (!vars.ok) return vars
   const name = raw['name']
   const link = raw['traceLink']
