@@ -2,11 +2,9 @@ import { CompletionContext, type CompletionResult, type CompletionSource } from 
 import { EditorState } from '@codemirror/state'
 import { graphqlLanguageSupport } from 'cm6-graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadedSchema } from '../../src/renderer/graphql/graphql-slice'
 import { schemaClient } from '../../src/renderer/graphql/schema-client'
 import { schemaEditing } from '../../src/renderer/graphql/schema-editing'
-import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
-import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
+import { fetchGraphqlSchema, type FetchedSchema } from './graphql-fetched-schema'
 
 /**
  * Completion and validation of a GraphQL document against the schema a real graphql-yoga server gives by
@@ -16,26 +14,16 @@ import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
  * graphql-language-service refused the schemas the service built.)
  */
 
-let engine: TestEngine
-let gql: GraphqlFixture
+let schema: FetchedSchema | undefined
 let key = ''
 
 beforeAll(async () => {
-  engine = startEngine()
-  gql = await startGraphqlServer()
-  const store = engine.store()
-  store.getState().setKind('graphql')
-  store.getState().setUrl(gql.url)
-  await store.getState().fetchSchema(gql.url)
-  const state = store.getState().graphqlSchemas[gql.url]
-  const loaded = loadedSchema(state)
-  if (!loaded) throw new Error(`the schema did not load: ${JSON.stringify(state)}`)
-  key = loaded.key
+  schema = await fetchGraphqlSchema()
+  key = schema.key
 })
 
 afterAll(async () => {
-  await stopEngines()
-  await gql?.close()
+  await schema?.close()
 })
 
 /** What the editor offers where `|` stands in `doc`, asked for with Ctrl+Space. */

@@ -1,9 +1,7 @@
 import { EditorState } from '@codemirror/state'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadedSchema } from '../../src/renderer/graphql/graphql-slice'
 import { schemaClient } from '../../src/renderer/graphql/schema-client'
-import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
-import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
+import { fetchGraphqlSchema, type FetchedSchema } from './graphql-fetched-schema'
 
 /**
  * The GraphQL editor's marks read the document as Send sends it: `{{variables}}` filled and `\{{` read as `{{`
@@ -12,25 +10,16 @@ import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
  * was typed. The schema is a real graphql-yoga server's, by introspection, as the composer fetches it.
  */
 
-let engine: TestEngine
-let gql: GraphqlFixture
+let schema: FetchedSchema | undefined
 let key = ''
 
 beforeAll(async () => {
-  engine = startEngine()
-  gql = await startGraphqlServer()
-  const store = engine.store()
-  store.getState().setKind('graphql')
-  store.getState().setUrl(gql.url)
-  await store.getState().fetchSchema(gql.url)
-  const loaded = loadedSchema(store.getState().graphqlSchemas[gql.url])
-  if (!loaded) throw new Error('the schema did not load')
-  key = loaded.key
+  schema = await fetchGraphqlSchema()
+  key = schema.key
 })
 
 afterAll(async () => {
-  await stopEngines()
-  await gql?.close()
+  await schema?.close()
 })
 
 /** The editor's marks on `text`, each as the typed text from its start (to the end of that word) and its message. */
