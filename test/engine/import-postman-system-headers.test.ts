@@ -80,7 +80,7 @@ describe("Postman's switched-off automatic headers", () => {
     // What cannot be left out is said once, at the request that switches it off; Postman-Token is never sent.
     const lines = report.unmapped.filter((l) => l.includes('automatic'))
     expect(lines).toEqual([
-      "Bare / Connection kept: Postman's automatic connection header is switched off there, but Flightdeck sends it as the connection and the body need (User-Agent, Accept and Accept-Encoding are left out as in Postman)",
+      "Bare / Connection kept: Postman's automatic connection header is switched off there, but Flightdeck sends it as the connection and the body need (User-Agent, Accept, Accept-Encoding, Content-Type and Cache-Control are left out as in Postman)",
     ])
     expect(report.unmapped.join('\n')).not.toContain('disabledSystemHeaders')
   })

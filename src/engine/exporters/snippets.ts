@@ -111,14 +111,21 @@ function harOf(
     bodySize: -1,
     postData: {},
   }
+  const untyped = typeHeader === undefined && (spec.options.omitDefaultHeaders ?? []).includes('content-type')
   // A body's type goes out as a header too: without one, curl's --data says form-urlencoded.
   const withType = (mimeType: string): string => {
+    if (untyped) return leaveTypeOut(headers, target)
     if (typeHeader === undefined) headers.push({ name: 'Content-Type', value: mimeType })
     return mimeType
   }
   if (b.kind === 'json') har.postData = { mimeType: withType(typeHeader ?? 'application/json'), text: b.text }
   else if (b.kind === 'text') har.postData = { mimeType: withType(typeHeader ?? b.contentType), text: b.text }
-  else if (b.kind === 'form') {
+  else if (b.kind === 'form' && untyped) {
+    // Written as the text Send sends (its fields encoded as Send encodes them), so no code adds a form's type.
+    const fields = new URLSearchParams()
+    for (const f of b.fields) if (f.enabled) fields.append(f.name, f.value)
+    har.postData = { mimeType: leaveTypeOut(headers, target), text: fields.toString() }
+  } else if (b.kind === 'form') {
     har.postData = {
       mimeType: 'application/x-www-form-urlencoded',
       params: b.fields.filter((f) => f.enabled).map((f) => ({ name: f.name, value: f.value })),
@@ -134,6 +141,17 @@ function harOf(
       text: `@${b.path}`,
     }
   return ok(har)
+}
+
+/**
+ * A body sent with no Content-Type (`omitDefaultHeaders` names `content-type`, none typed): curl's `--data` adds
+ * form-urlencoded unless told `Content-Type:` (an empty header, which curl sends as none); the other code sends
+ * none when the body is plain text with no header (so no `json=`, which would add one). The type httpsnippet is
+ * given: none.
+ */
+function leaveTypeOut(headers: { name: string; value: string }[], target?: SnippetTarget): string {
+  if (target === 'curl') headers.push({ name: 'Content-Type', value: '' })
+  return ''
 }
 
 /** curl's own headers, sent unless the command names them, that Flightdeck's default headers stand for. */

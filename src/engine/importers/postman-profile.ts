@@ -25,11 +25,14 @@ const UNSUPPORTED: Readonly<Record<string, unknown>> = {
 
 const MAPPED = new Set(['followRedirects', 'maxRedirects', 'disableCookies'])
 
-/** Postman's automatic headers that Flightdeck adds too and can leave out (RequestOptions.omitDefaultHeaders). */
-const OMITTABLE = ['user-agent', 'accept', 'accept-encoding'] as const
+/**
+ * Postman's automatic headers that Flightdeck adds too and can leave out (RequestOptions.omitDefaultHeaders): a
+ * body's Content-Type, and the Cache-Control an SSE request sends.
+ */
+const OMITTABLE = ['user-agent', 'accept', 'accept-encoding', 'content-type', 'cache-control'] as const
 type Omittable = (typeof OMITTABLE)[number]
 /** Postman's automatic headers Flightdeck never adds: switching them off there changes nothing here. */
-const NEVER_SENT = new Set(['postman-token', 'cache-control'])
+const NEVER_SENT = new Set(['postman-token'])
 
 /** The automatic headers a `disabledSystemHeaders` map switches off (`{"user-agent": true}`), lower-cased. */
 function switchedOff(value: unknown): string[] {
@@ -65,7 +68,7 @@ export function reportProfile(own: unknown, where: string, report: (line: string
       const kept = switchedOff(value).filter((h) => !isOmittable(h) && !NEVER_SENT.has(h))
       if (kept.length > 0)
         report(
-          `${where}: Postman's automatic ${kept.map((h) => h.slice(0, 40)).join(', ')} ${kept.length === 1 ? 'header is' : 'headers are'} switched off there, but Flightdeck sends ${kept.length === 1 ? 'it' : 'them'} as the connection and the body need (User-Agent, Accept and Accept-Encoding are left out as in Postman)`,
+          `${where}: Postman's automatic ${kept.map((h) => h.slice(0, 40)).join(', ')} ${kept.length === 1 ? 'header is' : 'headers are'} switched off there, but Flightdeck sends ${kept.length === 1 ? 'it' : 'them'} as the connection and the body need (User-Agent, Accept, Accept-Encoding, Content-Type and Cache-Control are left out as in Postman)`,
         )
       continue
     }
