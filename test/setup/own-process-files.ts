@@ -33,8 +33,6 @@ export const FAILED_SHARING: Readonly<Record<string, string>> = {
   'test/catalogue/files.test.ts': 'path-traversal Postman import case failed',
   'test/catalogue/http.test.ts': 'the 2 GB body with bounded memory failed',
   'test/catalogue/sse-parsing.test.ts': 'two memory-bounded floods failed',
-  'test/engine/config-folder/config-temps.test.ts':
-    'left a child process and its pipes running; a case failed',
   'test/engine/error-facts.test.ts': 'left a server listening',
   'test/engine/import-atomic.test.ts': 'the ulimit -f (EFBIG) child case failed',
   'test/engine/import-bruno-proto-import-paths.test.ts': 'a case failed',

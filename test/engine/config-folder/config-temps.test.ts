@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import {
   existsSync,
   mkdtempSync,
@@ -16,10 +16,21 @@ import { createEngineService, type EngineService } from '../../../src/engine/ser
 const temps = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.fdtmp'))
 
 let service: EngineService | null = null
+/** Children a case started: one a failed or timed-out case left running is killed, its pipes closed with it. */
+const children: ChildProcess[] = []
 afterEach(async () => {
   await service?.dispose()
   service = null
+  await Promise.all(children.splice(0).map(ended))
 })
+
+/** Kills `child` if it still runs and resolves once it has exited and its pipes have closed. */
+function ended(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    if (child.stdout?.closed !== false && child.stderr?.closed !== false) return Promise.resolve()
+  } else child.kill('SIGKILL')
+  return new Promise((resolve) => child.once('close', () => resolve()))
+}
 
 /** The pid of a process that has already exited. */
 function deadPid(): number {
@@ -37,6 +48,7 @@ describe('the config folder keeps no leftover temp files', () => {
       ['--import', 'tsx', join(__dirname, 'exit-mid-write-child.ts'), configDir],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     )
+    children.push(child)
     let stderr = ''
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
@@ -52,6 +64,7 @@ describe('the config folder keeps no leftover temp files', () => {
       ['--import', 'tsx', join(__dirname, 'open-many-child.ts'), configDir, '6'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     )
+    children.push(child)
     let stderr = ''
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
