@@ -1,5 +1,5 @@
-import { request } from 'node:http'
-import { connect } from 'node:net'
+import { Agent, request } from 'node:http'
+import { connect, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createClock } from '../../src/engine/clock'
 import { BodyStore } from '../../src/engine/http/body-store'
@@ -18,7 +18,7 @@ function post(
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      { agent, method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
       (res) => {
         let text = ''
         res.setEncoding('utf8').on('data', (c: string) => (text += c))
@@ -30,11 +30,24 @@ function post(
   })
 }
 
+/** The file's own client connections, closed with each case (a failed case's too), not left to Node's global agent. */
+let agent = new Agent({ keepAlive: true })
+const rawSockets: Socket[] = []
+
+function rawConnection(port: number, host: string, onConnect: (s: Socket) => void): Socket {
+  const s = connect(port, host, () => onConnect(s))
+  rawSockets.push(s)
+  return s
+}
+
 let inbox: WebhookInbox | null = null
 let bodies: BodyStore | null = null
 afterEach(async () => {
   await inbox?.stop()
   await bodies?.dispose()
+  agent.destroy()
+  agent = new Agent({ keepAlive: true })
+  for (const s of rawSockets.splice(0)) s.destroy()
 })
 
 describe('webhook inbox', () => {
@@ -112,9 +125,9 @@ describe('webhook inbox', () => {
     // 4 MB to a stale URL: the inbox read all of it (a caller that never ended it, for 30 s), then answered.
     const size = 4 * UNKNOWN_BODY_READ
     await new Promise<void>((resolve) => {
-      const s = connect(Number(base.port), base.hostname, () => {
-        s.write(`POST /hooks/staleToken12345 HTTP/1.1\r\nHost: x\r\nContent-Length: ${size}\r\n\r\n`)
-        s.end(Buffer.alloc(size, 120))
+      const s = rawConnection(Number(base.port), base.hostname, (open) => {
+        open.write(`POST /hooks/staleToken12345 HTTP/1.1\r\nHost: x\r\nContent-Length: ${size}\r\n\r\n`)
+        open.end(Buffer.alloc(size, 120))
       })
       s.on('error', () => undefined)
       s.on('close', () => resolve())
@@ -139,8 +152,8 @@ describe('webhook inbox', () => {
     const cuts: WebhookCut[] = []
     inbox.onCut((c) => cuts.push(c))
     const closed = new Promise<void>((resolve) => {
-      const s = connect(Number(base.port), base.hostname, () =>
-        s.write(
+      const s = rawConnection(Number(base.port), base.hostname, (open) =>
+        open.write(
           `POST ${new URL(url).pathname} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789`,
         ),
       )

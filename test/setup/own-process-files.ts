@@ -47,7 +47,6 @@ export const FAILED_SHARING: Readonly<Record<string, string>> = {
   'test/engine/runner-job.test.ts': 'a case failed',
   'test/engine/scripts/deep-json.test.ts': 'the deep recursion case failed',
   'test/engine/stream-log-packets.test.ts': 'a case failed',
-  'test/engine/webhook-inbox.test.ts': 'left a socket open; a case failed',
   'test/engine/worker-pool.test.ts': 'two worker-budget cases failed',
 }
 
