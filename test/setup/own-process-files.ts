@@ -33,7 +33,9 @@ export const FAILED_SHARING: Readonly<Record<string, string>> = {
   'test/catalogue/files.test.ts': 'path-traversal Postman import case failed',
   'test/catalogue/http.test.ts': 'the 2 GB body with bounded memory failed',
   'test/catalogue/sse-parsing.test.ts': 'two memory-bounded floods failed',
-  'test/engine/error-facts.test.ts': 'left a server listening',
+  'test/engine/error-facts.test.ts':
+    "engine leak: EngineService.dispose() leaves an awaited OAuth sign-in's loopback listener open until its " +
+    'timeout (engine-parts dispose cancels no sign-in; a cancelSignIn { all } before dispose leaves nothing)',
   'test/engine/import-atomic.test.ts': 'the ulimit -f (EFBIG) child case failed',
   'test/engine/import-bruno-proto-import-paths.test.ts': 'a case failed',
   'test/engine/import-export.test.ts': 'the Postman v2.1 case timed out in the second run',
