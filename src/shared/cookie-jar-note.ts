@@ -1,3 +1,4 @@
+import { groupDigits } from './group-digits'
 /**
  * What the engine's cookie jar did with a response's Set-Cookie headers when it did not simply keep them all:
  * cookies it refused (too large, or against the cookie rules) and older cookies it let go to make room. It
@@ -50,5 +51,5 @@ export function cookieJarLines(note: CookieJarNote): string[] {
 
 /** 5012 as `5,012`, the same in every locale (the CLI's and the page's). */
 function formatCount(n: number): string {
-  return n.toLocaleString('en-US')
+  return groupDigits(n)
 }

@@ -1,3 +1,4 @@
+import { groupDigits } from './group-digits'
 /**
  * MQTT topic filters (MQTT 5 §4.7, the same in 3.1.1): levels split by `/`; `+` stands for exactly one level,
  * `#` (the last level) for any number of levels, none included (`a/#` matches `a`); a topic that starts with
@@ -12,7 +13,7 @@ export const MAX_TOPIC_FILTER = 65_535
 export function topicFilterProblem(filter: string): string | null {
   if (filter.length === 0) return 'A topic filter is at least one character'
   if (filter.length > MAX_TOPIC_FILTER)
-    return `A topic filter is at most ${MAX_TOPIC_FILTER.toLocaleString('en-US')} characters`
+    return `A topic filter is at most ${groupDigits(MAX_TOPIC_FILTER)} characters`
   if (filter.includes('\u0000')) return 'A topic filter may not hold the null character'
   const levels = filter.split('/')
   for (let i = 0; i < levels.length; i++) {

@@ -1,4 +1,5 @@
 import { formatBytes } from './format'
+import { groupDigits } from './group-digits'
 
 /**
  * Where a stream session's log stopped keeping messages, and why, in the words every host uses (the message
@@ -31,5 +32,5 @@ export function streamLogCutText(dropped: number, cut: StreamLogCut | undefined)
 }
 
 function count(n: number): string {
-  return n.toLocaleString('en-US')
+  return groupDigits(n)
 }

@@ -1,6 +1,7 @@
 import type { AuthSpec } from './collection'
 import type { KeyValue, RequestBody, RequestSpec } from './request'
 import { mapTemplate, scanTemplate, tokenBackslashes } from './template-scan'
+import { groupDigits } from './group-digits'
 
 /**
  * `{{name}}` substitution, and nothing more: a name is looked up in a Map (own entries only, so
@@ -30,7 +31,7 @@ export class TemplateTooLarge extends Error {
         ? `Variables expand to more than 32 MiB (starting from {{${variable}}}); check for variables that repeat each other`
         : repeated.count === 1
           ? `Variables expand to more than 32 MiB: {{${repeated.name}}} gives ${sizeText(repeated.chars)}`
-          : `Variables expand to more than 32 MiB: {{${repeated.name}}} is used ${repeated.count.toLocaleString('en-US')} times in this request, ${sizeText(repeated.chars)} in all (${sizeText(repeated.chars / repeated.count)} a use); use it fewer times`,
+          : `Variables expand to more than 32 MiB: {{${repeated.name}}} is used ${groupDigits(repeated.count)} times in this request, ${sizeText(repeated.chars)} in all (${sizeText(repeated.chars / repeated.count)} a use); use it fewer times`,
     )
     this.name = 'TemplateTooLarge'
   }

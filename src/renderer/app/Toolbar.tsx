@@ -3,6 +3,7 @@ import { EnvironmentSwitcher } from '../environments/EnvironmentSwitcher'
 import { WebhookControl } from '../async/WebhookControl'
 import { TraceSwitch } from '../timeline/TraceLink'
 import { RunnerReturn } from '../runner/RunnerReturn'
+import { groupDigits } from '../../shared/group-digits'
 
 /** Brand, what is going on, and Clear. */
 export function Toolbar() {
@@ -43,7 +44,7 @@ export function Toolbar() {
             title="The timeline keeps the newest 20,000 requests; older finished ones are let go (in-flight and pinned rows stay)"
           >
             {' '}
-            · {released.toLocaleString('en-US')} older released
+            · {groupDigits(released)} older released
           </span>
         ) : null}
       </span>

@@ -1,6 +1,7 @@
 import { memo, useMemo, useState } from 'react'
 import type { ArgDoc, FieldDoc } from './schema-protocol'
 import { scrollToColumnTop, useColumnWindow } from './use-column-window'
+import { groupDigits } from '../../shared/group-digits'
 
 /** A field row's height before it is measured: one line of 12 px text and its padding. */
 const ROW_ESTIMATE = 22
@@ -48,7 +49,7 @@ export function FieldList({
     keyOf: (i) => matches[i]?.name ?? i,
   })
 
-  const total = fields.length.toLocaleString('en-US')
+  const total = groupDigits(fields.length)
   return (
     <>
       {fields.length > FILTER_FROM ? (
@@ -65,9 +66,7 @@ export function FieldList({
             }}
           />
           <span className="muted small" role="status">
-            {filter.trim()
-              ? `${matches.length.toLocaleString('en-US')} of ${total} fields match`
-              : `${total} fields`}
+            {filter.trim() ? `${groupDigits(matches.length)} of ${total} fields match` : `${total} fields`}
           </span>
         </div>
       ) : null}

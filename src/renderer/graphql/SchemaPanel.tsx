@@ -4,6 +4,7 @@ import '../styles/scroll-cue.css'
 import { useAppStore } from '../store/store-context'
 import { DocsExplorer } from './DocsExplorer'
 import { loadedSchema, type SchemaState } from './graphql-slice'
+import { groupDigits } from '../../shared/group-digits'
 
 interface Props {
   /** The request's URL, trimmed: the schema introspected from it. */
@@ -107,5 +108,5 @@ export function schemaStatus(state: SchemaState | undefined, file: string): stri
       state.attempts > 1 ? ` (failed ${state.attempts} times in a row, last at ${clock(state.at)})` : ''
     return `${state.message}${tries}${keeping}`
   }
-  return `Schema${file ? ` from ${file}` : ''}: ${state.summary.typeCount.toLocaleString('en-US')} types`
+  return `Schema${file ? ` from ${file}` : ''}: ${groupDigits(state.summary.typeCount)} types`
 }

@@ -4,6 +4,7 @@ import { schemaClient } from './schema-client'
 import type { TypeMatches } from './schema-protocol'
 import { TypeNameList } from './TypeNameList'
 import { scrollToColumnTop } from './use-column-window'
+import { groupDigits } from '../../shared/group-digits'
 
 /** A schema with more types than this gets a filter above them, as a type's fields do (FieldList). */
 const FILTER_FROM = 20
@@ -35,7 +36,7 @@ export function TypeIndex({
   const names = filtering ? found.names : typeNames
   const matches = filtering ? found.matches : total
   const unlisted = matches - names.length
-  const all = total.toLocaleString('en-US')
+  const all = groupDigits(total)
   return (
     <>
       <h4>All types</h4>
@@ -52,15 +53,15 @@ export function TypeIndex({
             }}
           />
           <span className="muted small" role="status">
-            {filtering ? `${matches.toLocaleString('en-US')} of ${all} types match` : `${all} types`}
+            {filtering ? `${groupDigits(matches)} of ${all} types match` : `${all} types`}
           </span>
         </div>
       ) : null}
       <TypeNameList names={names} open={open} initialScroll={initialScroll} />
       {unlisted > 0 ? (
         <p className="muted small" data-testid="graphql-docs-unlisted">
-          …and {unlisted.toLocaleString('en-US')} more {filtering ? 'matches' : 'types'}, not listed: filter
-          by name to find them, or open them from a field
+          …and {groupDigits(unlisted)} more {filtering ? 'matches' : 'types'}, not listed: filter by name to
+          find them, or open them from a field
         </p>
       ) : null}
     </>

@@ -5,6 +5,7 @@ import type { SessionRow } from '../timeline/session-row'
 import { PHASE_LABEL, phaseReports, scriptCounts } from './row-scripts'
 import { failureText } from './script-failure-text'
 import './scripts.css'
+import { groupDigits } from '../../shared/group-digits'
 
 /**
  * The details' line about a request's scripts, above whichever tab is open: how many tests passed and failed,
@@ -120,8 +121,8 @@ function TestList({ reports }: { reports: ScriptPhaseReport[] }) {
       </h4>
       {dropped > 0 ? (
         <p className="console-dropped" role="status">
-          {dropped.toLocaleString('en-US')} more test{dropped === 1 ? '' : 's'} past the limit: counted by the
-          engine, their results not kept
+          {groupDigits(dropped)} more test{dropped === 1 ? '' : 's'} past the limit: counted by the engine,
+          their results not kept
         </p>
       ) : null}
       <table className="script-tests">
@@ -173,7 +174,7 @@ function ConsoleList({ reports }: { reports: ScriptPhaseReport[] }) {
         ))}
         {dropped > 0 ? (
           <div className="console-dropped" role="status">
-            {dropped.toLocaleString('en-US')} more line{dropped === 1 ? '' : 's'} not kept
+            {groupDigits(dropped)} more line{dropped === 1 ? '' : 's'} not kept
           </div>
         ) : null}
       </div>

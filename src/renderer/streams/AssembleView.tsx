@@ -3,6 +3,7 @@ import { formatMs } from '../../shared/format'
 import { useAppStore } from '../store/store-context'
 import { ASSEMBLE_PRESETS, assembleStats, parseFieldPath } from './assemble'
 import { DEFAULT_ASSEMBLE_PATH } from './assemble-slice'
+import { groupDigits } from '../../shared/group-digits'
 
 const PUMP_EVERY_MS = 100
 
@@ -80,14 +81,14 @@ export function AssembleView({ sid, startT }: { sid: string; startT: number }) {
           <div className="fact">
             <dt>Tokens</dt>
             <dd className="num">
-              {assembled.pieces.toLocaleString()}
+              {groupDigits(assembled.pieces)}
               {stats.tokensPerSecond === null ? '' : ` · ${stats.tokensPerSecond.toFixed(1)}/s`}
             </dd>
           </div>
           <div className="fact">
             <dt>Events</dt>
             <dd className="num">
-              {assembled.events.toLocaleString()}
+              {groupDigits(assembled.events)}
               {stats.eventsPerSecond === null ? '' : ` · ${stats.eventsPerSecond.toFixed(1)}/s`}
             </dd>
           </div>

@@ -3,6 +3,7 @@ import { statusLine } from '../details/reason-phrase'
 import type { SessionRow } from '../timeline/session-row'
 import { olderAttempts, type StreamAttempt } from './lane-attempts'
 import { waited } from './log-rows'
+import { groupDigits } from '../../shared/group-digits'
 
 /**
  * The Handshake tab's list of a stream's connection attempts: when each was made, what the server answered
@@ -19,7 +20,7 @@ export function AttemptTable({ row, attempts }: { row: SessionRow; attempts: rea
       <h3 className="section-title">Connection attempts</h3>
       {older > 0 ? (
         <p className="muted small">
-          {older.toLocaleString()} older attempt{older === 1 ? '' : 's'} not shown: the newest are kept.
+          {groupDigits(older)} older attempt{older === 1 ? '' : 's'} not shown: the newest are kept.
         </p>
       ) : null}
       <table className="attempt-table" aria-label="Connection attempts">

@@ -4,6 +4,7 @@ import { topicFilterProblem } from '../../shared/mqtt-topic-filter'
 import type { StreamFilter } from '../../shared/streams'
 import type { StreamMessageKind } from '../../shared/timeline'
 import { useAppStore } from '../store/store-context'
+import { groupDigits } from '../../shared/group-digits'
 
 const SEARCH_DEBOUNCE_MS = 250
 
@@ -93,8 +94,8 @@ export function LogToolbar({
       </select>
       <span className="stream-count muted num" aria-live="polite">
         {filtered
-          ? `${total.toLocaleString()} match${total === 1 ? '' : 'es'}${complete ? '' : '…'} of ${all.toLocaleString()}`
-          : `${total.toLocaleString()} message${total === 1 ? '' : 's'}`}
+          ? `${groupDigits(total)} match${total === 1 ? '' : 'es'}${complete ? '' : '…'} of ${groupDigits(all)}`
+          : `${groupDigits(total)} message${total === 1 ? '' : 's'}`}
         {lane ? ` · ↓ ${formatBytes(lane.bytesIn)} · ↑ ${formatBytes(lane.bytesOut)}` : ''}
       </span>
       <span className="grow" />

@@ -18,6 +18,7 @@ import { TraceLine } from '../timeline/TraceLink'
 import { bidiVisible, VisibleControls } from '../app/VisibleControls'
 import { selectTabLiveSession } from './tab-session'
 import './streams.css'
+import { groupDigits } from '../../shared/group-digits'
 
 type Tab = 'messages' | 'send' | 'assemble' | 'handshake'
 
@@ -86,7 +87,7 @@ function StreamDetails({ row }: { row: SessionRow }) {
         <span className="grow" />
         {/* On the status line, not a line of its own: in a short pane every line is a message row less. */}
         <span className="stream-summary muted num">
-          {lane ? `↓ ${lane.received.toLocaleString()} received · ↑ ${lane.sent.toLocaleString()} sent` : ''}
+          {lane ? `↓ ${groupDigits(lane.received)} received · ↑ ${groupDigits(lane.sent)} sent` : ''}
           {lane?.subprotocol ? ` · subprotocol ${lane.subprotocol}` : ''}
           {lane?.mode && lane.mode !== 'ws' ? ` · ${lane.mode}` : ''}
           {lane && lane.reconnects > 0
@@ -95,7 +96,7 @@ function StreamDetails({ row }: { row: SessionRow }) {
           {lane?.notKept ? <NotKept sid={row.sid} notKept={lane.notKept} /> : null}
           {lane?.resultErrors ? (
             <span className="result-errors" data-testid="result-errors">
-              {` · ${lane.resultErrors.toLocaleString()} result${lane.resultErrors === 1 ? '' : 's'} with errors`}
+              {` · ${groupDigits(lane.resultErrors)} result${lane.resultErrors === 1 ? '' : 's'} with errors`}
             </span>
           ) : null}
         </span>
