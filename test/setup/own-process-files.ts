@@ -37,18 +37,9 @@ export const FAILED_SHARING: Readonly<Record<string, string>> = {
     "engine leak: EngineService.dispose() leaves an awaited OAuth sign-in's loopback listener open until its " +
     'timeout (engine-parts dispose cancels no sign-in; a cancelSignIn { all } before dispose leaves nothing)',
   'test/engine/import-atomic.test.ts': 'the ulimit -f (EFBIG) child case failed',
-  'test/engine/import-bruno-proto-import-paths.test.ts': 'a case failed',
   'test/engine/import-export.test.ts': 'the Postman v2.1 case timed out in the second run',
-  'test/engine/import-hoppscotch-yaak.test.ts': 'a case failed',
-  'test/engine/import-names.test.ts': 'a case failed',
-  'test/engine/import-openapi-lenient.test.ts': 'a case failed',
-  'test/engine/import-yaak-parts.test.ts': 'a case failed',
-  'test/engine/oauth2-import.test.ts': 'a case failed',
-  'test/engine/plain-request.test.ts': 'a schema case failed',
   'test/engine/postman-newman.test.ts': 'two newman parity cases failed',
-  'test/engine/runner-job.test.ts': 'a case failed',
   'test/engine/scripts/deep-json.test.ts': 'the deep recursion case failed',
-  'test/engine/stream-log-packets.test.ts': 'a case failed',
   'test/engine/worker-pool.test.ts': 'two worker-budget cases failed',
 }
 
