@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { savedToSpec } from '../../src/shared/collection'
 import type { SnippetTarget } from '../../src/shared/collection-schemas'
+import { done } from './helpers'
 import type { Arrived } from './import-formats-helpers'
 import { importText, savedRequest, sendSaved, useImportTarget } from './import-formats-helpers'
 
@@ -18,7 +20,7 @@ const t = useImportTarget('fd-omit-content-type')
 
 function writeCollection(dir: string, base: string): void {
   writeFileSync(join(dir, 'collection.yaml'), 'flightdeck: 1\nname: Untyped\n')
-  const file = (name: string, body: string[], headers: string[] = []): void =>
+  const file = (name: string, body: string[], headers: string[] = [], omit = '[content-type]'): void =>
     writeFileSync(
       join(dir, `${name}.yaml`),
       [
@@ -29,7 +31,7 @@ function writeCollection(dir: string, base: string): void {
         'body:',
         ...body,
         'options:',
-        '  omitDefaultHeaders: [content-type]',
+        `  omitDefaultHeaders: ${omit}`,
         '',
       ].join('\n'),
     )
@@ -40,6 +42,7 @@ function writeCollection(dir: string, base: string): void {
     ['  kind: json', `  text: '{}'`],
     ['  - { name: Content-Type, value: text/x-mine, enabled: true }'],
   )
+  file('plain', ['  kind: json', `  text: '{}'`], [], '[]')
 }
 
 async function snippetOf(name: string, target: SnippetTarget): Promise<string> {
@@ -48,9 +51,8 @@ async function snippetOf(name: string, target: SnippetTarget): Promise<string> {
   return r.value.text
 }
 
-/** The request's Copy as curl, run by curl (bounded: 10 s); what arrived. */
-async function curlSent(name: string): Promise<Arrived> {
-  const command = await snippetOf(name, 'curl')
+/** A Copy as curl command run by curl (bounded: 10 s); what arrived. */
+async function ranCurl(command: string): Promise<Arrived> {
   const before = t.stub.arrived.length
   await new Promise<void>((resolve, reject) =>
     execFile('sh', ['-c', `${command} --silent --show-error --output /dev/null`], { timeout: 10_000 }, (e) =>
@@ -60,6 +62,30 @@ async function curlSent(name: string): Promise<Arrived> {
   const got = t.stub.arrived[before]
   if (!got) throw new Error('curl sent nothing')
   return got
+}
+
+/** The request's Copy as curl (the Code dialog's), run by curl; what arrived. */
+async function curlSent(name: string): Promise<Arrived> {
+  return ranCurl(await snippetOf(name, 'curl'))
+}
+
+/** The request sent, then its timeline row's Copy as curl run by curl: what each sent. */
+async function rowSent(name: string): Promise<{ ours: Arrived; theirs: Arrived }> {
+  const req = await savedRequest(t.dir, `${name}.yaml`)
+  const before = t.stub.arrived.length
+  const r = await t.service.invoke('request.send', {
+    request: savedToSpec(req),
+    auth: req.auth,
+    context: { dir: t.dir, path: `${name}.yaml` },
+  })
+  if (!r.ok) throw new Error(r.error.message)
+  const sid = r.value.sids[0] as string
+  done(await t.service.http.waitFor(sid))
+  const ours = t.stub.arrived[before]
+  if (!ours) throw new Error('nothing arrived')
+  const code = await t.service.invoke('session.snippet', { sid, target: 'shell:curl' })
+  if (!code.ok) throw new Error(code.error.message)
+  return { ours, theirs: await ranCurl(code.value.code) }
 }
 
 describe('Copy as of a request that sends its body with no Content-Type', () => {
@@ -81,6 +107,22 @@ describe('Copy as of a request that sends its body with no Content-Type', () => 
     expect((await sendSaved(t.service, t.stub, t.dir, 'typed.yaml')).headers['content-type']).toBe(
       'text/x-mine',
     )
+  })
+
+  it('from its timeline row, as curl, sends the same body with no Content-Type, as it was sent', async () => {
+    writeCollection(t.dir, t.stub.url)
+    const open = await t.service.invoke('collection.open', { dir: t.dir, create: false })
+    if (!open.ok) throw new Error(open.error.message)
+    for (const name of ['json', 'form']) {
+      const { ours, theirs } = await rowSent(name)
+      expect(ours.headers['content-type'], name).toBeUndefined()
+      expect(theirs.headers['content-type'], name).toBeUndefined()
+      expect(theirs.body, name).toBe(ours.body)
+    }
+    // A body sent with the engine's own type is copied with it.
+    const plain = await rowSent('plain')
+    expect(plain.ours.headers['content-type']).toBe('application/json')
+    expect(plain.theirs.headers['content-type']).toBe('application/json')
   })
 
   it('as fetch, Python requests and Go writes no Content-Type (and no json=, which would add one)', async () => {

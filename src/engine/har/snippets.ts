@@ -37,7 +37,7 @@ export function sessionSnippetRequest(
     }
   const req = harRequestOf(r, typeOfFile)
   const body = r.requestBody
-  if (body?.kind !== 'multipart') return { request: req }
+  if (body?.kind !== 'multipart') return { request: untypedAsSent(r, req, target) }
   if (!MULTIPART_TARGETS.has(target))
     return {
       refused: `No ${target} snippet for a multipart request: Copy as cURL, JavaScript (fetch), Python (requests) or Go writes its parts`,
@@ -56,6 +56,22 @@ export function sessionSnippetRequest(
       headers: req.headers.filter((h) => h.name.toLowerCase() !== 'content-type'),
       postData: { mimeType: 'multipart/form-data', params: params.map((p) => ({ value: '', ...p })) },
     },
+  }
+}
+
+/**
+ * A body Flightdeck sent with no Content-Type (the request's omitDefaultHeaders; the recorded headers are those
+ * sent) as code that sends none either: plain text with no type, and for curl an empty `Content-Type:` (its
+ * --data adds form-urlencoded), as the Code dialog writes it (exporters/snippets.ts).
+ */
+function untypedAsSent(r: SessionRecord, req: HarRequest, target: SnippetTarget): HarRequest {
+  const post = req.postData
+  if (!r.sent || r.imported || post?.text === undefined || r.requestBody?.kind === 'file') return req
+  if (req.headers.some((h) => h.name.toLowerCase() === 'content-type')) return req
+  return {
+    ...req,
+    headers: target === 'shell:curl' ? [...req.headers, { name: 'Content-Type', value: '' }] : req.headers,
+    postData: { mimeType: '', text: post.text },
   }
 }
 
