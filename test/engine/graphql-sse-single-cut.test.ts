@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import type { StreamOutcome } from '../../src/engine/streams/stream-engine'
 import { startGraphqlSseServer, type GraphqlSseFixture } from '../fixtures/graphql-sse-server'
+import { within } from '../fixtures/test-timers'
 import { makeService } from './helpers'
 import { record, settle, type Recorder } from './stream-helpers'
 
@@ -43,12 +44,9 @@ async function subscribe(query: string): Promise<string> {
 
 /** The outcome, or a failure after `ms` (the hang this guards against). */
 function settleWithin(sid: string, ms: number): Promise<StreamOutcome> {
-  return Promise.race([
-    settle(service, sid),
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`${sid} did not end in ${ms} ms`)), ms),
-    ),
-  ])
+  return within(settle(service, sid), ms, () => {
+    throw new Error(`${sid} did not end in ${ms} ms`)
+  })
 }
 
 const connectionOf = (sid: string): string => {

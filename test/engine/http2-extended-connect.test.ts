@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import type { KeyValue } from '../../src/shared/request'
 import { makeTestPki } from '../fixtures/certs'
+import { within } from '../fixtures/test-timers'
 import { done, makeService, send, spec } from './helpers'
 import { record, settle, type Recorder } from './stream-helpers'
 
@@ -91,10 +92,7 @@ describe('an HTTP/2 extended CONNECT as an engine’s first request', () => {
     })
     if (!opened.ok) return opened.error.message
     const sid = opened.value.sid
-    const outcome = await Promise.race([
-      settle(service, sid),
-      new Promise<null>((r) => setTimeout(r, 5000, null)),
-    ])
+    const outcome = await within(settle(service, sid), 5000, () => null)
     if (!outcome) await service.invoke('session.cancel', { sid })
     expect(outcome, 'the stream ended within 5 s').not.toBeNull()
     const error = rec.of(sid).find((e) => e.type === 'error')

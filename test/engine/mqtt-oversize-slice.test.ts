@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
+import { within } from '../fixtures/test-timers'
 import { makeService } from './helpers'
 import {
   end,
@@ -101,7 +102,7 @@ describe('MQTT: nothing after a refused oversize message is shown', () => {
         ],
         { maxMessageBytes: 1024 },
       )
-      const ended = await Promise.race([service.streams.wait(sid), sleep(8000).then(() => null)])
+      const ended = await within(service.streams.wait(sid), 8000, () => null)
       expect(ended?.final).toMatchObject({ type: 'error', code: 'message_too_large' })
       expect((ended?.final as { message: string }).message).toMatch(c.words)
       // The cut came a turn after the refusal: anything shown after it would be in the log by now.
@@ -138,7 +139,7 @@ describe('MQTT: nothing after a refused oversize message is shown', () => {
         { maxMessageBytes: 1024 },
         0,
       )
-      const ended = await Promise.race([service.streams.wait(sid), sleep(20_000).then(() => null)])
+      const ended = await within(service.streams.wait(sid), 20_000, () => null)
       expect(ended?.final).toMatchObject({ type: 'error', code: 'message_too_large' })
       const words = (ended?.final as { message: string }).message
       expect(words).toMatch(

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { parseMqttDelivery } from '../../src/shared/mqtt'
+import { within } from '../fixtures/test-timers'
 import { makeService } from './helpers'
 import { logUntil } from './log-until'
-import { end, flood, publish, scriptedBroker, sleep, type ScriptedBroker } from './mqtt-scripted-broker'
+import { end, flood, publish, scriptedBroker, type ScriptedBroker } from './mqtt-scripted-broker'
 
 /**
  * The packets a broker should not send, or sends oddly, read by the engine's quick path (plain QoS 0
@@ -154,7 +155,7 @@ describe('MQTT packets read by the engine and by MQTT.js alike', () => {
           end(v),
         ]),
       ])
-      const ended = await Promise.race([service.streams.wait(sid), sleep(8000).then(() => null)])
+      const ended = await within(service.streams.wait(sid), 8000, () => null)
       expect(ended?.final).toMatchObject({
         type: 'error',
         code: 'protocol',
@@ -190,7 +191,7 @@ describe('MQTT packets read by the engine and by MQTT.js alike', () => {
       ],
       { maxMessageBytes: 1024 },
     )
-    const ended = await Promise.race([service.streams.wait(sid), sleep(8000).then(() => null)])
+    const ended = await within(service.streams.wait(sid), 8000, () => null)
     expect(ended?.final).toMatchObject({
       type: 'error',
       code: 'message_too_large',
@@ -222,7 +223,7 @@ describe('MQTT packets read by the engine and by MQTT.js alike', () => {
           end(4),
         ]),
       ])
-      const ended = await Promise.race([service.streams.wait(sid), sleep(8000).then(() => null)])
+      const ended = await within(service.streams.wait(sid), 8000, () => null)
       expect(ended?.final).toMatchObject({
         type: 'error',
         code: 'protocol',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import type { TimelineEvent } from '../../src/shared/timeline'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
+import { within } from '../fixtures/test-timers'
 import { makeService } from './helpers'
 import { record, settle, type Recorder } from './stream-helpers'
 
@@ -47,10 +48,7 @@ const settleWithin = (
   sid: string,
   ms: number,
 ): Promise<Awaited<ReturnType<typeof settle>> | 'still running'> =>
-  Promise.race([
-    settle(service, sid),
-    new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), ms)),
-  ])
+  within(settle(service, sid), ms, () => 'still running' as const)
 
 const retries = (events: readonly TimelineEvent[]): number => events.filter((e) => e.type === 'retry').length
 

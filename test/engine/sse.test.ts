@@ -4,6 +4,7 @@ import type { RequestSpec } from '../../src/shared/request'
 import type { TimelineEvent } from '../../src/shared/timeline'
 import { refusedPort } from '../fixtures/servers'
 import { sleep, startSseServer, startSseTlsServer, type SseFixture } from '../fixtures/sse-server'
+import { within } from '../fixtures/test-timers'
 import { makeService } from './helpers'
 import { readLog, record, settle, typesOf, type Recorder } from './stream-helpers'
 
@@ -72,7 +73,7 @@ async function stepped(
     res.writeHead(200, { 'content-type': contentType })
     res.flushHeaders()
     for (const [i, piece] of pieces.entries()) {
-      await Promise.race([gates[i]!.opened, sleep(5000)])
+      await within(gates[i]!.opened, 5000, () => undefined)
       res.write(piece)
     }
     res.end()
