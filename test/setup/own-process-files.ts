@@ -29,18 +29,12 @@ export const NEEDS_ITS_OWN_PROCESS: readonly { why: string; pattern: RegExp }[] 
  * here. test/scripts/vitest-projects.test.ts checks that each still exists.
  */
 export const FAILED_SHARING: Readonly<Record<string, string>> = {
-  'test/attack/bruno-export-injection-attack.test.ts': 'a case timed out in the second run',
   'test/catalogue/files.test.ts': 'path-traversal Postman import case failed',
   'test/catalogue/http.test.ts': 'the 2 GB body with bounded memory failed',
   'test/catalogue/sse-parsing.test.ts': 'two memory-bounded floods failed',
   'test/engine/error-facts.test.ts':
     "engine leak: EngineService.dispose() leaves an awaited OAuth sign-in's loopback listener open until its " +
     'timeout (engine-parts dispose cancels no sign-in; a cancelSignIn { all } before dispose leaves nothing)',
-  'test/engine/import-atomic.test.ts': 'the ulimit -f (EFBIG) child case failed',
-  'test/engine/import-export.test.ts': 'the Postman v2.1 case timed out in the second run',
-  'test/engine/postman-newman.test.ts': 'two newman parity cases failed',
-  'test/engine/scripts/deep-json.test.ts': 'the deep recursion case failed',
-  'test/engine/worker-pool.test.ts': 'two worker-budget cases failed',
 }
 
 /** A flood tests fairness and memory under a burst: alone, so no earlier file's leftovers skew it. */
