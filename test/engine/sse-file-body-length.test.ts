@@ -2,7 +2,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
-import { done, makeService, send, sleep, spec, writeTemp } from './helpers'
+import { within } from '../fixtures/test-timers'
+import { done, makeService, send, spec, writeTemp } from './helpers'
 import { settle } from './stream-helpers'
 
 /**
@@ -47,7 +48,7 @@ describe('a 200 KB file body', () => {
   it('goes over SSE with content-length: 204800 and no transfer-encoding', async () => {
     const opened = await service.invoke('sse.open', { request: request(), stream: { reconnect: false } })
     if (!opened.ok) throw new Error(opened.error.message)
-    const outcome = await Promise.race([settle(service, opened.value.sid), sleep(10_000).then(() => null)])
+    const outcome = await within(settle(service, opened.value.sid), 10_000, () => null)
     expect(outcome, 'the stream ended within 10 s').not.toBeNull()
     const sent = got.at(-1)
     expect(sent?.headers['content-length']).toBe(String(SIZE))

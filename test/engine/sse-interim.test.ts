@@ -2,7 +2,8 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { MAX_KEPT_INFORMATIONAL } from '../../src/shared/timeline'
-import { makeService, sleep, spec } from './helpers'
+import { within } from '../fixtures/test-timers'
+import { makeService, spec } from './helpers'
 import { record, settle, type Recorder } from './stream-helpers'
 
 /**
@@ -49,7 +50,7 @@ async function streamOf(n: number): Promise<ReturnType<Recorder['of']>> {
   })
   if (!opened.ok) throw new Error(opened.error.message)
   const sid = opened.value.sid
-  const outcome = await Promise.race([settle(service, sid), sleep(20_000).then(() => null)])
+  const outcome = await within(settle(service, sid), 20_000, () => null)
   if (!outcome) await service.invoke('session.cancel', { sid })
   expect(outcome, 'the stream ended within 20 s').not.toBeNull()
   return rec.of(sid)

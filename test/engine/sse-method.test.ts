@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineService } from '../../src/engine/service'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
-import { makeService, send, sleep, spec } from './helpers'
+import { within } from '../fixtures/test-timers'
+import { makeService, send, spec } from './helpers'
 import { record, settle, type Recorder } from './stream-helpers'
 
 /**
@@ -34,7 +35,7 @@ describe('an SSE request with a method that cannot be sent', () => {
     if (!opened.ok) throw new Error(opened.error.message)
     const sid = opened.value.sid
     // Bounded: a session that never ends (undici took the CONNECT as a tunnel it waits on) fails here, not by timeout.
-    const outcome = await Promise.race([settle(service, sid), sleep(5000).then(() => null)])
+    const outcome = await within(settle(service, sid), 5000, () => null)
     if (!outcome) await service.invoke('session.cancel', { sid })
     expect(outcome, 'the session ended within 5 s').not.toBeNull()
     const final = outcome?.final
