@@ -17,6 +17,9 @@ import { send, writeTemp } from '../engine/helpers'
 import { startRawServer, pathOf, type RawServer } from './raw-server'
 import { bodyText, done, expectError, openCatalogue, spec, underFault, type Catalogue } from './harness'
 
+// own-process: measures its memory (process.memoryUsage through harness.ts's sampleMemory), which a shared
+// worker's earlier files would skew
+
 /**
  * The HTTP half of the fault catalogue: one test per case, each through the real engine service against
  * real servers on 127.0.0.1. See harness.ts for what every case checks besides its own outcome.

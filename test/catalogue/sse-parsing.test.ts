@@ -4,6 +4,9 @@ import type { StreamOutcome } from '../../src/engine/streams/stream-engine'
 import { messageCount, readLog } from '../engine/stream-helpers'
 import { expectError, openCatalogue, spec, underFault, type Catalogue } from './harness'
 
+// own-process: measures its memory (process.memoryUsage through harness.ts's sampleMemory), which a shared
+// worker's earlier files would skew
+
 /**
  * SSE parsing at its edges, through the engine service against a real server on 127.0.0.1: line ends that are
  * a lone CR (events must arrive when their blank line does, not one network chunk later, and the last one must

@@ -29,8 +29,6 @@ export const NEEDS_ITS_OWN_PROCESS: readonly { why: string; pattern: RegExp }[] 
  * here. test/scripts/vitest-projects.test.ts checks that each still exists.
  */
 export const FAILED_SHARING: Readonly<Record<string, string>> = {
-  'test/catalogue/http.test.ts': 'the 2 GB body with bounded memory failed',
-  'test/catalogue/sse-parsing.test.ts': 'two memory-bounded floods failed',
   'test/engine/error-facts.test.ts':
     "engine leak: EngineService.dispose() leaves an awaited OAuth sign-in's loopback listener open until its " +
     'timeout (engine-parts dispose cancels no sign-in; a cancelSignIn { all } before dispose leaves nothing)',
