@@ -46,6 +46,11 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'text/event-stream' })
     res.end('retry: 60000\ndata: only\n\n')
   })
+  // GraphQL over SSE (distinct connections): one result, then the stream stays open.
+  sse.route('/graphql-held', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' })
+    res.write('event: next\ndata: {"data":{"count":1}}\n\n')
+  })
   // A broker that accepts every CONNECT (CONNACK in the client's version) and then says nothing.
   broker = createServer((socket) => {
     brokerSockets.add(socket)
@@ -114,6 +119,25 @@ describe('closing sessions leaves no timer of theirs running', () => {
     const sids = await Promise.all(Array.from({ length: N }, () => openSse('/once')))
     await untilEach(sids, 'retry')
     expect(liveTimeouts(), 'the reconnect waits are armed').toBeGreaterThan(baseline)
+    await closeAll(sids)
+    expect(await timeoutsAfterClose(baseline)).toBeLessThanOrEqual(baseline)
+  })
+
+  it(`GraphQL over SSE: ${N} open subscriptions closed`, async () => {
+    const baseline = liveTimeouts()
+    const sids = await Promise.all(
+      Array.from({ length: N }, async () => {
+        const r = await service.invoke('graphql.send', {
+          url: `${sse.url}/graphql-held`,
+          query: 'subscription { count(to: 3) }',
+          transport: 'sse',
+          headers: [],
+        })
+        if (!r.ok) throw new Error(r.error.message)
+        return r.value.sid
+      }),
+    )
+    await untilEach(sids, 'sse-event')
     await closeAll(sids)
     expect(await timeoutsAfterClose(baseline)).toBeLessThanOrEqual(baseline)
   })
