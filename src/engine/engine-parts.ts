@@ -218,6 +218,8 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
     async dispose(): Promise<void> {
       // A part still being built is disposed once it is, with the others; none is built after this.
       for (const p of [streams, collections, jobs, runs]) p.close()
+      // A sign-in still awaited ends now (its loopback listener closes), not at its timeout after the engine.
+      auth.cancelOAuth2SignIn('all')
       await Promise.all([streams, collections, jobs, runs].map((p) => p.settled()))
       await runs.peek()?.dispose()
       collections.peek()?.manager.dispose()

@@ -145,6 +145,19 @@ describe('cancelling a sign-in', () => {
     expect(idp.forms).toHaveLength(0)
   })
 
+  it('closing the engine ends a sign-in still awaited: its loopback listener closes, the wait ends', async () => {
+    const service = makeService({ watchCollections: false, persistWorkspace: false, oauthTimeoutMs: 60_000 })
+    const asked = await service.invoke('oauth2.token', { auth: code() })
+    const port = redirectPort(asked.ok ? '' : (asked.error.signIn?.url ?? ''))
+    expect(port).toBeGreaterThan(0)
+    const waiting = service.invoke('oauth2.token', { auth: code() })
+    expect(await portRefused(port)).toBe(false)
+    // A window closed or an app quit while a sign-in waits: nothing of it outlives the engine.
+    await service.dispose()
+    expect(await portRefused(port)).toBe(true)
+    expect(await waiting).toMatchObject({ ok: false, error: { code: 'auth' } })
+  })
+
   it('a desktop sign-in (the browser opened, no link given) is cancelled the same way', async () => {
     const opened: string[] = []
     const service = serviceWith({ oauthSignIn: (u) => void opened.push(u), oauthTimeoutMs: 60_000 })
