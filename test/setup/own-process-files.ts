@@ -28,11 +28,7 @@ export const NEEDS_ITS_OWN_PROCESS: readonly { why: string; pattern: RegExp }[] 
  * someone finds why: each a defect of the file to mend (close what it starts; bound what it measures), then drop it
  * here. test/scripts/vitest-projects.test.ts checks that each still exists.
  */
-export const FAILED_SHARING: Readonly<Record<string, string>> = {
-  'test/engine/error-facts.test.ts':
-    "engine leak: EngineService.dispose() leaves an awaited OAuth sign-in's loopback listener open until its " +
-    'timeout (engine-parts dispose cancels no sign-in; a cancelSignIn { all } before dispose leaves nothing)',
-}
+export const FAILED_SHARING: Readonly<Record<string, string>> = {}
 
 /** A flood tests fairness and memory under a burst: alone, so no earlier file's leftovers skew it. */
 const FLOOD_NAME = /flood/
