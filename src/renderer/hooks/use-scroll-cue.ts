@@ -8,10 +8,9 @@ import { useEffect, type RefObject } from 'react'
  *
  * With `strip` (an element after the scrollers, outside them): the words go there instead of over the content,
  * so they never hide the last row a person is reading. Nested scrollers (a composer and its panel) share one
- * strip: it shows while any of them has more below than it shows, and takes no room otherwise (an empty line
- * under a composer that holds all looked like a cut). Its own height counts: the scrollers grow by it when it
- * goes, so it goes as soon as what is below would fit in its room (else a strip shown once would stay, keeping
- * the very line that cut the content). `refs` is read once mounted: pass the same array every render (useMemo).
+ * strip: it shows while any of them has anything out of sight and says "more below" while any has more below;
+ * it does not come and go as one scrolls, so the content does not jump by its height at the end. `refs` is read
+ * once mounted: pass the same array every render (useMemo).
  */
 export function useScrollCue(
   refs: readonly RefObject<HTMLElement | null>[],
@@ -24,19 +23,20 @@ export function useScrollCue(
     let frame = 0
     const update = (): void => {
       frame = 0
-      // The room the strip takes now, which each scroller gets back when it goes.
-      const room = words && !words.hasAttribute('hidden') ? words.getBoundingClientRect().height : 0
       let anyBelow = false
+      let anyCut = false
       for (const el of els) {
         const below = el.scrollTop + el.clientHeight < el.scrollHeight - 1
         const above = el.scrollTop > 1
         const more = [...(above ? ['above'] : []), ...(below ? ['below'] : [])].join(' ')
         if (more === '') el.removeAttribute('data-more')
         else if (el.getAttribute('data-more') !== more) el.setAttribute('data-more', more)
-        anyBelow ||= el.scrollTop + el.clientHeight + room < el.scrollHeight - 1
+        anyBelow ||= below
+        // Its own height counts: the strip stays until all fits without it.
+        anyCut ||= el.scrollHeight > el.clientHeight + 1
       }
       if (words) {
-        if (words.hasAttribute('hidden') === anyBelow) words.toggleAttribute('hidden', !anyBelow)
+        if (words.hasAttribute('hidden') === anyCut) words.toggleAttribute('hidden', !anyCut)
         if (words.hasAttribute('data-below') !== anyBelow) words.toggleAttribute('data-below', anyBelow)
       }
     }
