@@ -7,7 +7,8 @@ import { portRefused } from '../fixtures/port-refused'
 
 /**
  * Cancel sign-in beside Get token (authorization code, the browser host): the wait ends at once, the ask shows
- * as cancelled (not as a failure), the engine's loopback listener is gone, and Get token starts a new sign-in.
+ * as cancelled (not as a failure), the engine's loopback listener is gone, and Get token starts a new sign-in —
+ * only once the engine has answered the cancel (until then the button is held, so the port is free when it is not).
  * Against a real engine and the fixture authorization server on 127.0.0.1:0.
  */
 
@@ -46,9 +47,13 @@ describe('Cancel sign-in', () => {
     const port = redirectPort(store.getState().oauth2Token?.error?.message ?? '')
     expect(port).toBeGreaterThan(0)
 
-    await store.getState().cancelOAuth2SignIn()
+    const cancelling = store.getState().cancelOAuth2SignIn()
+    // Said at once; Get token waits for the engine's answer (the listener closed), not a moment less.
+    expect(store.getState().oauth2Token).toMatchObject({ cancelled: true, ending: true, signingIn: false })
+    await cancelling
     expect(store.getState().oauth2Token).toMatchObject({
       cancelled: true,
+      ending: false,
       signingIn: false,
       busy: false,
       error: null,

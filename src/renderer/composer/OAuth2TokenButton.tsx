@@ -126,7 +126,11 @@ function OAuth2TokenPanel({
         {signIn && waiting ? (
           <SteadyButton label="Cancel sign-in" onClick={() => void cancel()} />
         ) : (
-          <SteadyButton label={waiting ? 'Getting token…' : 'Get token'} onClick={onGet} disabled={waiting} />
+          <SteadyButton
+            label={waiting ? 'Getting token…' : 'Get token'}
+            onClick={onGet}
+            disabled={waiting || mine?.ending === true}
+          />
         )}
         {/* Where to sign in is a step to take, not a failure: said calmly, as a status. */}
         {mine?.error ? (

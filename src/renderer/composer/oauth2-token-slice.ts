@@ -25,6 +25,11 @@ export interface OAuth2TokenState {
   signingIn: boolean
   /** The person ended the sign-in wait (Cancel sign-in): said where the link or the token would show. */
   cancelled: boolean
+  /**
+   * The cancel is on its way to the engine: the words say cancelled at once, but Get token waits for the engine's
+   * answer, so a new sign-in never begins while the old listener still holds its port (nor is ended by that cancel).
+   */
+  ending: boolean
   view: OAuth2TokenView | null
   error: AppError | null
   /** This machine's clock when the answer came. */
@@ -78,7 +83,7 @@ export function createOAuth2TokenSlice(client: ApiClient): StateCreator<AppState
 
     const ask = async (owner: string, payload: Ask): Promise<void> => {
       const authKey = tokenAskKey(payload.auth, payload.variables)
-      const base = { owner, authKey, view: null, error: null, answeredAt: 0, cancelled: false }
+      const base = { owner, authKey, view: null, error: null, answeredAt: 0, cancelled: false, ending: false }
       lastAsk = payload
       set({ oauth2Token: { ...base, busy: true, signingIn: false } })
       const res = await client.invoke('oauth2.token', payload)
@@ -103,7 +108,15 @@ export function createOAuth2TokenSlice(client: ApiClient): StateCreator<AppState
       const authKey = tokenAskKey(payload.auth, payload.variables)
       const after = await client.invoke('oauth2.token', payload)
       if (!current(owner, authKey) || get().oauth2Token?.signingIn !== true) return
-      const base = { owner, authKey, busy: false, signingIn: false, cancelled: false, answeredAt: Date.now() }
+      const base = {
+        owner,
+        authKey,
+        busy: false,
+        signingIn: false,
+        cancelled: false,
+        ending: false,
+        answeredAt: Date.now(),
+      }
       set({
         oauth2Token: after.ok
           ? { ...base, view: after.value, error: null }
@@ -126,10 +139,16 @@ export function createOAuth2TokenSlice(client: ApiClient): StateCreator<AppState
         if (now === null || payload === null || (!now.busy && !now.signingIn)) return
         // Said at once, and the ask's own answer (the wait ended as cancelled) is then not shown over it.
         const cancelled = { ...now, busy: false, signingIn: false, view: null, error: null, cancelled: true }
-        set({ oauth2Token: { ...cancelled, answeredAt: Date.now() } })
+        const asked = { ...cancelled, ending: true, answeredAt: Date.now() }
+        set({ oauth2Token: asked })
         const res = await client.invoke('oauth2.cancelSignIn', payload)
-        if (!res.ok && get().oauth2Token?.cancelled === true)
-          set({ oauth2Token: { ...cancelled, cancelled: false, error: res.error, answeredAt: Date.now() } })
+        // Only the state this cancel set is replaced: a new ask or an edit since has the say.
+        if (get().oauth2Token !== asked) return
+        set({
+          oauth2Token: res.ok
+            ? { ...asked, ending: false }
+            : { ...cancelled, cancelled: false, ending: false, error: res.error, answeredAt: Date.now() },
+        })
       },
     }
   }
