@@ -255,10 +255,16 @@ export class RunManager {
   async dispose(): Promise<void> {
     const running = [...this.runs.values()].filter((r) => !r.finished)
     for (const r of running) r.controller.abort()
-    await Promise.race([
-      Promise.all(running.map((r) => r.report)),
-      new Promise((resolve) => setTimeout(resolve, 5000).unref()),
-    ])
+    // The wait is bounded; its timer goes as soon as the runs have ended (it would hold its closure for 5 s).
+    let bound: ReturnType<typeof setTimeout> | undefined
+    try {
+      await Promise.race([
+        Promise.all(running.map((r) => r.report)),
+        new Promise((resolve) => (bound = setTimeout(resolve, 5000).unref())),
+      ])
+    } finally {
+      clearTimeout(bound)
+    }
     for (const r of this.runs.values()) if (r.timer) clearTimeout(r.timer)
   }
 
