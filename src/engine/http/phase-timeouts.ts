@@ -1,11 +1,13 @@
 import type { Clock } from '../clock'
+import { deadlinesOf, type Deadline, type Deadlines } from './deadlines'
 import { EngineError, classifyError } from './errors'
 
 /**
  * An exchange's headers and idle timeouts, timed by the engine itself. undici times both on its "fast timers",
  * which it batches on a ~1 s tick: a 400 ms headers timeout fired at ~1 s, a 2 s idle timeout at ~2.6 s. Here
- * each phase has one native timer, armed once: it does not re-arm on every chunk, each chunk only notes when
- * bytes last moved, and a timer that fires before the phase's time is up re-arms for what is left.
+ * each phase has one deadline, armed once on the clock's shared timer (deadlines.ts: no native timer per
+ * exchange): it does not re-arm on every chunk, each chunk only notes when bytes last moved, and a deadline that
+ * comes before the phase's time is up re-arms for what is left.
  *
  * The headers phase runs, as undici's did, from the request being put on the connection: each piece of a body
  * going out restarts it (an upload the server does not read stalls), and so does the request's end.
@@ -18,15 +20,18 @@ export interface PhaseTimeoutOwner {
 
 type Phase = 'none' | 'headers' | 'idle' | 'over'
 
-export class PhaseTimeouts {
+export class PhaseTimeouts implements Deadline {
   private phase: Phase = 'none'
-  private timer: ReturnType<typeof setTimeout> | null = null
-  /** When the armed timer fires, on the engine clock. */
-  private due = 0
+  /** Whether the deadline is armed on the shared timer. */
+  private armed = false
+  /** When the armed deadline comes, on the engine clock. */
+  due = 0
   /** When bytes last moved: a piece of the request out, the request's end, a piece of the response in. */
   private lastByteAt = 0
   /** The exchange stopped reading (its body store is behind): not a stall of the server's. */
   private paused = false
+  /** The clock's shared timer, which this arms its deadline on. */
+  private readonly deadlines: Deadlines
 
   constructor(
     private readonly owner: PhaseTimeoutOwner,
@@ -34,7 +39,9 @@ export class PhaseTimeouts {
     private readonly host: string,
     private readonly headersMs: number,
     private readonly idleMs: number,
-  ) {}
+  ) {
+    this.deadlines = deadlinesOf(clock)
+  }
 
   /** The request is being written (`t`): from here, the request goes out and the response's headers come. */
   sending(t: number): void {
@@ -62,9 +69,9 @@ export class PhaseTimeouts {
     this.phase = this.idleMs > 0 ? 'idle' : 'over'
     this.lastByteAt = t
     if (this.idleMs <= 0) return this.clear()
-    // The headers phase's timer, when it fires by the idle deadline, serves the idle phase too (it re-arms for
-    // what is left): a request with both timeouts at their defaults arms one timer, not two.
-    if (this.timer && this.due <= t + this.idleMs) return
+    // The headers phase's deadline, when it comes by the idle one, serves the idle phase too (it re-arms for
+    // what is left): a request with both timeouts at their defaults arms once, not twice.
+    if (this.armed && this.due <= t + this.idleMs) return
     this.clear()
     this.arm(this.idleMs, t)
   }
@@ -90,7 +97,7 @@ export class PhaseTimeouts {
     this.paused = false
     if (this.phase !== 'idle') return
     this.lastByteAt = this.clock.now()
-    if (!this.timer && this.idleMs > 0) this.arm(this.idleMs, this.lastByteAt)
+    if (!this.armed && this.idleMs > 0) this.arm(this.idleMs, this.lastByteAt)
   }
 
   /** The exchange has all it waits for (or ended): no phase is timed any more. */
@@ -99,25 +106,24 @@ export class PhaseTimeouts {
     this.clear()
   }
 
-  /** Arm the timer to fire `ms` after `now`. */
+  /** Arm the deadline to come `ms` after `now`. */
   private arm(ms: number, now: number): void {
     this.due = now + ms
-    this.timer = setTimeout(fire, ms, this)
-    // The socket keeps the process alive while the request runs; the timer alone must not.
-    this.timer.unref()
+    this.armed = true
+    this.deadlines.add(this, now)
   }
 
   private clear(): void {
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
+    if (!this.armed) return
+    this.armed = false
+    this.deadlines.remove(this)
   }
 
-  /** The timer ran out (called by `fire`). */
-  expired(): void {
-    this.timer = null
+  /** The deadline came (called by the shared timer, at `now`). */
+  expired(now: number): void {
+    this.armed = false
     const headers = this.phase === 'headers'
     if (!headers && (this.phase !== 'idle' || this.paused)) return
-    const now = this.clock.now()
     const left = (headers ? this.headersMs : this.idleMs) - (now - this.lastByteAt)
     // Node may also run a timer a fraction of a millisecond before the clock reads its full delay.
     if (left >= 1) {
@@ -131,10 +137,6 @@ export class PhaseTimeouts {
         : timeoutError('UND_ERR_BODY_TIMEOUT', 'Body Timeout Error', this.host),
     )
   }
-}
-
-function fire(timeouts: PhaseTimeouts): void {
-  timeouts.expired()
 }
 
 /** The same words (code, message, detail) as when undici's own timer fired. */
