@@ -80,6 +80,7 @@ const COMPANION_PATH = '/slow?ms=100&chunks=5'
 const COMPANION_BODY = Array.from({ length: 5 }, (_, i) => `chunk ${i + 1}/5\n`).join('')
 const SSE_EVENTS = 4
 
+// own-process for files using: sampleMemory (only their cases read the process's memory; own-process-files.ts)
 function memoryNow(): number {
   const m = process.memoryUsage()
   return m.heapUsed + m.arrayBuffers

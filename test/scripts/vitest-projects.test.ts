@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { cliProcessFiles } from '../setup/cli-process-files'
-import { FAILED_SHARING, ownProcessReason } from '../setup/own-process-files'
+import { FAILED_SHARING, ownProcessReason, ownProcessReasons } from '../setup/own-process-files'
 
 /**
  * vitest.config.ts's `cli-process` project holds every file that starts the `flightdeck` command, found rather
@@ -87,13 +87,10 @@ describe('every test file', () => {
       .filter((f) => /\.test\.tsx?$/.test(f) && !f.startsWith('test/e2e/'))
     expect(files.length).toBeGreaterThan(400)
     const found = new Set(cliProcessFiles(root))
+    const reasons = ownProcessReasons(root)
     for (const file of files) {
       const holders = all.filter((p) => projectHolds(p, file)).map((p) => p.test.name)
-      const expected = found.has(file)
-        ? 'cli-process'
-        : ownProcessReason(file, readFileSync(`${root}${file}`, 'utf8'))
-          ? 'own-process'
-          : 'shared-process'
+      const expected = found.has(file) ? 'cli-process' : reasons.get(file) ? 'own-process' : 'shared-process'
       expect(holders, file).toEqual([expected])
     }
   })
@@ -110,6 +107,26 @@ describe('every test file', () => {
       'listens on the process',
     )
     expect(ownProcessReason('test/engine/a.test.ts', 'const used = process.cpuUsage(before)')).toBeNull()
+  })
+
+  it('that measures its memory through a helper gets a process of its own, unless the helper is not asked to', () => {
+    const measuring = { path: 'test/x/helper.ts', source: 'const used = process.memoryUsage().heapUsed' }
+    expect(ownProcessReason('test/x/a.test.ts', "import { run } from './helper'", [measuring])).toBe(
+      'measures its memory (through test/x/helper.ts)',
+    )
+    const onRequest = {
+      path: 'test/x/harness.ts',
+      source: `// own-process for files using: sampleMemory\n${measuring.source}`,
+    }
+    expect(ownProcessReason('test/x/a.test.ts', 'await run({ sampleMemory: true })', [onRequest])).toBe(
+      'measures its memory (through test/x/harness.ts)',
+    )
+    expect(ownProcessReason('test/x/a.test.ts', 'await run({})', [onRequest])).toBeNull()
+    // The catalogue files whose cases sample memory through test/catalogue/harness.ts, with no comment of their own.
+    const reasons = ownProcessReasons(root)
+    for (const file of ['test/catalogue/streams.test.ts', 'test/catalogue/informational.test.ts'])
+      expect(reasons.get(file), file).toBe('measures its memory (through test/catalogue/harness.ts)')
+    expect(reasons.get('test/catalogue/templates.test.ts')).toBeNull()
   })
 
   it('kept apart after failing to share a process still exists', () => {

@@ -6,6 +6,7 @@ import {
   resourcesToSettle,
   runExitListenersSince,
   TOLERATED,
+  watchOwnTimers,
 } from './process-resources'
 
 /**
@@ -24,6 +25,8 @@ import {
  *
  * And what isolation hid is made loud: a file that leaves a server, socket, child process, watcher or process
  * listener behind fails, naming what it left (process-resources.ts), since it would live on beside every later file.
+ * The timers counted are the ones the file made (watchOwnTimers), so an earlier file's timer running out meanwhile
+ * cannot hide one the file left; a ref'd timer is logged rather than failed, as it runs out on its own.
  * Packages in node_modules are loaded by Node itself and stay shared (they keep no per-test state of ours).
  * `FLIGHTDECK_TEST_LEAK_LOG=<file>` also appends each such finding to that file.
  */
@@ -53,7 +56,8 @@ vi.resetModules()
 const envBefore = { ...process.env }
 const cwdBefore = process.cwd()
 const exitListenersBefore = new Set(process.rawListeners('exit'))
-const resourcesBefore = processResources()
+const ownTimers = watchOwnTimers()
+const resourcesBefore = processResources(ownTimers)
 
 /** The pool module this file evaluated, if any: its shared pool is closed with the file. */
 function evaluatedPoolModule(): { configureSharedPool: (o: object) => { close(): Promise<void> } } | null {
@@ -65,6 +69,7 @@ function evaluatedPoolModule(): { configureSharedPool: (o: object) => { close():
 }
 
 afterAll(async () => {
+  ownTimers.stop()
   // configureSharedPool stops the file's pool (if it started one) and puts in a new one that has started nothing.
   await evaluatedPoolModule()?.configureSharedPool({}).close()
   runExitListenersSince(exitListenersBefore)
@@ -74,7 +79,7 @@ afterAll(async () => {
     if (process.env[key] !== value) process.env[key] = value
   if (process.cwd() !== cwdBefore) process.chdir(cwdBefore)
 
-  const grown = grownResources(resourcesBefore, await resourcesToSettle(resourcesBefore))
+  const grown = grownResources(resourcesBefore, await resourcesToSettle(resourcesBefore, 2_000, ownTimers))
   if (grown.length === 0) return
   const file = workerState().filepath
   const leakLog = process.env['FLIGHTDECK_TEST_LEAK_LOG']

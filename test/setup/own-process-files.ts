@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { testSources } from './test-imports'
 
 /**
  * The test files that need a process of their own, found by what they do rather than listed: vitest.config.ts runs
@@ -7,7 +6,8 @@ import { join, relative } from 'node:path'
  * test/setup/fresh-modules.ts gives each file fresh modules and fails one that leaves something running).
  *
  * A file needs its own process when what it measures or sets belongs to the whole process, so a previous file's
- * garbage, flags or listeners would change its answer or outlive it:
+ * garbage, flags or listeners would change its answer or outlive it, whether it does so itself or through a helper
+ * of test/ it imports (at any depth: test-imports.ts):
  */
 export const NEEDS_ITS_OWN_PROCESS: readonly { why: string; pattern: RegExp }[] = [
   // The heap or RSS of the process itself: a shared worker carries every earlier file's garbage. (CPU time taken
@@ -33,32 +33,64 @@ export const FAILED_SHARING: Readonly<Record<string, string>> = {}
 /** A flood tests fairness and memory under a burst: alone, so no earlier file's leftovers skew it. */
 const FLOOD_NAME = /flood/
 
-const TEST_FILE = /\.test\.tsx?$/
+/**
+ * A helper that does one of those things only when asked says what asks for it, so that only the files asking
+ * get a process of their own: `// own-process for files using: <word>` (test/catalogue/harness.ts measures memory
+ * only for cases given `sampleMemory`). A helper without such a line puts every file importing it in its own.
+ */
+const ONLY_FOR_FILES_USING = /^\/\/ own-process for files using: (\w+)/m
 
-function testFilesUnder(dir: string, depth = 0): string[] {
-  if (depth > 12) return []
-  const found: string[] = []
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) found.push(...testFilesUnder(path, depth + 1))
-    else if (TEST_FILE.test(entry.name)) found.push(path)
-  }
-  return found
+export interface Helper {
+  path: string
+  source: string
 }
 
-/** Why a file needs its own process, or null when it can share one. */
-export function ownProcessReason(path: string, source: string): string | null {
+/** Why the helper needs the file to have its own process, or null. */
+function helperReason(helper: Helper, fileSource: string): string | null {
+  const why = NEEDS_ITS_OWN_PROCESS.find((n) => n.pattern.test(helper.source))?.why
+  if (!why) return null
+  const word = ONLY_FOR_FILES_USING.exec(helper.source)?.[1]
+  if (word && !new RegExp(`\\b${word}\\b`).test(fileSource)) return null
+  return `${why} (through ${helper.path})`
+}
+
+/** Why a file needs its own process, or null when it can share one; `helpers`: the test/ helpers it imports. */
+export function ownProcessReason(
+  path: string,
+  source: string,
+  helpers: readonly Helper[] = [],
+): string | null {
   const failed = Object.entries(FAILED_SHARING).find(([file]) => path.endsWith(file))?.[1]
   if (failed) return `failed sharing: ${failed}`
   if (FLOOD_NAME.test(path.slice(path.lastIndexOf('/') + 1))) return 'floods'
-  return NEEDS_ITS_OWN_PROCESS.find((n) => n.pattern.test(source))?.why ?? null
+  const own = NEEDS_ITS_OWN_PROCESS.find((n) => n.pattern.test(source))?.why
+  if (own) return own
+  for (const helper of helpers) {
+    const why = helperReason(helper, source)
+    if (why) return why
+  }
+  return null
+}
+
+/** Each test file (relative to `root`, with `/`; e2e specs excluded) with why it needs its own process, or null. */
+export function ownProcessReasons(root: string): Map<string, string | null> {
+  const sources = testSources(root)
+  return new Map(
+    sources.testFiles.map((f) => [
+      sources.relative(f),
+      ownProcessReason(
+        f,
+        sources.text(f),
+        sources.helpersOf(f).map((h) => ({ path: sources.relative(h), source: sources.text(h) })),
+      ),
+    ]),
+  )
 }
 
 /** Test files (relative to `root`, with `/`) under `root/test` that need a process of their own; e2e specs excluded. */
 export function ownProcessFiles(root: string): string[] {
-  return testFilesUnder(join(root, 'test'))
-    .filter((f) => !f.startsWith(join(root, 'test', 'e2e')))
-    .filter((f) => ownProcessReason(f, readFileSync(f, 'utf8')) !== null)
-    .map((f) => relative(root, f).split('\\').join('/'))
+  return [...ownProcessReasons(root)]
+    .filter(([, why]) => why !== null)
+    .map(([f]) => f)
     .sort()
 }

@@ -1,3 +1,6 @@
+import { syncBuiltinESMExports } from 'node:module'
+import timers from 'node:timers'
+
 /**
  * What a test file running in a shared worker process (test/setup/fresh-modules.ts) may leave behind, counted by
  * kind: Node's active resources (servers, sockets, child processes, ref'd timers, watchers) and the listeners on
@@ -27,10 +30,55 @@ const PASSING = new Set([
   'FileHandleCloseReq',
 ])
 
-export function processResources(): ResourceCounts {
+/**
+ * The ref'd timers made since it started (setTimeout, setInterval) still to run: a file's own, where Node's count
+ * of every timer alive would let an earlier file's timer that fires meanwhile hide one the file left.
+ */
+export interface OwnTimers {
+  pending(): number
+  stop(): void
+}
+
+type TimerMaker = (...args: unknown[]) => NodeJS.Timeout
+/** Node's Timeout is marked destroyed once it has run (a timeout) or been cleared. */
+type Timer = NodeJS.Timeout & { _destroyed?: boolean }
+
+export function watchOwnTimers(): OwnTimers {
+  const made: Timer[] = []
+  const pendingOnes = (): Timer[] => made.filter((t) => !t._destroyed && t.hasRef())
+  const originals = { setTimeout: timers.setTimeout, setInterval: timers.setInterval }
+  const wrap = (make: TimerMaker): TimerMaker => {
+    const wrapped = function (this: unknown, ...args: unknown[]): NodeJS.Timeout {
+      const timer = make.apply(this, args)
+      made.push(timer)
+      // Keeps the list to the timers still to run in a file that makes many.
+      if (made.length > 10_000) made.splice(0, made.length, ...pendingOnes())
+      return timer
+    }
+    // setTimeout's util.promisify.custom and the like.
+    Object.defineProperties(wrapped, Object.getOwnPropertyDescriptors(make))
+    return wrapped
+  }
+  const install = (set: typeof originals): void => {
+    globalThis.setTimeout = set.setTimeout
+    globalThis.setInterval = set.setInterval
+    timers.setTimeout = set.setTimeout
+    timers.setInterval = set.setInterval
+    syncBuiltinESMExports()
+  }
+  install({
+    setTimeout: wrap(originals.setTimeout as unknown as TimerMaker) as unknown as typeof setTimeout,
+    setInterval: wrap(originals.setInterval as unknown as TimerMaker) as unknown as typeof setInterval,
+  })
+  return { pending: () => pendingOnes().length, stop: () => install(originals) }
+}
+
+/** Counts by kind; with `ownTimers`, `Timeout` counts only those (see OwnTimers). */
+export function processResources(ownTimers?: OwnTimers): ResourceCounts {
   const counts: ResourceCounts = {}
   for (const kind of process.getActiveResourcesInfo())
-    if (!PASSING.has(kind)) counts[kind] = (counts[kind] ?? 0) + 1
+    if (!PASSING.has(kind) && !(ownTimers && kind === 'Timeout')) counts[kind] = (counts[kind] ?? 0) + 1
+  if (ownTimers) counts['Timeout'] = ownTimers.pending()
   for (const event of PROCESS_EVENTS) counts[`process.on('${event}')`] = process.listenerCount(event)
   return counts
 }
@@ -53,12 +101,16 @@ export function grownResources(before: ResourceCounts, after: ResourceCounts): s
  * The counts once what was closing has closed: a server's or socket's close completes a turn or a few later, so
  * the count is read again, bounded, until nothing has grown (at most `waitMs`).
  */
-export async function resourcesToSettle(before: ResourceCounts, waitMs = 2_000): Promise<ResourceCounts> {
+export async function resourcesToSettle(
+  before: ResourceCounts,
+  waitMs = 2_000,
+  ownTimers?: OwnTimers,
+): Promise<ResourceCounts> {
   const until = Date.now() + waitMs
-  let now = processResources()
+  let now = processResources(ownTimers)
   for (let round = 0; round < 200 && grownResources(before, now).length > 0 && Date.now() < until; round++) {
     await new Promise((resolve) => setTimeout(resolve, 10))
-    now = processResources()
+    now = processResources(ownTimers)
   }
   return now
 }
