@@ -1,35 +1,43 @@
 import type { FolderNode, RequestNode, SavedRequest, TreeNode } from '../../shared/collection'
 import type { FolderSettings } from './collection-file-format'
 import { stemOf } from './file-names'
-import { compareNames } from './name-order'
+import { compareKeyedNames, nameSortKey } from './name-order'
 
 /**
  * The tree a scan shows: every folder found (with its settings when it has a folder file), the requests in it,
  * each folder's children in its `order` list first, then folders before requests, then by name.
  */
 
+/** A child with what its place is decided by, worked out once rather than at every comparison. */
+interface SortEntry {
+  node: TreeNode
+  rank: number
+  folder: boolean
+  key: string | null
+}
+
 function sortChildren(children: TreeNode[], order: readonly string[]): TreeNode[] {
-  // Each node's rank once, not once per comparison (a folder of thousands sorted in a few ms).
-  const ranks = new Map<TreeNode, number>()
-  if (order.length > 0) {
-    const at = new Map<string, number>()
-    order.forEach((name, i) => {
-      if (!at.has(name)) at.set(name, i)
-    })
-    for (const n of children) {
-      const last = n.path.slice(n.path.lastIndexOf('/') + 1)
-      ranks.set(n, at.get(n.type === 'request' ? stemOf(last) : last) ?? order.length)
+  const at = new Map<string, number>()
+  order.forEach((name, i) => {
+    if (!at.has(name)) at.set(name, i)
+  })
+  const entries: SortEntry[] = children.map((node) => {
+    let rank = 0
+    if (order.length > 0) {
+      const last = node.path.slice(node.path.lastIndexOf('/') + 1)
+      rank = at.get(node.type === 'request' ? stemOf(last) : last) ?? order.length
     }
-  }
-  const rank = (n: TreeNode): number => ranks.get(n) ?? 0
+    return { node, rank, folder: node.type === 'folder', key: nameSortKey(node.name) }
+  })
   // Names as people read them (./name-order.ts); two of the same name, by path, so the order is total.
-  return children.sort(
+  entries.sort(
     (a, b) =>
-      rank(a) - rank(b) ||
-      (a.type === b.type ? 0 : a.type === 'folder' ? -1 : 1) ||
-      compareNames(a.name, b.name) ||
-      a.path.localeCompare(b.path),
+      a.rank - b.rank ||
+      (a.folder === b.folder ? 0 : a.folder ? -1 : 1) ||
+      compareKeyedNames(a.node.name, a.key, b.node.name, b.key) ||
+      a.node.path.localeCompare(b.node.path),
   )
+  return entries.map((e) => e.node)
 }
 
 /** One folder as the last build made it, and what it was made from. */
