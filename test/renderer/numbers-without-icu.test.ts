@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 /**
  * The page's first number or date formatted through ICU (toLocaleString, Intl) loads ICU's formatting data in
  * that task: ~15-20 ms of CPU, a long task when it lands in a burst (the toolbar's "N older released" first shows
- * when the timeline reaches its cap mid-burst). Counts are written by groupDigits instead. What the page's code
+ * when the timeline reaches its cap mid-burst), or at start (the last session's date). Counts are written by
+ * groupDigits instead, times and dates by clock-text. What the page's code
  * (src/renderer, and src/shared which it runs) still formats through ICU is listed here, each with why it stays.
  */
 
@@ -14,18 +15,6 @@ const ICU_CALL = /\.toLocale(?:Date|Time)?String\(|\bIntl\.|\bNumberFormat\b/g
 
 const ALLOWED: Record<string, { calls: number; why: string }> = {
   'src/shared/group-digits.ts': { calls: 1, why: 'the fallback for what is not a safe integer' },
-  'src/renderer/composer/OAuth2TokenButton.tsx': {
-    calls: 1,
-    why: "a token's expiry time, drawn after the user fetched a token, not in a burst",
-  },
-  'src/renderer/graphql/SchemaPanel.tsx': {
-    calls: 1,
-    why: 'the time a schema was loaded, drawn once it loads',
-  },
-  'src/renderer/tabs/LastSessionOffer.tsx': {
-    calls: 1,
-    why: "the last session's date, offered at start, before any request runs",
-  },
 }
 
 function sources(dir: string): string[] {
@@ -48,7 +37,7 @@ function icuCalls(): Record<string, number> {
   return found
 }
 
-describe("the page's numbers", () => {
+describe("the page's numbers and dates", () => {
   it('are formatted without ICU, but for the listed uses that stay out of a burst', () => {
     const allowed = Object.fromEntries(Object.entries(ALLOWED).map(([path, { calls }]) => [path, calls]))
     expect(icuCalls()).toEqual(allowed)

@@ -6,6 +6,7 @@ import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
 import { folderTokenOwner, tokenAskKey } from './oauth2-token-slice'
 import { useExpiryText } from './token-expiry'
+import { clockTime } from '../../shared/clock-text'
 
 function TokenFacts({ view }: { view: OAuth2TokenView }) {
   const expiry = useExpiryText(view.expiresAt)
@@ -17,10 +18,7 @@ function TokenFacts({ view }: { view: OAuth2TokenView }) {
       : view.scopeGranted
         ? view.scope
         : `${view.scope} (asked for; the server named none)`
-  const at =
-    view.expiresAt === null
-      ? undefined
-      : new Date(view.expiresAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+  const at = view.expiresAt === null ? undefined : clockTime(view.expiresAt)
   return (
     <dl className="oauth2-token-facts" aria-label="Token held">
       <dt>Token</dt>

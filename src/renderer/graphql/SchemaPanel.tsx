@@ -5,6 +5,7 @@ import { useAppStore } from '../store/store-context'
 import { DocsExplorer } from './DocsExplorer'
 import { loadedSchema, type SchemaState } from './graphql-slice'
 import { groupDigits } from '../../shared/group-digits'
+import { clockTime } from '../../shared/clock-text'
 
 interface Props {
   /** The request's URL, trimmed: the schema introspected from it. */
@@ -89,9 +90,9 @@ export function SchemaPanel({ url, file, schemaFile, introspected, fromFile, onS
   )
 }
 
-/** 14:03:07, for saying when a schema was loaded or a load failed. */
+/** 14:03:07, for saying when a schema was loaded or a load failed: a retry seconds later reads apart. */
 function clock(at: number): string {
-  return new Date(at).toLocaleTimeString('en-GB', { hour12: false })
+  return clockTime(at, { seconds: true })
 }
 
 /**

@@ -1,5 +1,7 @@
 import { formatBytes } from '../../shared/format'
 import { useAppStore } from '../store/store-context'
+import { dateTime } from '../../shared/clock-text'
+import { groupDigits } from '../../shared/group-digits'
 
 /**
  * After a restart with a fresh engine (nothing on the timeline), the timeline the engine kept when it last
@@ -12,13 +14,13 @@ export function LastSessionOffer() {
   const open = useAppStore((s) => s.openLastSession)
   const dismiss = useAppStore((s) => s.dismissLastSession)
   if (!last || !fresh) return null
-  const when = new Date(last.savedAt).toLocaleString()
+  const when = dateTime(last.savedAt)
   const bodies = last.bodyBytes > 0 ? `bodies up to ${formatBytes(last.bodyBytes)} each` : 'without bodies'
-  const omitted = last.omitted > 0 ? `; ${last.omitted} older left out` : ''
+  const omitted = last.omitted > 0 ? `; ${groupDigits(last.omitted)} older left out` : ''
   return (
     <div className="tab-error last-session-offer" role="status">
       <span>
-        Last session ({when}): {last.sessions} request{last.sessions === 1 ? '' : 's'}, {bodies}
+        Last session ({when}): {groupDigits(last.sessions)} request{last.sessions === 1 ? '' : 's'}, {bodies}
         {omitted}.
       </span>{' '}
       <button type="button" onClick={() => void open()}>
