@@ -8,13 +8,27 @@ import { operationNames, runsSubscription } from './operations'
 import { SchemaPanel } from './SchemaPanel'
 import './graphql.css'
 
+/**
+ * The transport box's options: short, so the box (as wide as its longest option) leaves the bar one line at
+ * 1024 px ("GraphQL over SSE (single connection)" made it ~260 px); the CLI's names where the protocol's is long
+ * (`-t transport-ws`). Each is said in full words on the box's hover and in graphql.md.
+ */
 const TRANSPORT_LABELS: Record<GraphqlTransport, string> = {
-  http: 'HTTP (queries, mutations)',
-  ws: 'WebSocket (auto-detect)',
-  'transport-ws': 'graphql-transport-ws',
-  'legacy-ws': 'Legacy graphql-ws',
-  sse: 'GraphQL over SSE',
-  'sse-single': 'GraphQL over SSE (single connection)',
+  http: 'HTTP',
+  ws: 'WebSocket (auto)',
+  'transport-ws': 'transport-ws',
+  'legacy-ws': 'legacy graphql-ws',
+  sse: 'SSE',
+  'sse-single': 'SSE (single)',
+}
+
+const TRANSPORT_TITLES: Record<GraphqlTransport, string> = {
+  http: 'HTTP: queries and mutations (a subscription needs a streaming transport)',
+  ws: 'WebSocket: offers graphql-transport-ws and the legacy graphql-ws, and speaks the one the server accepts',
+  'transport-ws': 'WebSocket offering only the graphql-transport-ws subprotocol',
+  'legacy-ws': 'WebSocket offering only the legacy graphql-ws subprotocol (subscriptions-transport-ws)',
+  sse: 'GraphQL over SSE, distinct connections mode: a stream per operation',
+  'sse-single': 'GraphQL over SSE, single connection mode: one reserved stream carries the operations',
 }
 
 /** The transports whose subscriptions can share one WebSocket. */
@@ -60,6 +74,7 @@ export function GraphqlComposer() {
             Transport{' '}
             <select
               aria-label="Transport"
+              title={TRANSPORT_TITLES[g.transport]}
               value={g.transport}
               onChange={(e) => set({ transport: e.target.value as GraphqlTransport })}
             >
@@ -87,7 +102,7 @@ export function GraphqlComposer() {
             <button
               type="button"
               className="secondary-button"
-              title="A subscription needs a streaming transport: WebSocket (auto-detect) or GraphQL over SSE"
+              title="A subscription needs a streaming transport: WebSocket (auto) or SSE"
               onClick={() => set({ transport: 'ws' })}
             >
               Subscribe over WebSocket
