@@ -1,4 +1,5 @@
 import { formatMs } from '../../shared/format'
+import { groupDigits } from '../../shared/group-digits'
 import type { RunFinished, RunStats } from '../../shared/run-schemas'
 
 /** Small SVG charts for a finished run: the latency histogram and requests per second over time. */
@@ -28,7 +29,7 @@ export function Histogram({ stats }: { stats: RunStats }) {
       className="run-chart"
       viewBox={`0 0 ${W} ${H}`}
       role="img"
-      aria-label={`Latency histogram: ${buckets.map((b) => `${b.count} up to ${b.upToMs === null ? 'more' : formatMs(b.upToMs)}`).join(', ')}`}
+      aria-label={`Latency histogram: ${buckets.map((b) => `${groupDigits(b.count)} up to ${b.upToMs === null ? 'more' : formatMs(b.upToMs)}`).join(', ')}`}
     >
       <Axis max={max} plotH={plotH} />
       {buckets.map((b, i) => {
@@ -42,7 +43,7 @@ export function Histogram({ stats }: { stats: RunStats }) {
               width={Math.max(1, bw - 2)}
               height={h}
             >
-              <title>{`${b.count} request${b.count === 1 ? '' : 's'} ${
+              <title>{`${groupDigits(b.count)} request${b.count === 1 ? '' : 's'} ${
                 b.upToMs === null ? 'slower than the last bound' : `up to ${formatMs(b.upToMs)}`
               }`}</title>
             </rect>
@@ -82,7 +83,7 @@ export function Throughput({ series }: { series: RunFinished['throughput'] }) {
       className="run-chart"
       viewBox={`0 0 ${W} ${H}`}
       role="img"
-      aria-label={`Throughput: ${points.map((p) => `${p.rps}/s at ${p.t}s`).join(', ')}`}
+      aria-label={`Throughput: ${points.map((p) => `${groupDigits(p.rps)}/s at ${p.t}s`).join(', ')}`}
     >
       <Axis max={max} plotH={plotH} />
       {points.map((p) => (
@@ -94,7 +95,7 @@ export function Throughput({ series }: { series: RunFinished['throughput'] }) {
           width={Math.max(1, bw - 2)}
           height={PAD_T + plotH - y(p.rps)}
         >
-          <title>{`${p.rps} requests finished in second ${p.t + 1}`}</title>
+          <title>{`${groupDigits(p.rps)} requests finished in second ${p.t + 1}`}</title>
         </rect>
       ))}
       {Array.from({ length: maxT + 1 }, (_, t) => t)

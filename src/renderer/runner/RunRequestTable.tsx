@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { groupDigits } from '../../shared/group-digits'
 import { formatMs } from '../../shared/format'
 import { bidiVisible, VisibleControls, VisibleLine } from '../app/VisibleControls'
 import type { RunFinished } from '../../shared/run-schemas'
@@ -84,8 +85,8 @@ export function RunRequestTable({ requests }: { requests: readonly RequestTally[
                       data-script-tests={`${r.scriptTests.passed}/${r.scriptTests.failed}`}
                       title="Script tests (pm.test) over every iteration"
                     >
-                      tests {r.scriptTests.passed} ✓
-                      {r.scriptTests.failed > 0 ? ` ${r.scriptTests.failed} ✗` : ''}
+                      tests {groupDigits(r.scriptTests.passed)} ✓
+                      {r.scriptTests.failed > 0 ? ` ${groupDigits(r.scriptTests.failed)} ✗` : ''}
                     </span>
                   ) : null}
                   {r.resent ? <ResentCount count={r.resent} /> : null}
@@ -100,8 +101,8 @@ export function RunRequestTable({ requests }: { requests: readonly RequestTally[
                   ))}
                   <RequestTraceLine tally={r} whole={whole} />
                 </td>
-                <td className="num">{r.passed}</td>
-                <td className={r.failed > 0 ? 'num fail' : 'num'}>{r.failed}</td>
+                <td className="num">{groupDigits(r.passed)}</td>
+                <td className={r.failed > 0 ? 'num fail' : 'num'}>{groupDigits(r.failed)}</td>
                 <td className="num">{latency(r, notRun, 'p50')}</td>
                 <td className="num">{latency(r, notRun, 'p90')}</td>
                 <td className="num">{latency(r, notRun, 'p99')}</td>
@@ -141,14 +142,14 @@ function ResentCount({ count }: { count: number }) {
       data-resent={count}
       title={`${resentWords(count)}, the server having closed or refused the first before any response`}
     >
-      {count} sent again
+      {groupDigits(count)} sent again
     </span>
   )
 }
 
 /** `1 request was sent a second time` / `N requests were …`, the CLI's words. */
 export function resentWords(count: number): string {
-  return `${count} ${count === 1 ? 'request was' : 'requests were'} sent a second time`
+  return `${groupDigits(count)} ${count === 1 ? 'request was' : 'requests were'} sent a second time`
 }
 
 /**

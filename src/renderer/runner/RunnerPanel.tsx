@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import { groupDigits } from '../../shared/group-digits'
 import { formatMs } from '../../shared/format'
 import { FactList } from '../details/FactList'
 import { LabeledNumber } from '../app/NumberField'
@@ -8,6 +9,7 @@ import { useAppStore } from '../store/store-context'
 import { Histogram, Throughput } from './RunCharts'
 import type { Pacing } from './runner-slice'
 import { RunServerTiming } from './RunServerTiming'
+import { RunFailureNotes } from './RunFailureNotes'
 import { notRunReason, resentWords, RunRequestTable } from './RunRequestTable'
 import { focusRunnerReturn, RUNNER_LABEL } from './RunnerReturn'
 
@@ -233,17 +235,17 @@ export function RunProgress({ settingsOpen, onSettings }: { settingsOpen: boolea
           {state}
         </span>
         <span className="num muted">
-          {run.done} / {run.total}
+          {groupDigits(run.done)} / {groupDigits(run.total)}
         </span>
-        <span className="num pass">{run.passed} passed</span>
+        <span className="num pass">{groupDigits(run.passed)} passed</span>
         <span className={run.failed > 0 ? 'num fail' : 'num muted'}>
-          {run.failed} failed
+          {groupDigits(run.failed)} failed
           {/* Among them, those the person stopped: "failed" alone read as the server's or the checks' doing. */}
-          {run.cancelled ? ` (${run.cancelled} cancelled)` : ''}
+          {run.cancelled ? ` (${groupDigits(run.cancelled)} cancelled)` : ''}
         </span>
         {f && run.done < run.total && !f.directed ? (
           <span className="num not-run" title={`Not run: ${notRunReason(f)}`}>
-            {run.total - run.done} not run
+            {groupDigits(run.total - run.done)} not run
           </span>
         ) : null}
         <span className="spacer" />
@@ -303,8 +305,6 @@ function RunResults() {
   if (!f) return null
   const resent = requests?.reduce((n, r) => n + (r.resent ?? 0), 0) ?? 0
   const s = f.stats
-  // The stats count every step that ended in an error; those Cancel run cut short are said apart.
-  const unanswered = Math.max(0, s.errors - cancelled)
   const secs = f.durationMs / 1000
   // Latency and rate are of the responses alone, as the CLI's summary: a request never sent or never answered
   // ends in a few ms or at its timeout, and counted it reads as a fast or a slow server.
@@ -323,15 +323,11 @@ function RunResults() {
     <div className="run-results">
       {/* A facts list as every pane's: each figure beside its label, three a line. */}
       <FactList facts={tiles} className="run-facts" label="Latency percentiles" />
-      {unanswered > 0 ? (
-        <p className="muted small">
-          {unanswered} request{unanswered === 1 ? '' : 's'} got no response (network errors).
-        </p>
-      ) : null}
+      <RunFailureNotes />
       {cancelled > 0 ? (
         <p className="muted small" data-testid="run-cancelled">
-          {cancelled === 1 ? '1 request was' : `${cancelled} requests were`} cut short by Cancel run
-          (cancelled).
+          {cancelled === 1 ? '1 request was' : `${groupDigits(cancelled)} requests were`} cut short by Cancel
+          run (cancelled).
         </p>
       ) : null}
       {resent > 0 ? (

@@ -1,4 +1,5 @@
 import { VisibleLine } from '../app/VisibleControls'
+import { groupDigits } from '../../shared/group-digits'
 import { useAppStore } from '../store/store-context'
 
 /** Where the toolbar's run button is, for the focus to go to when the runner steps aside. */
@@ -19,7 +20,7 @@ export function RunnerReturn() {
   if (open || run === null) return null
   const f = run.finished
   const state = f ? (f.cancelled ? 'cancelled' : f.bailed ? 'stopped' : 'finished') : 'running'
-  const failed = run.failed > 0 ? `, ${run.failed} failed` : ''
+  const failed = run.failed > 0 ? `, ${groupDigits(run.failed)} failed` : ''
   return (
     <button
       type="button"
@@ -28,7 +29,7 @@ export function RunnerReturn() {
       title="Back to the runner (its results stay until the next run)"
       data-testid="runner-return"
     >
-      Run <VisibleLine text={label} />: {state} {run.done}/{run.total}
+      Run <VisibleLine text={label} />: {state} {groupDigits(run.done)}/{groupDigits(run.total)}
       {failed}
     </button>
   )

@@ -15,6 +15,7 @@ import {
   type ScriptTestTally,
 } from '../scripts/run-script-tally'
 import { addExchange, addTrace, type TallyExchange, type TallyTrace } from './run-traces'
+import { addFailureKinds, NO_FAILURES, type FailureKinds } from './run-failure-kinds'
 
 /**
  * The runner's results view: a run configured from a collection or folder ("Run" in the sidebar), started
@@ -80,6 +81,8 @@ export interface RunView {
    * the person stopped them, so the results say so apart from the requests that got no response.
    */
   cancelled?: number
+  /** The failed requests by what went wrong (not sent, not answered, a script's error), once any failed so. */
+  failures?: FailureKinds
   /** Per request, in the order they first finished. */
   requests: RequestTally[]
   finished: RunFinished | null
@@ -262,9 +265,11 @@ export function createRunnerSlice(client: ApiClient): StateCreator<AppState, [],
       const run = get().run
       if (!run || run.runId !== e.runId || run.finished) return
       const cancelled = (run.cancelled ?? 0) + cancelledCount(e.results)
+      const failures = addFailureKinds(run.failures ?? NO_FAILURES, e.results)
       const next: RunView = {
         ...run,
         ...(cancelled > 0 ? { cancelled } : {}),
+        ...(failures !== NO_FAILURES ? { failures } : {}),
         total: e.total,
         done: e.done,
         passed: e.passed,
