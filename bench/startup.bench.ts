@@ -35,8 +35,22 @@ const RUN_TIMEOUT_MS = 30_000
 const CPU_MARK = '[bench] cpu_ms='
 const REPORT_CPU = `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\n${CPU_MARK}' + (u.userCPUTime + u.systemCPUTime) / 1000 + '\\n') }); `
 
-/** The loader bin/flightdeck.js amounts to once it has picked the bundle. */
-const LOADER = `${REPORT_CPU}const cli = await import(process.argv[1]); await cli.main(process.argv.slice(2))`
+/**
+ * The loader bin/flightdeck.js amounts to once it has picked the bundle: CommonJS requiring the bundle's
+ * CommonJS entry (index.cjs beside index.js). A build without one (older than that entry) is imported as the ES
+ * module it is, as bin/flightdeck.js then did.
+ */
+const CLI_COMMONJS = CLI_BUNDLE.replace(/\.js$/, '.cjs')
+const LOADER = existsSync(CLI_COMMONJS)
+  ? { args: ['-e', `${REPORT_CPU}require(process.argv[1]).main(process.argv.slice(2))`, CLI_COMMONJS] }
+  : {
+      args: [
+        '--input-type=module',
+        '-e',
+        `${REPORT_CPU}const cli = await import(process.argv[1]); await cli.main(process.argv.slice(2))`,
+        CLI_BUNDLE,
+      ],
+    }
 
 interface Timed {
   ms: number
@@ -67,8 +81,7 @@ function timed(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Ti
   })
 }
 
-const cli = (args: string[]): Promise<Timed> =>
-  timed(['--input-type=module', '-e', LOADER, CLI_BUNDLE, ...args])
+const cli = (args: string[]): Promise<Timed> => timed([...LOADER.args, ...args])
 
 async function startServer(): Promise<{ url: string; stop(): void }> {
   const child = spawn(process.execPath, [join(import.meta.dirname, 'runner-server.mjs')], {

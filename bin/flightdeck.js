@@ -3,16 +3,19 @@
 // runs the bundle too when that was built after the last change to the source (it starts in a fraction of
 // the time: no TypeScript to compile, the libraries it uses bundled in), else the TypeScript source through
 // tsx, so `npx flightdeck` never needs a build and never runs a stale one.
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+// CommonJS (bin/package.json), as the bundle's entry it requires (out/cli/index.cjs): a start whose main module is
+// an ES module pays Node's ES module loader, ~20M instructions of every command (scripts/build-node.mjs).
+'use strict'
+const { existsSync, readdirSync, statSync } = process.getBuiltinModule('node:fs')
+const { join } = process.getBuiltinModule('node:path')
 
-const root = new URL('../', import.meta.url)
-const source = new URL('src/cli/index.ts', root)
-const bundle = new URL('out/cli/index.js', root)
+const root = join(__dirname, '..')
+const source = join(root, 'src/cli/index.ts')
+const bundle = join(root, 'out/cli/index.cjs')
 
-function mtime(url) {
+function mtime(path) {
   try {
-    return statSync(url).mtimeMs
+    return statSync(path).mtimeMs
   } catch {
     return null
   }
@@ -40,24 +43,28 @@ function bundleIsFresh() {
     'scripts/build-node.mjs',
     'scripts/sandbox-bundle.mjs',
     'scripts/cli-bundle-rewrites.mjs',
-  ].map((f) => mtime(new URL(f, root)) ?? 0)
-  return Math.max(newestUnder(fileURLToPath(new URL('src', root))), ...inputs) <= built
+  ].map((f) => mtime(join(root, f)) ?? 0)
+  return Math.max(newestUnder(join(root, 'src')), ...inputs) <= built
 }
 
 function canResolve(specifier) {
   try {
-    import.meta.resolve(specifier)
+    require.resolve(specifier)
     return true
   } catch {
     return false
   }
 }
 
-let cli
-if (existsSync(source) && !bundleIsFresh() && canResolve('tsx/esm/api')) {
-  const { tsImport } = await import('tsx/esm/api')
-  cli = await tsImport(source.href, import.meta.url)
-} else {
-  cli = await import('../out/cli/index.js')
+async function start() {
+  if (existsSync(source) && !bundleIsFresh() && canResolve('tsx/esm/api')) {
+    const { pathToFileURL } = process.getBuiltinModule('node:url')
+    // tsx's CommonJS build of this API looks for a file it does not ship: its ES module build, then.
+    const { tsImport } = await import('tsx/esm/api')
+    return tsImport(pathToFileURL(source).href, __filename)
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS start is the point (above)
+  return require(bundle)
 }
-await cli.main(process.argv.slice(2))
+
+start().then((cli) => cli.main(process.argv.slice(2)))

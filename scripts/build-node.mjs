@@ -5,7 +5,12 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { build } from 'esbuild'
 import { buildSandboxBundle } from './sandbox-bundle.mjs'
-import { builtinImportsAsValues, CLI_BANNER, zodNamespaceImport } from './cli-bundle-rewrites.mjs'
+import {
+  builtinImportsAsValues,
+  CLI_BANNER,
+  lazyBuiltinRequires,
+  zodNamespaceImport,
+} from './cli-bundle-rewrites.mjs'
 
 const requireBuiltin = createRequire(import.meta.url)
 
@@ -314,7 +319,9 @@ async function buildCli() {
     plugins: [commandChunks, zodNamespaceImport, zodEnglishOnly, undiciLazyBuiltins, externalExceptInlined],
     banner: { js: CLI_BANNER },
   })
+  const mainCommonJs = await buildCommonJsEntry(entry, commandChunks)
   statelessWhereShared(main.metafile, split.metafile)
+  statelessWhereShared(mainCommonJs.metafile, split.metafile)
   builtinImportsAsValues(split)
   builtinImportsAsValues(main)
   removeStaleChunks(split, `${cliOut}/chunks`)
@@ -327,6 +334,33 @@ async function buildCli() {
         outputs: { ...split.metafile.outputs, ...main.metafile.outputs },
       }),
     )
+}
+
+/**
+ * The same entry as CommonJS, out/cli/index.cjs, which bin/flightdeck.js (itself CommonJS) requires: a start whose
+ * main module and entry are ES modules pays Node's ES module loader (its resolver, translators and the
+ * fs/promises and readline modules it loads, ~40M instructions of a `send`'s ~360M on a Node that compiles its
+ * own modules); CommonJS alone does not. Its commands' chunks stay ES modules, imported when run. out/cli/index.js
+ * stays, for whoever imports the CLI as an ES module. `import.meta.url` is the file's own URL.
+ */
+function buildCommonJsEntry(entry, commandChunks) {
+  return build({
+    ...common,
+    entryPoints: [entry],
+    outfile: `${cliOut}/index.cjs`,
+    metafile: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    define: { 'import.meta.url': '__flightdeck_import_meta_url' },
+    banner: {
+      js: "const __flightdeck_import_meta_url = require('node:url').pathToFileURL(__filename).href;",
+    },
+    plugins: [commandChunks, zodNamespaceImport, zodEnglishOnly, undiciLazyBuiltins, externalExceptInlined],
+  }).then((result) => {
+    lazyBuiltinRequires(`${cliOut}/index.cjs`)
+    return result
+  })
 }
 
 /**

@@ -62,3 +62,30 @@ export function builtinImportsAsValues(result) {
     writeFileSync(out, banner + values)
   }
 }
+
+/** What lazyBuiltinRequires puts on the CommonJS entry's first line: a module stand-in loaded on first read. */
+const LAZY_BUILTIN =
+  'const __flightdeckLazyBuiltin = (id) => { let m; return new Proxy({}, { get: (_, k) => (m ??= process.getBuiltinModule(id))[k] }) };'
+
+/**
+ * In the CLI's CommonJS entry, `var import_promises = require("node:fs/promises")` becomes a stand-in that loads the
+ * module when one of its exports is first read: esbuild reads every export as `import_promises.readFile` where
+ * it is used, so a module only a command's path calls is loaded by that path. node:fs/promises (with the fs
+ * watchers and readline it loads, ~10 modules) for a variable file `send` may never read, node:util's parseArgs
+ * for arguments `--help` needs none of. The build fails if a module is used any other way (passed as a whole).
+ */
+export function lazyBuiltinRequires(file) {
+  const text = readFileSync(file, 'utf8')
+  const names = []
+  const lazy = text.replace(/^var (\w+) = require\("(node:[\w/]+)"\);$/gm, (_, name, id) => {
+    names.push(name)
+    return `var ${name} = __flightdeckLazyBuiltin("${id}");`
+  })
+  for (const name of names) {
+    const uses = lazy.split(new RegExp(`\\b${name}\\b`)).length - 2
+    const reads = lazy.split(new RegExp(`\\b${name}\\.\\w`)).length - 1
+    if (uses !== reads) throw new Error(`${file}: ${name} is used otherwise than by reading its exports`)
+  }
+  const firstLine = lazy.indexOf('\n')
+  writeFileSync(file, `${lazy.slice(0, firstLine)}${LAZY_BUILTIN}${lazy.slice(firstLine)}`)
+}

@@ -130,7 +130,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     const { runGraphqlCli } = await import('./graphql-command')
     return runGraphqlCli(argv, io)
   }
-  const command = parseCliArgs(argv)
+  // `flightdeck --help` alone needs no parser: node:util's parseArgs loads two modules (~4M instructions).
+  const command = argv.length === 1 && HELP.has(argv[0] ?? '') ? HELP_COMMAND : parseCliArgs(argv)
   if (command.kind === 'help') {
     io.out(
       `${USAGE}\n\nstreams: flightdeck sse <url> | flightdeck ws <url> (see flightdeck sse --help)\n` +
@@ -155,6 +156,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   if (code !== 2) send.keep()
   return code
 }
+
+const HELP = new Set(['--help', '-h'])
+const HELP_COMMAND = { kind: 'help' } as const
 
 /** Stdio handles a finished run may still hold open (stdout and stderr as pipes or terminals): not leaks. */
 const STDIO_HANDLES = new Set(['PipeWrap', 'TTYWrap'])

@@ -22,6 +22,7 @@ describe('bin/flightdeck.js in a checkout with no build', () => {
   beforeAll(async () => {
     mkdirSync(join(checkout, 'bin'))
     copyFileSync(join(root, 'bin/flightdeck.js'), join(checkout, 'bin/flightdeck.js'))
+    copyFileSync(join(root, 'bin/package.json'), join(checkout, 'bin/package.json'))
     copyFileSync(join(root, 'package.json'), join(checkout, 'package.json'))
     symlinkSync(join(root, 'src'), join(checkout, 'src'), 'dir')
     symlinkSync(join(root, 'node_modules'), join(checkout, 'node_modules'), 'dir')
