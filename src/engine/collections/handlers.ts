@@ -22,6 +22,7 @@ import { tracePlanFor, traceSettingAt } from '../trace/trace-setting'
 import type { TracePlan } from '../trace/trace-headers'
 import { SendScripts } from '../scripts/send-scripts'
 import { levelScriptsAt, levelsRun, type LevelScripts } from '../scripts/level-scripts'
+import { refuseUntypedMultipart } from '../http/untyped-multipart'
 
 /** The service's handlers for the collection commands: validation happened already; this is the behaviour. */
 
@@ -350,6 +351,8 @@ export function createCollectionHandlers(input: CollectionHandlerDeps): Collecti
           hook?.dyn,
         )
         if (!prepared.ok) return prepared
+        const unsplittable = refuseUntypedMultipart(prepared.value.spec)
+        if (unsplittable) return unsplittable
         if (p.caFile !== undefined)
           prepared.value.spec.options = { ...prepared.value.spec.options, caFile: p.caFile }
         const trace = tracePlanOf(manager, p.context, p.trace, deps.traces)

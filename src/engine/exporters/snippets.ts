@@ -8,7 +8,9 @@ import { applySimpleAuth, withHeader } from '../auth/apply-auth'
 import { unfilledBasic, unfilledBasicHeader } from './snippet-basic'
 import { confineBody, type FileScope } from '../files/confine'
 import { graphqlSnippetRefusal, graphqlSnippetRequest } from '../graphql/graphql-snippet'
+import { finishLeftOut, leaveOut, untypedFetchBody, type LeftOut } from './snippet-left-out'
 import { snippetParams } from './snippet-multipart'
+import { UNTYPED_MULTIPART, untypedMultipart } from '../http/untyped-multipart'
 import { snippetValues } from './snippet-values'
 import { sharedPool, TaskFailed, WorkerDied } from '../workers/pool'
 
@@ -34,7 +36,7 @@ export function toHar(
   vars: readonly ScopedVariable[],
   typeOf: (path: string) => string = () => 'application/octet-stream',
   target?: SnippetTarget,
-): Result<{ har: HarRequest; curlUser: string | null }> {
+): Result<{ har: HarRequest; curlUser: string | null; left: LeftOut }> {
   const values = snippetValues(vars)
   // Secrets and dynamic values are left as their names.
   const keep = { uuid: () => '{{$uuid}}', now: () => 0, random: () => 0 }
@@ -56,14 +58,14 @@ export function toHar(
         ? resolved.spec
         : withHeader(resolved.spec, 'Authorization', unfilledBasicHeader(basic))
     const har = harOf(spec, typeOf, target)
-    return har.ok ? ok({ har: har.value, curlUser: target === 'curl' ? basic : null }) : har
+    return har.ok ? ok({ ...har.value, curlUser: target === 'curl' ? basic : null }) : har
   }
   const spec =
     auth.type === 'basic' || auth.type === 'bearer' || auth.type === 'apikey'
       ? applySimpleAuth(resolved.spec, resolved.auth)
       : resolved.spec
   const har = harOf(spec, typeOf, target)
-  return har.ok ? ok({ har: har.value, curlUser: null }) : har
+  return har.ok ? ok({ ...har.value, curlUser: null }) : har
 }
 
 /**
@@ -86,7 +88,7 @@ function harOf(
   spec: RequestSpec,
   typeOf: (path: string) => string,
   target?: SnippetTarget,
-): Result<HarRequest> {
+): Result<{ har: HarRequest; left: LeftOut }> {
   let url: URL
   try {
     // A scheme before one slash or a backslash counts as typed (`http:/host`), as Send reads it.
@@ -97,7 +99,8 @@ function harOf(
   const headers = spec.headers
     .filter((h) => h.enabled && h.name !== '')
     .map((h) => ({ name: h.name, value: h.value }))
-  if (target === 'curl') headers.push(...curlLeavesOut(spec.options.omitDefaultHeaders ?? [], headers))
+  const left = leaveOut(target ?? '', spec.options.omitDefaultHeaders ?? [], headers)
+  headers.push(...left.headers)
   const b = spec.body
   const typeHeader = headers.find((h) => h.name.toLowerCase() === 'content-type')?.value
   const har: HarRequest = {
@@ -140,7 +143,7 @@ function harOf(
       mimeType: withType(typeHeader ?? (b.contentType || typeOf(b.path))),
       text: `@${b.path}`,
     }
-  return ok(har)
+  return ok({ har, left })
 }
 
 /**
@@ -152,24 +155,6 @@ function harOf(
 function leaveTypeOut(headers: { name: string; value: string }[], target?: SnippetTarget): string {
   if (target === 'curl') headers.push({ name: 'Content-Type', value: '' })
   return ''
-}
-
-/** curl's own headers, sent unless the command names them, that Flightdeck's default headers stand for. */
-const CURL_OWN = { 'user-agent': 'User-Agent', accept: 'Accept' } as const
-
-/**
- * The headers a request's `omitDefaultHeaders` leaves out that curl would add of its own (its User-Agent, its
- * Accept), each as an empty header, which tells curl to send none: the command sends what Flightdeck sends. curl
- * adds no Accept-Encoding unless asked, so that one needs nothing.
- */
-function curlLeavesOut(
-  omit: readonly string[],
-  headers: readonly { name: string }[],
-): { name: string; value: string }[] {
-  const set = new Set(headers.map((h) => h.name.toLowerCase()))
-  return Object.entries(CURL_OWN)
-    .filter(([name]) => omit.includes(name) && !set.has(name))
-    .map(([, name]) => ({ name, value: '' }))
 }
 
 const COPY_AS_REFUSES = 'Copy as writes no code for it: the code would read that file wherever it runs'
@@ -188,11 +173,17 @@ export async function snippet(
 ): Promise<Result<string>> {
   const refused = req.kind === 'graphql' ? await graphqlSnippetRefusal(req, snippetValues(vars)) : null
   if (refused) return refused
+  const typed = req.headers.some((h) => h.enabled && h.name.toLowerCase() === 'content-type')
+  if (untypedMultipart(req.body, typed, req.options?.omitDefaultHeaders))
+    return fail(
+      'invalid_request',
+      `Copy as writes no code for this request, which Send would refuse: ${UNTYPED_MULTIPART}`,
+    )
   // The type table is loaded with the first snippet, not with the engine.
   const { fileTypeOrDefault } = await import('../../shared/file-type')
   const made = toHar(req, auth, vars, fileTypeOrDefault, target)
   if (!made.ok) return made
-  const { har, curlUser } = made.value
+  const { har, curlUser, left } = made.value
   if (files && (req.body.kind === 'file' || req.body.kind === 'multipart')) {
     // Checked on the paths as resolved (a `{{dir}}/x` too); the code keeps them as written, relative to the folder.
     const resolved = resolveRequest(
@@ -225,6 +216,10 @@ export async function snippet(
     out = go
   }
   if (curlUser !== null) out = withCurlUser(out, curlUser)
+  // fetch types a string body text/plain: one sent with no Content-Type goes as a Blob with no type.
+  if (target === 'javascript-fetch' && har.postData?.mimeType === '' && har.postData.text !== undefined)
+    out = untypedFetchBody(out, har.postData.text)
+  out = finishLeftOut(out, left)
   const note =
     auth.type === 'digest' || auth.type === 'oauth2'
       ? `${target === 'curl' ? '#' : target === 'python-requests' ? '#' : '//'} ${auth.type === 'digest' ? 'Digest auth' : 'OAuth 2.0 token'} not included: Flightdeck adds it when sending\n`

@@ -114,7 +114,7 @@ export function createHarHandlers(deps: HarHandlerDeps): Handlers {
       if ('refused' in request) return fail('unsupported', request.refused)
       let code: string | null
       try {
-        code = await snippet(request.request, p.target)
+        code = await snippet(request.request, p.target, request.leftOut)
       } catch (e) {
         // What the snippet task refused (a part it cannot write safely), in words, as the Code dialog says it.
         const why = e instanceof Error ? e.message : String(e)

@@ -1,4 +1,5 @@
 import type { SnippetTarget } from '../../shared/body-view'
+import { finishLeftOut, leaveOut, notSent, untypedFetchBody } from '../exporters/snippet-left-out'
 import { snippetParams } from '../exporters/snippet-multipart'
 import type { SessionRecord } from '../sessions/session-records'
 import { sharedPool, TaskFailed } from '../workers/pool'
@@ -29,15 +30,17 @@ export function sessionSnippetRequest(
   r: SessionRecord,
   typeOfFile: FileTypeOf,
   target: SnippetTarget,
-): { request: HarRequest } | { refused: string } {
+): { request: HarRequest; leftOut: string[] } | { refused: string } {
   const binary = binaryPostWords(r.imported?.postData)
   if (binary !== null)
     return {
       refused: `No ${target} snippet for this request: its body is ${binary}, which code written as text would send as its letters (import the HAR into a collection and copy it from there)`,
     }
   const req = harRequestOf(r, typeOfFile)
+  // The default headers it went without, which the code's tool would add of its own (snippet-left-out.ts).
+  const leftOut = r.sent && !r.imported ? notSent(req.headers) : []
   const body = r.requestBody
-  if (body?.kind !== 'multipart') return { request: untypedAsSent(r, req, target) }
+  if (body?.kind !== 'multipart') return { request: untypedAsSent(r, req, target), leftOut }
   if (!MULTIPART_TARGETS.has(target))
     return {
       refused: `No ${target} snippet for a multipart request: Copy as cURL, JavaScript (fetch), Python (requests) or Go writes its parts`,
@@ -56,6 +59,7 @@ export function sessionSnippetRequest(
       headers: req.headers.filter((h) => h.name.toLowerCase() !== 'content-type'),
       postData: { mimeType: 'multipart/form-data', params: params.map((p) => ({ value: '', ...p })) },
     },
+    leftOut,
   }
 }
 
@@ -78,12 +82,19 @@ function untypedAsSent(r: SessionRecord, req: HarRequest, target: SnippetTarget)
 /**
  * A request as code, written by httpsnippet (ReadMe's maintained fork) from the request's HAR form. It runs in
  * the engine's worker pool (the library uses Node's `url` module, and a large body is converted whole).
+ * `leftOut`: the default headers the request went without, which the code tells its tool not to send.
  */
-export async function snippet(request: HarRequest, target: SnippetTarget): Promise<string | null> {
+export async function snippet(
+  request: HarRequest,
+  target: SnippetTarget,
+  leftOut: readonly string[] = [],
+): Promise<string | null> {
   const [targetId, clientId] = target.split(':') as [string, string]
+  const kept = request.headers.filter((h) => !LEAVE_OUT.has(h.name.toLowerCase()) && !h.name.startsWith(':'))
+  const left = leaveOut(target, leftOut, kept)
   const input = {
     ...request,
-    headers: request.headers.filter((h) => !LEAVE_OUT.has(h.name.toLowerCase()) && !h.name.startsWith(':')),
+    headers: [...kept, ...left.headers],
     // httpsnippet reads cookies from `cookies`; the Cookie header would be written twice.
     cookies: [],
     httpVersion: 'HTTP/1.1',
@@ -101,17 +112,18 @@ export async function snippet(request: HarRequest, target: SnippetTarget): Promi
     // As httpsnippet threw it, when it ran here.
     throw e instanceof TaskFailed ? new Error(e.failure.message) : e
   }
-  const params = input.postData?.params
-  if (
-    code === null ||
-    target !== 'go:native' ||
-    input.postData?.mimeType !== 'multipart/form-data' ||
-    !params?.length
-  )
-    return code
-  // httpsnippet's Go leaves each file empty: the Code dialog's writer builds the body when the program runs.
-  const { goMultipart } = await import('../exporters/snippet-go-multipart')
-  const go = goMultipart(code, params)
-  if (go instanceof Error) throw go
-  return go
+  if (code === null) return null
+  const post = input.postData
+  // fetch types a string body text/plain: one sent with no Content-Type goes as a Blob with no type.
+  if (target === 'javascript:fetch' && post?.mimeType === '' && post.text !== undefined)
+    code = untypedFetchBody(code, post.text)
+  const params = post?.params
+  if (target === 'go:native' && post?.mimeType === 'multipart/form-data' && params?.length) {
+    // httpsnippet's Go leaves each file empty: the Code dialog's writer builds the body when the program runs.
+    const { goMultipart } = await import('../exporters/snippet-go-multipart')
+    const go = goMultipart(code, params)
+    if (go instanceof Error) throw go
+    code = go
+  }
+  return finishLeftOut(code, left)
 }

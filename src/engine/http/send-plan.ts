@@ -11,6 +11,7 @@ import {
   checkMethod,
   parseTargetUrl,
 } from './request-checks'
+import { UNTYPED_MULTIPART, untypedMultipart } from './untyped-multipart'
 
 /** What one `send` resolved once for all its copies. */
 export interface SendPlan {
@@ -40,6 +41,8 @@ export function planSend(spec: RequestSpec): SendPlan {
     ? checkFraming(headers.value, prepareBodySync(spec.body)?.length ?? null)
     : undefined
   const methodCheck = checkMethod(method)
+  const typed = headers.ok && headers.value.some(([name]) => name.toLowerCase() === 'content-type')
+  const unsplittable = untypedMultipart(spec.body, typed, options.omitDefaultHeaders)
   const invalid = !parsed.ok
     ? parsed.error
     : !methodCheck.ok
@@ -50,7 +53,9 @@ export function planSend(spec: RequestSpec): SendPlan {
           ? bodyType.error
           : framing && !framing.ok
             ? framing.error
-            : undefined
+            : unsplittable
+              ? { code: 'invalid_request' as const, message: `${UNTYPED_MULTIPART}. Nothing was sent` }
+              : undefined
   if (invalid || !parsed.ok || !headers.ok) {
     return {
       method,
