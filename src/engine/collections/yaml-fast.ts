@@ -7,6 +7,8 @@
  * which also words every error. Plain scalars are resolved by the same schema types js-yaml would use.
  */
 
+import { doubleQuoted, singleQuoted, UNSUPPORTED } from './yaml-fast-quoted'
+
 /** A plain scalar's value, as the read schema's implicit types resolve it (`200` a number, `~` null…). */
 export type ScalarResolver = (plain: string) => unknown
 
@@ -20,6 +22,8 @@ const RESOLVED_KEYS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', '
 
 const SPACE = 32
 const DASH = 45
+const DOT = 46
+const PERCENT = 37
 const PIPE = 124
 
 /** `text.slice(from, to)` is `[A-Za-z_][A-Za-z0-9_.-]*`, looked at without making the slice. */
@@ -87,9 +91,6 @@ const MAX_LINES = 100_000
  */
 const MAX_DEPTH = 50
 
-class Unsupported {}
-const UNSUPPORTED = new Unsupported()
-
 export function readSimpleYaml(text: string, scalar: ScalarResolver): Record<string, unknown> | undefined {
   if (
     text.includes('\t') ||
@@ -104,8 +105,8 @@ export function readSimpleYaml(text: string, scalar: ScalarResolver): Record<str
   try {
     const reader = new Reader(lines, scalar)
     const first = reader.next()
-    if (first < 0 || reader.indentOf(first) !== 0) return undefined
-    const root = reader.mapping(0)
+    if (first < 0 || reader.indent !== 0) return undefined
+    const root = reader.read()
     // Whatever is left (a line the structure above did not take) is something this reader does not know.
     return reader.next() < 0 ? root : undefined
   } catch (e) {
@@ -114,21 +115,47 @@ export function readSimpleYaml(text: string, scalar: ScalarResolver): Record<str
   }
 }
 
+/**
+ * A block mapping or sequence being read: its entries sit at column `indent`. The reader keeps these on a stack
+ * of its own rather than calling itself for each level, so it is one function that the engine compiles once,
+ * not four calling each other that it compiles (each with the others inlined) four times.
+ */
+class Level {
+  constructor(
+    readonly indent: number,
+    readonly map: Record<string, unknown> | null,
+    readonly list: unknown[] | null,
+  ) {}
+}
+
 class Reader {
   private at = 0
-  private depth = 0
+  /** The indentation of the line the last `next()` found. */
+  indent = 0
+  /** The text after a sequence's dash that starts a mapping (`- name: x`): that mapping's first line. */
+  private first: string | undefined = undefined
 
   constructor(
     private readonly lines: readonly string[],
     private readonly scalar: ScalarResolver,
   ) {}
 
-  /** The index of the next line with content (blank lines between entries are allowed), or -1 at the end. */
+  /**
+   * The index of the next line with content (blank lines between entries are allowed), or -1 at the end; its
+   * indentation in `indent`.
+   */
   next(): number {
-    while (this.at < this.lines.length) {
-      const line = this.lines[this.at] as string
-      if (!blank(line)) {
-        if (line.startsWith('---') || line.startsWith('...') || line.startsWith('%')) throw UNSUPPORTED
+    const lines = this.lines
+    while (this.at < lines.length) {
+      const line = lines[this.at] as string
+      const n = leadingSpaces(line)
+      if (n < line.length) {
+        const c = line.charCodeAt(n)
+        // `---`, `...` and `%` are only markers at the line's start; elsewhere they are content.
+        if (n === 0 && (c === DASH || c === DOT || c === PERCENT)) {
+          if (line.startsWith('---') || line.startsWith('...') || line.startsWith('%')) throw UNSUPPORTED
+        }
+        this.indent = n
         return this.at
       }
       this.at++
@@ -136,33 +163,34 @@ class Reader {
     return -1
   }
 
-  indentOf(i: number): number {
-    const line = this.lines[i] as string
-    let n = 0
-    while (line.charCodeAt(n) === 32) n++
-    return n
-  }
-
   /**
-   * A block mapping whose keys sit at column `indent`, starting at the current line (or at `first`, the text after
-   * a sequence's dash). Each line is looked at by index, so the only strings made are its key and its value.
+   * The document's root mapping (keys at column 0), every level below it read off `stack`. A mapping's lines are
+   * looked at by index, so the only strings made are its keys and values.
    */
-  mapping(indent: number, first?: string): Record<string, unknown> {
-    const out: Record<string, unknown> = {}
-    let pending = first
-    for (;;) {
+  read(): Record<string, unknown> {
+    const root: Record<string, unknown> = {}
+    const stack: Level[] = [new Level(0, root, null)]
+    while (stack.length > 0) {
+      const level = stack[stack.length - 1] as Level
+      const indent = level.indent
+      const out = level.map
+      if (out === null) {
+        if (!this.sequenceItem(level.list as unknown[], indent, stack)) stack.pop()
+        continue
+      }
       let content: string
       let from: number
-      if (pending !== undefined) {
-        content = pending
+      if (this.first !== undefined) {
+        content = this.first
         from = 0
-        pending = undefined
+        this.first = undefined
       } else {
         const i = this.next()
-        if (i < 0) return out
-        const at = this.indentOf(i)
-        if (at < indent) return out
-        if (at > indent) throw UNSUPPORTED
+        if (i < 0 || this.indent < indent) {
+          stack.pop()
+          continue
+        }
+        if (this.indent > indent) throw UNSUPPORTED
         content = this.lines[i] as string
         from = indent
       }
@@ -183,7 +211,14 @@ class Reader {
       while (start < end && content.charCodeAt(start) === SPACE) start++
       while (end > start && content.charCodeAt(end - 1) === SPACE) end--
       if (start === end) {
-        out[key] = this.nested(indent, true)
+        // Nothing after the colon: a block below the key, or null.
+        if (stack.length - 1 >= MAX_DEPTH) throw UNSUPPORTED
+        const below = this.below(indent)
+        if (below === null) out[key] = null
+        else {
+          stack.push(below)
+          out[key] = below.map ?? below.list
+        }
         continue
       }
       const value = content.slice(start, end)
@@ -193,38 +228,42 @@ class Reader {
         out[key] = this.inline(value)
         this.noContinuation(indent)
       }
+      continue
     }
+    return root
   }
 
-  /** A block sequence whose dashes sit at column `indent`. */
-  sequence(indent: number): unknown[] {
-    const out: unknown[] = []
-    for (;;) {
-      const i = this.next()
-      if (i < 0 || this.indentOf(i) < indent) return out
-      if (this.indentOf(i) > indent) throw UNSUPPORTED
-      const line = this.lines[i] as string
-      if (!line.startsWith('- ', indent)) {
-        // A sequence ends where its parent mapping's next key starts (at the same column for `key:\n- a`).
-        if (line.startsWith('-', indent)) throw UNSUPPORTED
-        return out
-      }
-      let gap = indent + 2
-      while (line.charCodeAt(gap) === 32) gap++
-      const item = trimSpaces(line.slice(gap))
-      if (item === '' || item.startsWith('- ')) throw UNSUPPORTED
-      if (isMappingStart(item)) {
-        // `- name: x` then `  value: y`: one mapping whose keys sit where `name` does.
-        if (this.depth >= MAX_DEPTH) throw UNSUPPORTED
-        this.depth++
-        out.push(this.mapping(gap, item))
-        this.depth--
-      } else {
-        this.at++
-        out.push(this.inline(item))
-        this.noContinuation(indent)
-      }
+  /**
+   * One item of the block sequence whose dashes sit at column `indent`, into `out`: false where the sequence ends.
+   * An item that starts a mapping (`- name: x` then `  value: y`, keys where `name` is) is pushed on `stack`, its
+   * first line in `first`.
+   */
+  private sequenceItem(out: unknown[], indent: number, stack: Level[]): boolean {
+    const i = this.next()
+    if (i < 0 || this.indent < indent) return false
+    if (this.indent > indent) throw UNSUPPORTED
+    const line = this.lines[i] as string
+    if (!line.startsWith('- ', indent)) {
+      // A sequence ends where its parent mapping's next key starts (at the same column for `key:\n- a`).
+      if (line.startsWith('-', indent)) throw UNSUPPORTED
+      return false
     }
+    let gap = indent + 2
+    while (line.charCodeAt(gap) === SPACE) gap++
+    const item = trimSpaces(line.slice(gap))
+    if (item === '' || item.startsWith('- ')) throw UNSUPPORTED
+    if (isMappingStart(item)) {
+      if (stack.length - 1 >= MAX_DEPTH) throw UNSUPPORTED
+      const map: Record<string, unknown> = {}
+      out.push(map)
+      stack.push(new Level(gap, map, null))
+      this.first = item
+    } else {
+      this.at++
+      out.push(this.inline(item))
+      this.noContinuation(indent)
+    }
+    return true
   }
 
   /**
@@ -237,7 +276,7 @@ class Reader {
     // split('\n') of a text ending in a line break gives a last '' that is no line of the file.
     const end = lines[lines.length - 1] === '' ? lines.length - 1 : lines.length
     const first = this.at < end ? (lines[this.at] as string) : ''
-    const textIndent = this.at < end ? this.indentOf(this.at) : 0
+    const textIndent = this.at < end ? leadingSpaces(first) : 0
     if (textIndent <= indent || textIndent === first.length) throw UNSUPPORTED
     let out = ''
     let empty = 0
@@ -260,38 +299,28 @@ class Reader {
     return out
   }
 
-  /** A key with nothing after its colon: a block below it, or null. */
-  private nested(indent: number, sameColumnSequence: boolean): unknown {
-    if (this.depth >= MAX_DEPTH) throw UNSUPPORTED
-    this.depth++
-    const value = this.below(indent, sameColumnSequence)
-    this.depth--
-    return value
-  }
-
-  /** What `nested` reads, one level deeper. */
-  private below(indent: number, sameColumnSequence: boolean): unknown {
+  /**
+   * What a key at column `indent` with nothing after its colon holds: the level below it (a sequence may sit at
+   * the key's own column), or null.
+   */
+  private below(indent: number): Level | null {
     const i = this.next()
     if (i < 0) return null
-    const child = this.indentOf(i)
+    const child = this.indent
     const line = this.lines[i] as string
     const dash = line.startsWith('- ', child) || line.length === child + 1
-    if (child === indent && sameColumnSequence && line.startsWith('-', child)) {
-      if (!dash) return null
-      return this.sequence(child)
-    }
+    if (child === indent && line.startsWith('-', child)) return dash ? new Level(child, null, []) : null
     if (child <= indent) return null
     if (line.startsWith('-', child)) {
       if (!dash) throw UNSUPPORTED
-      return this.sequence(child)
+      return new Level(child, null, [])
     }
-    return this.mapping(child)
+    return new Level(child, {}, null)
   }
 
   /** After a scalar on its own line, the next line may not be more indented (a multi-line scalar). */
   private noContinuation(indent: number): void {
-    const i = this.next()
-    if (i >= 0 && this.indentOf(i) > indent) throw UNSUPPORTED
+    if (this.next() >= 0 && this.indent > indent) throw UNSUPPORTED
   }
 
   /** A value written on the key's (or dash's) line. */
@@ -317,10 +346,10 @@ function trimSpaces(s: string): string {
   return from === 0 && to === s.length ? s : s.slice(from, to)
 }
 
-/** Only spaces (what trimSpaces would make '' of), without making the trimmed text. */
-function blank(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== 32) return false
-  return true
+function leadingSpaces(line: string): number {
+  let n = 0
+  while (line.charCodeAt(n) === SPACE) n++
+  return n
 }
 
 function isMappingStart(item: string): boolean {
@@ -333,62 +362,4 @@ function isMappingStart(item: string): boolean {
     return true
   }
   return false
-}
-
-const ESCAPES: Record<string, string> = {
-  '\\': '\\',
-  '"': '"',
-  '/': '/',
-  n: '\n',
-  t: '\t',
-  r: '\r',
-  '0': '\0',
-  b: '\b',
-}
-
-/** `"…"` closed on its own line, with the common escapes; anything else goes to js-yaml. */
-function doubleQuoted(v: string): string {
-  let out = ''
-  let from = 1
-  for (let i = 1; i < v.length; i++) {
-    const ch = v.charAt(i)
-    if (ch === '"') {
-      if (i !== v.length - 1) throw UNSUPPORTED
-      return out + v.slice(from, i)
-    }
-    if (ch !== '\\') continue
-    out += v.slice(from, i)
-    const e = v.charAt(i + 1)
-    const simple = ESCAPES[e]
-    if (simple !== undefined) {
-      out += simple
-      i++
-    } else if (e === 'u' || e === 'x') {
-      const len = e === 'u' ? 4 : 2
-      const hex = v.slice(i + 2, i + 2 + len)
-      if (!new RegExp(`^[0-9A-Fa-f]{${len}}$`).test(hex)) throw UNSUPPORTED
-      out += String.fromCharCode(Number.parseInt(hex, 16))
-      i += 1 + len
-    } else throw UNSUPPORTED
-    from = i + 1
-  }
-  throw UNSUPPORTED
-}
-
-/** `'…'` closed on its own line (`''` is a quote). */
-function singleQuoted(v: string): string {
-  let out = ''
-  let from = 1
-  for (let i = 1; i < v.length; i++) {
-    if (v.charAt(i) !== "'") continue
-    if (v.charAt(i + 1) === "'") {
-      out += v.slice(from, i + 1)
-      i++
-      from = i + 1
-      continue
-    }
-    if (i !== v.length - 1) throw UNSUPPORTED
-    return out + v.slice(from, i)
-  }
-  throw UNSUPPORTED
 }
