@@ -106,7 +106,7 @@ export async function benchUiIdle(): Promise<Record<string, number>> {
       await send.click()
       await inFlightThen(page)
       await page.waitForFunction(
-        () => stats().startsWith('1002 requests') && !stats().includes('in flight'),
+        () => stats().startsWith('1,002 requests') && !stats().includes('in flight'),
         undefined,
         {
           timeout: 120_000,

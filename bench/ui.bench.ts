@@ -307,7 +307,8 @@ export async function benchUi(): Promise<Record<string, number>> {
         const url = d.querySelector('input[aria-label="URL"]')
         return stats.startsWith(`${total} requests`) && url?.value === typed
       },
-      [TOTAL + 1, typedUrl] as const,
+      // As the toolbar writes the count, digit-grouped ("5,001 requests").
+      [(TOTAL + 1).toLocaleString('en-US'), typedUrl] as const,
       { polling: 'raf', timeout: 60_000 },
     )
     const reloadRestore = Date.now() - reloadAt

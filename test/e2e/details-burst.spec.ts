@@ -3,7 +3,7 @@ import { startScaleServer, type ScaleServer } from './scale-server'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
- * The details pane while a burst runs, through the browser host. A click of "Send ×1000" selects the burst's first
+ * The details pane while a burst runs, through the browser host. A click of "Send ×1,000" selects the burst's first
  * request and shows its Response tab: when that request finishes, its body viewer replaces the note saying the
  * body comes once the response has finished. Until the viewer's first lines arrive it says the body is being
  * read (it said "0 lines…" over an empty list, which reads as an empty body): every text the Response panel
@@ -36,7 +36,7 @@ interface Seen {
 
 async function allDone(page: Page, total: number): Promise<void> {
   await expect(page.locator('.toolbar-stats')).toHaveText(
-    new RegExp(`^${total} requests(?! · \\d+ in flight)`),
+    new RegExp(`^${total.toLocaleString('en-US')} requests(?! · [\\d,]+ in flight)`),
     { timeout: 60_000 },
   )
 }

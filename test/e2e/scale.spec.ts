@@ -127,7 +127,7 @@ test(`${TOTAL} requests at concurrency ${CONCURRENCY}: every row arrives in the 
 
   const grid = page.getByRole('grid', { name: 'Timeline' })
   await expect(grid).toHaveAttribute('aria-rowcount', String(TOTAL), { timeout: 60_000 })
-  await expect(page.getByText(`${TOTAL} requests`, { exact: true })).toBeVisible()
+  await expect(page.getByText(`${TOTAL.toLocaleString('en-US')} requests`, { exact: true })).toBeVisible()
   // All done: nothing left in flight, in the toolbar or in the "In flight" filter.
   await expect(page.locator('.toolbar-stats .in-flight')).toHaveCount(0, { timeout: 60_000 })
   expect(server.answered.size).toBe(TOTAL)
@@ -212,9 +212,9 @@ test(`${TOTAL} requests at concurrency ${CONCURRENCY}: every row arrives in the 
   await page.getByLabel('Group by').selectOption('batch')
   await page.locator('.tl-scroll').evaluate((el) => ((el as unknown as El).scrollTop = 0))
   // Fold the live requests' group: the imported group's header comes right after it.
-  await grid.getByRole('row', { name: /^Single requests \(2000\), 2000 requests$/ }).click()
+  await grid.getByRole('row', { name: /^Single requests \(2,000\), 2,000 requests$/ }).click()
   await expect(grid).toHaveAttribute('aria-rowcount', String(TOTAL + 2))
-  await expect(grid.getByRole('row', { name: /^Imported .*\(2000\), 2000 requests$/ })).toHaveCount(1)
+  await expect(grid.getByRole('row', { name: /^Imported .*\(2,000\), 2,000 requests$/ })).toHaveCount(1)
 
   expect(pageErrors).toEqual([])
 })

@@ -3,7 +3,7 @@ import { startScaleServer, type ScaleServer } from './scale-server'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**
- * Bursts onto a followed timeline, through the browser host: each click of "Send ×1000" lists a thousand rows at
+ * Bursts onto a followed timeline, through the browser host: each click of "Send ×1,000" lists a thousand rows at
  * once and the table, following the newest, shows the bottom ones. Every request arrives as one row, the last
  * listed is the one shown at the bottom, and the rows on screen are the same elements given other sessions
  * (row-slots.ts): counted with a MutationObserver, a burst mounts no more rows than fit on the screen, where each
@@ -37,7 +37,7 @@ interface Watch {
 
 async function allDone(page: Page, total: number): Promise<void> {
   await expect(page.locator('.toolbar-stats')).toHaveText(
-    new RegExp(`^${total} requests(?! · \\d+ in flight)`),
+    new RegExp(`^${total.toLocaleString('en-US')} requests(?! · [\\d,]+ in flight)`),
     {
       timeout: 60_000,
     },
@@ -84,7 +84,9 @@ for (const scheme of ['light', 'dark'] as const) {
     // Three clicks, each once the one before has listed its thousand rows: three moves of the followed rows.
     for (let click = 2; click <= 4; click++) {
       await send.click()
-      await expect(page.locator('.toolbar-stats')).toHaveText(new RegExp(`^${click * 1000} requests`))
+      await expect(page.locator('.toolbar-stats')).toHaveText(
+        new RegExp(`^${(click * 1000).toLocaleString('en-US')} requests`),
+      )
       if (click === 3) await page.screenshot({ path: testInfo.outputPath(`burst-mid-${scheme}.png`) })
     }
     await allDone(page, 4000)

@@ -21,12 +21,12 @@ export function Toolbar() {
       <span className="brand">Flightdeck</span>
       <EnvironmentSwitcher />
       <span className="toolbar-stats num" aria-live="polite">
-        {total === 0 ? 'No requests' : `${total} request${total === 1 ? '' : 's'}`}
-        {inFlight > 0 ? <span className="in-flight"> · {inFlight} in flight</span> : null}
+        {total === 0 ? 'No requests' : `${groupDigits(total)} request${total === 1 ? '' : 's'}`}
+        {inFlight > 0 ? <span className="in-flight"> · {groupDigits(inFlight)} in flight</span> : null}
         {jobs > 0 ? (
           <span className="in-flight">
             {' '}
-            · {jobs} job{jobs === 1 ? '' : 's'} polling
+            · {groupDigits(jobs)} job{jobs === 1 ? '' : 's'} polling
           </span>
         ) : null}
         {dropped > 0 ? (
@@ -35,7 +35,7 @@ export function Toolbar() {
             title="Progress updates the engine dropped under load (lifecycle events are never dropped)"
           >
             {' '}
-            · {dropped} updates dropped
+            · {groupDigits(dropped)} updates dropped
           </span>
         ) : null}
         {released > 0 ? (

@@ -1,4 +1,5 @@
 import { MAX_SEND_COUNT } from '../../shared/constants'
+import { groupDigits } from '../../shared/group-digits'
 import { looksLikeCurl } from '../../shared/draft-schemas'
 import { HTTP_METHODS } from '../../shared/constants'
 import { NumberField } from '../app/NumberField'
@@ -112,9 +113,9 @@ export function RequestLine() {
             type="button"
             className="secondary-button"
             onClick={() => void send(count)}
-            title={`Fire ${count} copies at once`}
+            title={`Fire ${groupDigits(count)} copies at once`}
           >
-            Send ×{count}
+            Send ×{groupDigits(count)}
           </button>
         </div>
       ) : null}

@@ -1,4 +1,5 @@
 import { memo, useLayoutEffect, useRef, type MouseEvent, type ReactNode } from 'react'
+import { groupDigits } from '../../shared/group-digits'
 import { bidiVisible, VisibleControls, VisibleLine } from '../app/VisibleControls'
 import { useAppStore } from '../store/store-context'
 import { connectionText, protocolText, remoteText, startedText, type ColumnId } from './columns'
@@ -292,7 +293,7 @@ export function GroupRow({ item, index, top }: { item: GroupItem; index: number;
       role="row"
       aria-rowindex={index + 1}
       aria-expanded={!item.collapsed}
-      aria-label={`${item.label}, ${item.count} requests`}
+      aria-label={`${item.label}, ${groupDigits(item.count)} requests`}
       className="tl-row tl-group"
       style={{ transform: `translateY(${top}px)` }}
       onClick={() => toggleGroup(item.key)}
@@ -305,8 +306,8 @@ export function GroupRow({ item, index, top }: { item: GroupItem; index: number;
           <VisibleControls text={item.label} />
         </span>
         <span className="muted num">
-          {item.count} · {item.inFlight > 0 ? `${item.inFlight} in flight` : 'done'}
-          {item.failed > 0 ? <span className="st-error"> · {item.failed} failed</span> : null}
+          {groupDigits(item.count)} · {item.inFlight > 0 ? `${groupDigits(item.inFlight)} in flight` : 'done'}
+          {item.failed > 0 ? <span className="st-error"> · {groupDigits(item.failed)} failed</span> : null}
         </span>
       </div>
     </div>

@@ -1,4 +1,5 @@
 import type { TimelineState } from './apply-batch'
+import { groupDigits } from '../../shared/group-digits'
 import type { StateCreator } from 'zustand/vanilla'
 import type { HarFilesToChoose, HarImportResult, SnippetTarget } from '../../shared/body-view'
 import type { ApiClient } from '../client/api-client'
@@ -124,7 +125,7 @@ export function createHarSlice(client: ApiClient): StateCreator<AppState, [], []
         importedBatches: batches,
         harFilesToChoose: toChoose,
         harNote: {
-          text: `Imported ${res.value.sids.length} from ${name}${skipped > 0 ? `, ${skipped} skipped` : ''}${cutNote(res.value.cut)}${filesNote(res.value.filesToChoose)}`,
+          text: `Imported ${groupDigits(res.value.sids.length)} from ${name}${skipped > 0 ? `, ${groupDigits(skipped)} skipped` : ''}${cutNote(res.value.cut)}${filesNote(res.value.filesToChoose)}`,
           error: false,
         },
       })

@@ -1,4 +1,5 @@
 import type { TimelineState } from './apply-batch'
+import { groupDigits } from '../../shared/group-digits'
 import { compareRows, type SortSpec } from './columns'
 import { methodText } from './row-labels'
 import { hostOf, isInFlight, type SessionRow } from './session-row'
@@ -118,11 +119,11 @@ function groupLabel(
   names: ReadonlyMap<string, string> | undefined,
 ): string {
   if (by === 'origin') return key
-  if (key === 'single') return `Single requests (${count})`
+  if (key === 'single') return `Single requests (${groupDigits(count)})`
   const id = first.queued.batch?.id ?? ''
-  if (id.startsWith('har:')) return `Imported ${names?.get(id) ?? 'HAR'} (${count})`
+  if (id.startsWith('har:')) return `Imported ${names?.get(id) ?? 'HAR'} (${groupDigits(count)})`
   const b = first.queued.batch
-  return `Send ×${b?.size ?? count}: ${first.queued.method} ${hostOf(first.queued.url)}${pathOf(first.queued.url)}`
+  return `Send ×${groupDigits(b?.size ?? count)}: ${first.queued.method} ${hostOf(first.queued.url)}${pathOf(first.queued.url)}`
 }
 
 function pathOf(url: string): string {
