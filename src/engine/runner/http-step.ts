@@ -57,7 +57,10 @@ export function httpStep(
   }
   // A step that waits for no call has nothing to dispose after: its exchange's promise is the step's.
   if (!wait) {
-    if (fixed && plain(step, pacer)) return sendOnce(http, step, iteration, spec, options, hook)
+    if (fixed) {
+      const planned = planOf(step, pacer, options)
+      if (planned.plain) return sendOnce(http, step, iteration, spec, options, hook, planned)
+    }
     return exchange(http, step, iteration, spec, auth, pacer, options, hook, undefined, fixed)
   }
   // Listen before sending: a callback can come before the response has been read.
@@ -90,8 +93,9 @@ async function sendOnce(
   spec: RequestSpec,
   options: InternalOptions,
   hook: WebhookValues | undefined,
+  planned: StepSendPlan,
 ): Promise<StepRun> {
-  const sent = http.send(spec, 1, firstLink(step, options), true)
+  const sent = http.send(spec, 1, planned.link, true)
   if (!sent.ok) return { result: failed(step, iteration, [], 1, sent.error, []), extracted: NOTHING }
   const sid = sent.value.sids[0] as string
   hook?.bind([sid])
@@ -107,7 +111,7 @@ async function sendOnce(
   const final = outcome.final
   const run =
     final.type === 'done'
-      ? checked(step, iteration, [sid], 1, final, outcome.events, spec)
+      ? checked(step, iteration, [sid], 1, final, outcome.events, spec, planned.readsHeaders)
       : {
           result: failed(step, iteration, [sid], 1, endError(final), [], final.timings.time),
           extracted: NOTHING,
@@ -117,6 +121,30 @@ async function sendOnce(
   const resent = resentCount(outcome.events)
   if (resent > 0) run.result.resent = resent
   return run
+}
+
+/**
+ * What a run works out once for each of its steps, not at every send: whether the step goes the plain way, and the
+ * link its first attempt is sent with (shared by its sends: the engine only reads it). A step with an id reserved
+ * for its attempt is not kept (a script's step, sent once).
+ */
+export interface StepSendPlan {
+  plain: boolean
+  link: SessionLink
+  /** A check or extraction reads the response's headers (the others need no search of its events for them). */
+  readsHeaders: boolean
+}
+
+function planOf(step: RunStep, pacer: Pacer, options: InternalOptions): StepSendPlan {
+  let planned = options.sendPlans.get(step)
+  if (planned) return planned
+  planned = {
+    plain: plain(step, pacer),
+    link: firstLink(step, options),
+    readsHeaders: step.extract.length > 0 || step.assertions.some((a) => a.kind === 'header'),
+  }
+  if (!step.sid) options.sendPlans.set(step, planned)
+  return planned
 }
 
 /** A step's first attempt's link: its name, and the id reserved for it or the run's trace when it has them. */
@@ -135,6 +163,8 @@ function endError(final: Exclude<ExchangeResult['final'], DoneEvent>): { code: s
     : { code: 'cancelled', message: 'Cancelled' }
 }
 
+const NO_HEADERS: HeaderList = []
+
 /** The checks on a response whose body none of them reads, and the step's result from them. */
 function checked(
   step: RunStep,
@@ -144,11 +174,15 @@ function checked(
   answered: DoneEvent,
   events: readonly { type: string }[],
   spec: RequestSpec,
+  readsHeaders: boolean,
 ): StepRun {
-  const view: ResponseView = { done: answered, headers: responseHeaders(answered, events), body: '' }
+  const headers = readsHeaders ? responseHeaders(answered, events) : NO_HEADERS
+  const view: ResponseView = { done: answered, headers, body: '' }
   const assertions = runAssertions(step.assertions, view)
   if (step.graphqlGet) assertions.push(...getUrlTooLong(view, spec.url))
-  const { values, missing } = runExtractions(step.extract, view)
+  // Most steps extract nothing: no map made for it.
+  const { values, missing } =
+    step.extract.length > 0 ? runExtractions(step.extract, view) : { values: NOTHING, missing: [] }
   const passed = assertions.every((a) => a.passed) && missing.length === 0
   const r = result(
     step,

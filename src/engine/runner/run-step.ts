@@ -12,6 +12,7 @@ import type { AuthRunner } from '../auth/auth-runner'
 import type { FileScope } from '../files/confine'
 import type { WebhookInbox } from '../webhooks/webhook-inbox'
 import type { JobStepOutcome } from './job-step'
+import type { StepSendPlan } from './http-step'
 import type { RunTallied } from './result-tally'
 import type { StreamDeps } from './stream-step'
 import type { AssertionResult, MissingValue, WebhookAssertionResult } from './checks'
@@ -212,6 +213,8 @@ export interface RunReport {
 export type InternalOptions = RunOptions & {
   inFlight: Set<string>
   resolved: Map<RunStep, FixedRequest>
+  /** What each step's sends share, worked out at its first (http-step.ts). */
+  sendPlans: WeakMap<RunStep, StepSendPlan>
   /** The one trace id of this run's `per-run` steps. */
   runTraceId: string
 }
@@ -247,7 +250,7 @@ export function result(
   missing: MissingValue[],
   unknown: string[],
 ): StepResult {
-  return {
+  const r: StepResult = {
     stepId: step.id,
     name: step.name,
     path: step.path ?? '',
@@ -264,8 +267,9 @@ export function result(
     missing,
     // Kept as the message names them: a run holds every step's result, and 200,000 names a step was megabytes.
     unknown: unknown.length > UNKNOWN_NAMES_SHOWN ? unknown.slice(0, UNKNOWN_NAMES_SHOWN) : unknown,
-    ...(unknown.length > UNKNOWN_NAMES_SHOWN ? { unknownLeftOut: unknown.length - UNKNOWN_NAMES_SHOWN } : {}),
   }
+  if (unknown.length > UNKNOWN_NAMES_SHOWN) r.unknownLeftOut = unknown.length - UNKNOWN_NAMES_SHOWN
+  return r
 }
 
 export function failed(

@@ -44,6 +44,7 @@ export async function runSteps(
       signal: own.signal,
       inFlight,
       resolved: new Map(),
+      sendPlans: new WeakMap(),
       runTraceId: newTraceId(),
     })
   } finally {
@@ -222,9 +223,41 @@ async function runAll(
     return Promise.all(steps.map(runOne))
   }
 
+  // A request run N times whose iterations can differ in nothing the run sets (no data rows, run variables or
+  // scripts) and which hands nothing on (no extractions): every iteration shares one empty scope, and each
+  // worker runs the step in its own frame (no async frame, promise and turn of the queue per iteration). With one
+  // step per iteration, a worker's step always finds a free slot of the gate.
+  const bare =
+    lone !== undefined &&
+    lone.extract.length === 0 &&
+    !(lone.scripts && options.scripts?.enabled) &&
+    !rows &&
+    !(options.variables && options.variables.size > 0) &&
+    !(options.scripts?.enabled && options.scripts.overlay)
+      ? lone
+      : undefined
+  const noVars: Map<string, string> = new Map()
+  const noneUnset: Set<string> = new Set()
+  const runBare = async (step: RunStep): Promise<void> => {
+    while (next < iterations && !stopped()) {
+      const i = next++
+      let r: StepRun
+      gate.tryAcquire()
+      try {
+        r = await runStep(http, step, i, noVars, pacer, options, noneUnset)
+      } finally {
+        gate.release()
+      }
+      if (step.scriptsNotRun !== undefined)
+        scriptsNotRun(step.scriptsNotRun, r.result, options, step.scriptsKeptIn)
+      report(r, noVars, noneUnset)
+    }
+  }
+
   // At most `concurrency` iterations are alive at once; each request still takes a slot of the gate.
   let next = 0
   const worker = async (): Promise<void> => {
+    if (bare) return runBare(bare)
     while (next < iterations && !stopped()) {
       const i = next++
       await runIteration(i)

@@ -50,7 +50,7 @@ export class StatsTally {
     if (gotResponse(r)) {
       this.responses++
       this.latency.add(r.timeMs)
-      const bucket = HISTOGRAM_BOUNDS.findIndex((upTo) => r.timeMs <= upTo)
+      const bucket = fixedBucket(r.timeMs)
       if (bucket >= 0) this.fixed[bucket] = (this.fixed[bucket] ?? 0) + 1
     }
     const second = Math.max(0, Math.floor((r.endedAt - this.startedAt) / 1000))
@@ -126,3 +126,9 @@ export class StatsTally {
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000
+
+/** The first of HISTOGRAM_BOUNDS at or above `ms` (-1: none), without a closure per result. */
+function fixedBucket(ms: number): number {
+  for (let i = 0; i < HISTOGRAM_BOUNDS.length; i++) if (ms <= (HISTOGRAM_BOUNDS[i] as number)) return i
+  return -1
+}
