@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,6 +19,8 @@ export interface RunningWebHost {
   origin: string
   /** Everything the host wrote to stderr so far (refusals are logged there). */
   stderr(): string
+  /** CPU time the host process has used (every thread), in ms; null where /proc cannot tell. */
+  cpuMs(): number | null
   stop(): Promise<void>
 }
 
@@ -95,11 +97,54 @@ export async function startBuiltWebHost(
     url,
     origin: new URL(url).origin,
     stderr: () => err,
+    cpuMs: () => processCpuMs(child.pid),
     stop: async () => {
       await ended()
       if (ownConfig) rmSync(ownConfig, { recursive: true, force: true })
     },
   }
+}
+
+let clockTicks: number | undefined
+
+/** A process's user + system CPU time (all its threads) from /proc/<pid>/stat, in ms; null off Linux. */
+function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // After the command name, in parentheses: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Wait until `shown` holds while the host does work that takes `cpuMs` of its CPU time (a script run to its CPU
+ * limit): bounded by the host's CPU time, the work itself, rather than the wall time a loaded machine stretches
+ * it to (the 2 s limit took over 15 s of wall time above load ~27). Fails once the host has spent `cpuMs` and
+ * `slackMs` more without it holding, or after `wallMs` whatever the host did (off Linux: `wallMs` only).
+ */
+export async function untilHostWorked(
+  host: RunningWebHost,
+  shown: () => Promise<boolean>,
+  opts: { cpuMs: number; slackMs: number; wallMs: number },
+): Promise<void> {
+  const start = host.cpuMs()
+  const wallEnd = Date.now() + opts.wallMs
+  for (let round = 0; round < 100_000; round++) {
+    if (await shown()) return
+    const now = host.cpuMs()
+    const spent = start === null || now === null ? 0 : now - start
+    if (spent > opts.cpuMs + opts.slackMs)
+      throw new Error(`not shown after the host spent ${Math.round(spent)} ms of CPU time`)
+    if (Date.now() > wallEnd)
+      throw new Error(`not shown within ${opts.wallMs} ms (host CPU ${Math.round(spent)} ms)`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error('not shown')
 }
 
 /** The bits of the DOM the in-page pixel reader touches (this tsconfig has no DOM lib). */

@@ -18,11 +18,25 @@ export function engineClient(service: EngineService): ApiClient {
   }
 }
 
-/** Wait until `cond` holds, checking every 10 ms; fail after `ms`. */
+/** CPU time this process (engine, fixture servers and test alike) has used, in ms. */
+function cpuMs(): number {
+  const used = process.cpuUsage()
+  return (used.user + used.system) / 1000
+}
+
+/**
+ * Wait until `cond` holds, checked every 10 ms; fail once this process has spent `ms` of CPU time on the way
+ * without it holding. The engine, the servers it talks to and the test share this process, so that is the work
+ * the wait is for: on a loaded two-core machine wall time also counts the turns spent waiting for a core (waits
+ * of 5 s timed out at load 25-30 with a fraction of that done). A wait for something idle (a delay, a reply
+ * that never comes) spends almost no CPU: it fails after `4 * ms` of wall time.
+ */
 export async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms
+  const wallEnd = Date.now() + 4 * ms
+  const cpuEnd = cpuMs() + ms
   while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out')
+    if (cpuMs() > cpuEnd) throw new Error(`timed out: ${ms} ms of CPU time spent waiting`)
+    if (Date.now() > wallEnd) throw new Error(`timed out: nothing happened in ${4 * ms} ms`)
     await new Promise((r) => setTimeout(r, 10))
   }
 }
