@@ -58,6 +58,8 @@ export default defineConfig({
           exclude: ['test/e2e/**', ...OWN_PROCESS, ...CLI_PROCESS],
           isolate: false,
           setupFiles: ['test/setup/fresh-modules.ts'],
+          // The TypeScript child scripts tests start, built once a run (test/setup/child-scripts.ts).
+          globalSetup: ['test/setup/child-scripts.ts'],
         },
       },
       // Files that start the CLI as a child process (CLI_PROCESS). Their cost is in those processes; they too run
@@ -76,7 +78,10 @@ export default defineConfig({
         },
       },
       // Files that need a clean process (OWN_PROCESS): one each.
-      { extends: true, test: { name: 'own-process', include: OWN_PROCESS } },
+      {
+        extends: true,
+        test: { name: 'own-process', include: OWN_PROCESS, globalSetup: ['test/setup/child-scripts.ts'] },
+      },
     ],
   },
 })

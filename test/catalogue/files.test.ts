@@ -18,6 +18,7 @@ import { nodeAtomicFs, setAtomicFsForTests, type AtomicFs } from '../../src/engi
 import type { EngineService } from '../../src/engine/service'
 import { emptySavedRequest, type SavedRequest } from '../../src/shared/collection'
 import { makeService } from '../engine/helpers'
+import { childScriptArgs } from '../helpers/child-script'
 import { hashTree, openCatalogue, underFault, type Catalogue } from './harness'
 
 /**
@@ -101,7 +102,7 @@ describe('collections on disk', () => {
     const run = await underFault(cat, async () => {
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', join(__dirname, 'crash-writer.ts'), dir, a, join(cat.tmp, 'child-config')],
+        [...childScriptArgs(join(__dirname, 'crash-writer.ts')), dir, a, join(cat.tmp, 'child-config')],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       )
       let stderr = ''
@@ -159,7 +160,7 @@ describe('collections on disk', () => {
     utimesSync(legacyOld, hourAgo, hourAgo)
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(__dirname, 'crash-writer.ts'), dir, a, join(cat.tmp, 'live-config')],
+      [...childScriptArgs(join(__dirname, 'crash-writer.ts')), dir, a, join(cat.tmp, 'live-config')],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     )
     try {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { childScriptArgs } from '../helpers/child-script'
 
 /**
  * The first request after start-up, in a fresh process (undici's parser is compiled once per process, so only a
@@ -13,7 +14,6 @@ import { startHttpServer, type Fixture } from '../fixtures/servers'
 
 const run = promisify(execFile)
 const probe = fileURLToPath(new URL('./first-request-probe.ts', import.meta.url))
-const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url))
 
 let fixture: Fixture
 beforeAll(async () => {
@@ -28,7 +28,9 @@ describe('the first request after start-up', () => {
     const stalls: number[] = []
     // Two fresh processes; the smaller stall counts (a busy machine can delay either by a scheduling slice).
     for (let i = 0; i < 2; i++) {
-      const { stdout } = await run(tsx, [probe, `${fixture.url}/hello`], { timeout: 25_000 })
+      const { stdout } = await run(process.execPath, [...childScriptArgs(probe), `${fixture.url}/hello`], {
+        timeout: 25_000,
+      })
       const line = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { stallMs: number | null }
       expect(line.stallMs).not.toBeNull()
       stalls.push(line.stallMs ?? Infinity)

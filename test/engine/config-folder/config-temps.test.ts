@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEngineService, type EngineService } from '../../../src/engine/service'
+import { childScriptArgs } from '../../helpers/child-script'
 
 const temps = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.fdtmp'))
 
@@ -45,7 +46,7 @@ describe('the config folder keeps no leftover temp files', () => {
     const configDir = mkdtempSync(join(tmpdir(), 'fd-exit-mid-write-'))
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(__dirname, 'exit-mid-write-child.ts'), configDir],
+      [...childScriptArgs(join(__dirname, 'exit-mid-write-child.ts')), configDir],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     )
     children.push(child)
@@ -61,7 +62,7 @@ describe('the config folder keeps no leftover temp files', () => {
     const configDir = mkdtempSync(join(tmpdir(), 'fd-open-many-config-'))
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(__dirname, 'open-many-child.ts'), configDir, '6'],
+      [...childScriptArgs(join(__dirname, 'open-many-child.ts')), configDir, '6'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     )
     children.push(child)
