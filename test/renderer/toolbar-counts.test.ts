@@ -3,13 +3,15 @@ import { describe, expect, it } from 'vitest'
 import { Toolbar } from '../../src/renderer/app/Toolbar'
 import { RunProgress } from '../../src/renderer/runner/RunnerPanel'
 import { RunnerReturn } from '../../src/renderer/runner/RunnerReturn'
+import { CollectionTree } from '../../src/renderer/sidebar/CollectionTree'
+import type { CollectionInfo } from '../../src/shared/collection'
 import { createAppStore } from '../../src/renderer/store/app-store'
 import { EMPTY_TIMELINE } from '../../src/renderer/timeline/apply-batch'
 import { fakeClient } from './fake-client'
 import { renderOverStore } from './render-over-store'
 
 /**
- * The toolbar's and the runner's counts read as one line: every figure past 999 grouped as "1,234" is (the toolbar
+ * The toolbar's, the runner's and the sidebar's counts read as one line: every figure past 999 grouped as "1,234" is (the toolbar
  * said "20000 requests · 1,234 older released", one grouped and the next not).
  */
 
@@ -71,5 +73,22 @@ describe('counts past 999', () => {
     expect(progress).toContain('1,500 failed (1,200 cancelled)')
     const back = text(renderOverStore(store, createElement(RunnerReturn)))
     expect(back).toContain('Run Shop: running 4,500/12,000, 1,500 failed')
+  })
+
+  it("are digit-grouped in the sidebar's count of a collection's requests", () => {
+    const store = createAppStore(fakeClient().client)
+    const collection = {
+      dir: '/c',
+      name: 'Imported API',
+      variables: [],
+      auth: { type: 'inherit' },
+      root: { type: 'folder', path: '', name: '', variables: [], auth: { type: 'inherit' }, children: [] },
+      environments: [],
+      problems: [],
+      requestCount: 10_000,
+    } as unknown as CollectionInfo
+    store.setState({ collections: [collection], activeDir: '/c' })
+    const html = renderOverStore(store, createElement(CollectionTree, { collection }))
+    expect(html).toContain('>10,000</span>')
   })
 })

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { NumberField } from '../app/NumberField'
 import { useAppStore } from '../store/store-context'
+import { groupDigits } from '../../shared/group-digits'
 
 /**
  * The webhook inbox in the toolbar: a button showing whether it listens, and a small panel to start or stop it
@@ -126,7 +127,9 @@ export function WebhookControl() {
               <p className="muted small">
                 Use <code>{'{{$webhook}}'}</code> in a request: each send gets its own URL under{' '}
                 <code>/hooks/</code>, and calls to it appear on the timeline linked to that request.{' '}
-                {hook.calls > 0 ? `${hook.calls} call${hook.calls === 1 ? '' : 's'} so far.` : ''}
+                {hook.calls > 0
+                  ? `${groupDigits(hook.calls)} call${hook.calls === 1 ? '' : 's'} so far.`
+                  : ''}
               </p>
             </>
           ) : (

@@ -1,6 +1,7 @@
 import { formatMs } from '../../shared/format'
 import type { RunStats } from '../../shared/run-schemas'
 import { VisibleControls } from '../app/VisibleControls'
+import { groupDigits } from '../../shared/group-digits'
 
 /**
  * Per Server-Timing name, the same percentiles as the client's latency, with the client's row first: a slow
@@ -41,7 +42,7 @@ export function RunServerTiming({ stats }: { stats: RunStats }) {
                 {/* A server's name for its metric: its controls shown, as in the Timing tab. */}
                 <VisibleControls text={r.name} />
               </td>
-              <td className="num">{r.count}</td>
+              <td className="num">{groupDigits(r.count)}</td>
               <td className="num">{formatMs(r.p50)}</td>
               <td className="num">{formatMs(r.p90)}</td>
               <td className="num">{formatMs(r.p99)}</td>

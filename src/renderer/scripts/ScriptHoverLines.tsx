@@ -1,6 +1,7 @@
 import { formatMs } from '../../shared/format'
 import type { SessionRow } from '../timeline/session-row'
 import { PHASE_LABEL, phaseReports, scriptCounts } from './row-scripts'
+import { groupDigits } from '../../shared/group-digits'
 
 /** Lines the hover card adds for a row whose scripts ran: 0 when it has none. */
 export function scriptHoverLineCount(row: SessionRow): number {
@@ -42,7 +43,7 @@ export function ScriptHoverLines({
             {c.failure
               ? 'Script stopped'
               : tests > 0
-                ? `Tests ${c.passed} passed${c.failed > 0 ? `, ${c.failed} failed` : ''}`
+                ? `Tests ${groupDigits(c.passed)} passed${c.failed > 0 ? `, ${groupDigits(c.failed)} failed` : ''}`
                 : 'No tests'}
           </th>
           <td className="num">{c.console > 0 ? `console ${c.console}` : ''}</td>

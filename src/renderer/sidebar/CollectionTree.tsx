@@ -10,6 +10,7 @@ import { FolderActions } from './TreeRowActions'
 import { TreeChildren } from './TreeRows'
 import { folderPaths, type Editing, type RowContext } from './tree-context'
 import { filterTree } from './tree-filter'
+import { groupDigits } from '../../shared/group-digits'
 
 /**
  * One open collection: its head (name, count, actions, export, close), the files that failed to parse, and its
@@ -99,7 +100,7 @@ export function CollectionTree({ collection, twinFolder }: TreeProps) {
             <VisibleLine text={twinFolder} />
           </span>
         ) : null}
-        <span className="muted small num">{collection.requestCount}</span>
+        <span className="muted small num">{groupDigits(collection.requestCount)}</span>
         <span className="spacer" />
         <span className="head-actions">
           <FolderActions ctx={ctx} folder={collection.root} label={collection.name} isRoot />

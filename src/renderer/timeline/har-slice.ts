@@ -102,7 +102,7 @@ export function createHarSlice(client: ApiClient): StateCreator<AppState, [], []
       const missing = res.value.missing.length
       set({
         harNote: {
-          text: `Exported ${res.value.entries} request${res.value.entries === 1 ? '' : 's'}${missing > 0 ? ` (${missing} no longer known)` : ''}${res.value.redacted ? ', credentials redacted' : ', credentials included'}`,
+          text: `Exported ${groupDigits(res.value.entries)} request${res.value.entries === 1 ? '' : 's'}${missing > 0 ? ` (${groupDigits(missing)} no longer known)` : ''}${res.value.redacted ? ', credentials redacted' : ', credentials included'}`,
           error: false,
         },
       })
@@ -200,7 +200,7 @@ function recordedBoundary(h: { name: string; value: string }, body: { kind: stri
 function filesNote(files: HarImportResult['filesToChoose']): string {
   const n = files.length
   if (n === 0) return ''
-  const who = n === 1 ? `request ${(files[0]?.index ?? 0) + 1} has` : `${n} requests have`
+  const who = n === 1 ? `request ${(files[0]?.index ?? 0) + 1} has` : `${groupDigits(n)} requests have`
   return `; ${who} file parts recorded without their files (${n === 1 ? 'its details say' : 'their details say'} how to choose them)`
 }
 
