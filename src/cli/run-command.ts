@@ -70,6 +70,8 @@ export async function runRunCli(argv: readonly string[], io: RunIo): Promise<num
     persistWorkspace: false,
     // A run reads no HTTP timeline rows (its results are run events; a stream step reads its own stream's).
     httpTimeline: false,
+    // Nor does it keep each request's record, which only its HAR report reads.
+    ...(cmd.reporters.includes('har') ? {} : { httpRecords: false }),
     ...oauthCliOptions(io.err, cmd.oauthTimeoutMs),
     // The table alone needs counts, percentiles and the first failures, not every result: a long run of it
     // keeps memory bounded by its input, not its iterations.

@@ -124,7 +124,6 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
             http,
             clock,
             emit: parts.emit,
-            sentBody: (sid) => parts.records.get(sid)?.requestBody,
           }),
           ...(options.pickFolder ? { pickFolder: options.pickFolder } : {}),
           ...(options.importer ? { importer: options.importer } : {}),

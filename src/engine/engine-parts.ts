@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import type { HostEvent } from '../shared/contract'
 import { ok } from '../shared/result'
+import type { RequestBody } from '../shared/request'
 import type { TimelineEvent } from '../shared/timeline'
 import { AuthRunner } from './auth/auth-runner'
 import { openSignInPage } from './auth/oauth2-open'
@@ -15,6 +16,7 @@ import { chain, OnDemand, type Maybe } from './on-demand'
 import type * as RunManagerModule from './runner/run-manager'
 import type * as SecretStoreModule from './secrets/secret-store'
 import type { EngineServiceOptions } from './service-types'
+import { SessionEnds } from './sessions/session-bodies'
 import { forgetSessions, SessionRecords } from './sessions/session-records'
 import { TimelineJournal } from './sessions/timeline-journal'
 import type * as StreamEngineModule from './streams/stream-engine'
@@ -59,7 +61,10 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
   }
   sink.subscribe((payload) => publish({ name: 'timeline.batch', payload }))
   // HTTP sessions are remembered (bounded) for HAR export and "edit as new request"; see session-records.ts.
+  // Without records, a run that lets its steps go as they end (table only) holds each session's end till then.
   const records = new SessionRecords()
+  const keepRecords = options.httpRecords !== false
+  const ends = !keepRecords && options.runResults === 'failures' ? new SessionEnds() : null
   // Every session's rows, to draw the timeline again after the page reloads (see timeline-journal.ts); the CLI
   // draws no timeline, so its journal keeps nothing. Pending live events go out before a page is taken.
   const journal = new TimelineJournal(options.host === 'cli' ? 0 : undefined, () => sink.flush())
@@ -72,13 +77,16 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
   const httpTimeline = options.httpTimeline !== false
   const emitHttp = (e: TimelineEvent): void => {
     if (e.type === 'request-sent') traces.record(e)
-    records.record(e)
+    if (keepRecords) records.record(e)
+    else ends?.record(e)
     if (httpTimeline) emit(e)
   }
   const http = new HttpEngine({
     clock,
     emit: emitHttp,
-    onHopBody: (sid, body) => records.recordRequestBody(sid, body),
+    ...(keepRecords
+      ? { onHopBody: (sid: string, body: RequestBody) => records.recordRequestBody(sid, body) }
+      : {}),
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.tempDir ? { tempDir: options.tempDir } : {}),
     ...(options.memoryBodyLimit !== undefined ? { memoryBodyLimit: options.memoryBodyLimit } : {}),
@@ -173,10 +181,13 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
               webhooks: inbox,
               traces,
               emit: (payload) => publish({ name: 'run.progress', payload }),
-              scripts: { http, clock, emit, sentBody: (sid) => records.get(sid)?.requestBody },
+              scripts: { http, clock, emit },
               ...(options.runResults ? { keep: options.runResults } : {}),
               ...(options.runResults === 'failures'
-                ? { release: (sids) => forgetSessions(records, http.bodies, sids) }
+                ? {
+                    release: (sids) =>
+                      ends ? ends.forget(http.bodies, sids) : forgetSessions(records, http.bodies, sids),
+                  }
                 : {}),
             }),
         ),
@@ -191,6 +202,7 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
     clock,
     sink,
     records,
+    ends,
     journal,
     emit,
     emitHttp,

@@ -70,6 +70,13 @@ export interface EngineServiceOptions {
    */
   httpTimeline?: boolean
   /**
+   * Remember each HTTP session after it ends (default true): what HAR export, "edit as new request" and the
+   * last session's timeline read. A `flightdeck run` with no `--reporter har` exports and shows none, so it turns
+   * them off and each request keeps no record (a table-only run holds only each session's end until its step is
+   * let go of, sessions/session-bodies.ts).
+   */
+  httpRecords?: boolean
+  /**
    * What a run keeps of its results: `all` (the default; the app's run view and the CLI's json, junit and har
    * reports read each one) or `failures`: a bounded number of failed results, statistics counted as results
    * come, so a long `flightdeck run` with only the summary table holds memory bounded by its input.

@@ -40,6 +40,8 @@ export interface ExchangeResult {
   sids: string[]
   events: TimelineEvent[]
   final: DoneEvent | ErrorEvent | CancelledEvent
+  /** The body the request went out with (its first hop's): what a test script sees as `pm.request.body`. */
+  sentBody: RequestBody
 }
 
 /** One hop of a request: what it sends (a redirect's next hop sends what the redirect policy says). */

@@ -1,10 +1,11 @@
 import type { AuthSpec, RequestScripts } from '../../shared/collection'
-import type { RequestBody, RequestSpec } from '../../shared/request'
+import type { RequestSpec } from '../../shared/request'
 import type { ScriptPhase, ScriptPhaseReport, ScriptOrigin } from '../../shared/scripts'
 import type { DoneEvent, HeaderList, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import type { JarCookie } from '../http/engine-cookies'
 import type { ExchangeResult, HttpEngine } from '../http/http-engine'
+import { keptRequestBody } from '../sessions/session-records'
 import { sharedPool, TaskFailed, WorkerDied, type WorkerPool } from '../workers/pool'
 import type { EmptySecrets } from '../send-rules/empty-secrets'
 import { SCRIPT_COOKIE_CALL, SCRIPT_SEND_CALL } from './script-calls'
@@ -37,8 +38,6 @@ export interface ScriptDeps {
   emit: (e: TimelineEvent) => void
   pool?: WorkerPool
   limits?: Partial<ScriptLimits>
-  /** The body the engine sent on a session, when it kept it (text, JSON, form): what a test script sees. */
-  sentBody?: (sid: string) => RequestBody | undefined
 }
 
 export interface PhaseInput {
@@ -125,7 +124,7 @@ export async function runPhase(deps: ScriptDeps, input: PhaseInput): Promise<Pha
               input.auth,
               input.sent,
               input.scopes,
-              deps.sentBody?.(input.sent.sids[0] ?? ''),
+              keptRequestBody(input.sent.sentBody),
             )
           : toScriptRequest(input.request, input.auth),
         ...(input.response ? { response: input.response } : {}),

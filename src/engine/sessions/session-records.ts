@@ -153,7 +153,7 @@ export class SessionRecords {
     const last = this.lastMade
     const r = last !== null && last.queued.sid === sid ? last : this.records.get(sid)
     if (!r) return
-    r.requestBody = keepable(body)
+    r.requestBody = keptRequestBody(body)
   }
 
   /** Forget a session now (a table-only run is done with its step: nothing will export or show it). */
@@ -168,7 +168,8 @@ export class SessionRecords {
   }
 }
 
-function keepable(body: RequestBody): RequestBody {
+/** A request body as the engine keeps it once sent: text past MAX_KEPT_REQUEST_BODY is not kept. */
+export function keptRequestBody(body: RequestBody): RequestBody {
   switch (body.kind) {
     case 'text':
     case 'json':
