@@ -41,6 +41,21 @@ function writeCollection(dir: string, base: string): void {
       '',
     ].join('\n'),
   )
+  // A JSON body holding the header's own name: httpsnippet writes it as a dict before the headers' one.
+  writeFileSync(
+    join(dir, 'keyed.yaml'),
+    [
+      'name: keyed',
+      'method: POST',
+      `url: '${base}/keyed'`,
+      'body:',
+      '  kind: json',
+      `  text: '{"User-Agent": ""}'`,
+      'options:',
+      '  omitDefaultHeaders: [user-agent]',
+      '',
+    ].join('\n'),
+  )
 }
 
 const hasPython = ((): boolean => {
@@ -145,5 +160,18 @@ describe('Copy as of a request that leaves out the default headers', () => {
     expectAsSent(await ran('node', fetchCode), ours, 'fetch', ['content-type'])
     expect(fetchCode).toMatch(FETCH_NOTE)
     expect(go).toContain('req.Header.Add("User-Agent", "")')
+  })
+
+  it.skipIf(!hasPython)('as Python leaves a JSON body holding the same key as it is', async () => {
+    await opened()
+    const r = await t.service.invoke('export.request', {
+      dir: t.dir,
+      path: 'keyed.yaml',
+      target: 'python-requests',
+    })
+    if (!r.ok) throw new Error(r.error.message)
+    const theirs = await ran('python3', r.value.text)
+    expect(JSON.parse(theirs.body)).toEqual({ 'User-Agent': '' })
+    expect(theirs.headers['user-agent']).toBeUndefined()
   })
 })

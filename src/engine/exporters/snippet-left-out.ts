@@ -91,8 +91,14 @@ export function leaveOut(
 
 /** The code with Python's left-out headers given the values that send none, and the note first. */
 export function finishLeftOut(code: string, left: LeftOut): string {
+  // Only in the headers' dict, which follows the payload (a JSON body may hold the same key).
+  const at = code.indexOf('\nheaders = {')
   let out = code
-  for (const [name, value] of left.python) out = out.replace(`"${name}": ""`, `"${name}": ${value}`)
+  if (at >= 0) {
+    let dict = code.slice(at)
+    for (const [name, value] of left.python) dict = dict.replace(`"${name}": ""`, `"${name}": ${value}`)
+    out = code.slice(0, at) + dict
+  }
   if (left.python.some(([, value]) => value === 'SKIP_HEADER'))
     out = out.replace(/^import requests$/m, 'import requests\nfrom urllib3.util import SKIP_HEADER')
   return left.note + out
