@@ -3,6 +3,7 @@ import { existsSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { cliProcessFiles } from '../setup/cli-process-files'
+import { LEFTOVERS_FAIL_IN } from '../setup/process-resources'
 import { FAILED_SHARING, ownProcessReason, ownProcessReasons } from '../setup/own-process-files'
 
 /**
@@ -14,7 +15,14 @@ import { FAILED_SHARING, ownProcessReason, ownProcessReasons } from '../setup/ow
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
 interface Project {
-  test: { name: string; include?: string[]; exclude?: string[]; globalSetup?: string[] }
+  test: {
+    name: string
+    include?: string[]
+    exclude?: string[]
+    globalSetup?: string[]
+    isolate?: boolean
+    setupFiles?: string[]
+  }
 }
 
 async function projects(): Promise<Project[]> {
@@ -127,6 +135,15 @@ describe('every test file', () => {
     for (const file of ['test/catalogue/streams.test.ts', 'test/catalogue/informational.test.ts'])
       expect(reasons.get(file), file).toBe('measures its memory (through test/catalogue/harness.ts)')
     expect(reasons.get('test/catalogue/templates.test.ts')).toBeNull()
+  })
+
+  it('that shares a worker process with others is guarded, and fails for what it leaves running', async () => {
+    const sharing = (await projects()).filter((p) => p.test.isolate === false)
+    expect(sharing.map((p) => p.test.name).sort()).toEqual(['cli-process', 'shared-process'])
+    for (const p of sharing) {
+      expect(p.test.setupFiles, p.test.name).toContain('test/setup/fresh-modules.ts')
+      expect(LEFTOVERS_FAIL_IN.has(p.test.name), p.test.name).toBe(true)
+    }
   })
 
   it('kept apart after failing to share a process still exists', () => {

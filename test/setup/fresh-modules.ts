@@ -6,6 +6,7 @@ import {
   resourcesToSettle,
   runExitListenersSince,
   TOLERATED,
+  LEFTOVERS_FAIL_IN,
   watchOwnTimers,
 } from './process-resources'
 
@@ -40,12 +41,6 @@ interface WorkerState {
   filepath?: string
   config: { name?: string }
 }
-
-/**
- * Projects where a leftover fails the file. cli-process files (the CLI started as a child, tens of seconds a file)
- * have not yet had a run under this guard: there it is logged only.
- */
-const FAILS_ON_LEFTOVERS = new Set(['shared-process'])
 
 function workerState(): WorkerState {
   return (globalThis as unknown as { __vitest_worker__: WorkerState }).__vitest_worker__
@@ -85,7 +80,7 @@ afterAll(async () => {
   const leakLog = process.env['FLIGHTDECK_TEST_LEAK_LOG']
   if (leakLog) appendFileSync(leakLog, `${process.pid} ${file} ${grown.join(', ')}\n`)
   const leaks = grown.filter((g) => !TOLERATED.has(g.slice(0, g.lastIndexOf(' +'))))
-  if (leaks.length === 0 || !FAILS_ON_LEFTOVERS.has(workerState().config.name ?? '')) return
+  if (leaks.length === 0 || !LEFTOVERS_FAIL_IN.has(workerState().config.name ?? '')) return
   throw new Error(
     `${file} left running in this shared worker process: ${leaks.join(', ')}. Close what the file starts ` +
       `(afterAll/afterEach), or, if it must leave it, give it a process of its own (test/setup/own-process-files.ts).`,
