@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { cliEntryArgs } from './cli-entry'
 import { median } from './paired'
 import { RUN_TIMEOUT_MS, startServer } from './runner-peers'
 import { writeCollection } from './runner-collection'
@@ -34,16 +35,13 @@ interface Run {
 const LOADER =
   "process.on('exit', () => { const u = process.resourceUsage(); let main = NaN; " +
   "try { main = Number(process.getBuiltinModule('fs').readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6 } catch {} " +
-  "process.stderr.write('\\n[ab] ' + (u.userCPUTime + u.systemCPUTime) / 1000 + ' ' + main + '\\n') }); " +
-  'const cli = await import(process.argv[1]); await cli.main(process.argv.slice(2))'
+  "process.stderr.write('\\n[ab] ' + (u.userCPUTime + u.systemCPUTime) / 1000 + ' ' + main + '\\n') }); "
 
 function runCli(cli: string, dir: string): Promise<Run> {
   const start = performance.now()
-  const child = spawn(
-    process.execPath,
-    ['--input-type=module', '-e', LOADER, cli, 'run', dir, '--concurrency', '50'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  )
+  const child = spawn(process.execPath, [...cliEntryArgs(cli, LOADER), 'run', dir, '--concurrency', '50'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   let err = ''
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { cliEntryArgs } from './cli-entry'
 import { median, paired, type Side } from './paired'
 import { countRequests, exportPostman, writeCollection, writeOneRequest } from './runner-collection'
 import { newmanPeakRss, peerRate, RUN_TIMEOUT_MS, runNewman, startServer, type Server } from './runner-peers'
@@ -67,11 +68,9 @@ const RSS_MARK = '[bench] maxrss_kb='
  * the same `main`); its peak RSS (getrusage's maxrss) is reported on stderr as it exits.
  */
 function runCli(args: string[]): Promise<CliRun> {
-  const loader =
-    `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\n${RSS_MARK}' + u.maxRSS + ' ' + (u.userCPUTime + u.systemCPUTime) / 1000 + '\\n') }); ` +
-    'const cli = await import(process.argv[1]); await cli.main(process.argv.slice(2))'
+  const report = `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\n${RSS_MARK}' + u.maxRSS + ' ' + (u.userCPUTime + u.systemCPUTime) / 1000 + '\\n') }); `
   const start = performance.now()
-  const child = spawn(process.execPath, ['--input-type=module', '-e', loader, CLI_BUNDLE, ...args], {
+  const child = spawn(process.execPath, [...cliEntryArgs(CLI_BUNDLE, report), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import type { JsonRunReport } from '../src/cli/run-report'
+import { cliEntryArgs } from './cli-entry'
 import { median, paired } from './paired'
 import { startServer, type Server } from './runner-peers'
 
@@ -68,9 +69,8 @@ function postmanCollection(baseUrl: string, requests: number): unknown {
 }
 
 function runCli(args: string[]): Promise<{ ms: number; code: number | null; out: string }> {
-  const loader = 'const cli = await import(process.argv[1]); await cli.main(process.argv.slice(2))'
   const start = performance.now()
-  const child = spawn(process.execPath, ['--input-type=module', '-e', loader, CLI_BUNDLE, ...args], {
+  const child = spawn(process.execPath, [...cliEntryArgs(CLI_BUNDLE), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

@@ -4,6 +4,7 @@ import { loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
+import { cliEntryArgs } from './cli-entry'
 import { median } from './paired'
 
 /**
@@ -35,22 +36,8 @@ const RUN_TIMEOUT_MS = 30_000
 const CPU_MARK = '[bench] cpu_ms='
 const REPORT_CPU = `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\n${CPU_MARK}' + (u.userCPUTime + u.systemCPUTime) / 1000 + '\\n') }); `
 
-/**
- * The loader bin/flightdeck.js amounts to once it has picked the bundle: CommonJS requiring the bundle's
- * CommonJS entry (index.cjs beside index.js). A build without one (older than that entry) is imported as the ES
- * module it is, as bin/flightdeck.js then did.
- */
-const CLI_COMMONJS = CLI_BUNDLE.replace(/\.js$/, '.cjs')
-const LOADER = existsSync(CLI_COMMONJS)
-  ? { args: ['-e', `${REPORT_CPU}require(process.argv[1]).main(process.argv.slice(2))`, CLI_COMMONJS] }
-  : {
-      args: [
-        '--input-type=module',
-        '-e',
-        `${REPORT_CPU}const cli = await import(process.argv[1]); await cli.main(process.argv.slice(2))`,
-        CLI_BUNDLE,
-      ],
-    }
+/** The loader bin/flightdeck.js amounts to once it has picked the bundle (cli-entry.ts). */
+const LOADER = { args: cliEntryArgs(CLI_BUNDLE, REPORT_CPU) }
 
 interface Timed {
   ms: number

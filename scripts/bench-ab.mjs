@@ -10,7 +10,7 @@
 //
 // Options: --rounds N (default 11), --only run|one|send (repeatable), --callgrind.
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -96,14 +96,27 @@ function writeCollection(dir, baseUrl, requests, folders) {
 // ------------------------------------------------------------------------------------------------ runs
 
 const MARK = '[bench-ab] '
-/** Starts the bundle as bin/flightdeck.js does (import, then `main`), and says its CPU time as it exits. */
-const LOADER =
-  `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\n${MARK}' + (u.userCPUTime + u.systemCPUTime) / 1000 + ' ' + u.maxRSS + '\\n') }); ` +
-  'const cli = await import(process.argv[1]); await cli.main(process.argv.slice(2))'
+const REPORT = `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\n${MARK}' + (u.userCPUTime + u.systemCPUTime) / 1000 + ' ' + u.maxRSS + '\\n') }); `
+
+/**
+ * Node's arguments that start a bundle as bin/flightdeck.js does (requiring its CommonJS entry, index.cjs, then
+ * `main`; a build older than that entry is imported as its ES module), saying its CPU time as it exits.
+ */
+function entryArgs(bundle) {
+  const commonjs = bundle.replace(/\.js$/, '.cjs')
+  if (existsSync(commonjs))
+    return ['-e', `${REPORT}require(process.argv[1]).main(process.argv.slice(2))`, commonjs]
+  return [
+    '--input-type=module',
+    '-e',
+    `${REPORT}const cli = await import(process.argv[1]); await cli.main(process.argv.slice(2))`,
+    bundle,
+  ]
+}
 
 function runOnce(bundle, args) {
   const start = performance.now()
-  const child = spawn(process.execPath, ['--input-type=module', '-e', LOADER, bundle, ...args], {
+  const child = spawn(process.execPath, [...entryArgs(bundle), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''
@@ -155,10 +168,7 @@ function instructions(bundle, command) {
       '--tool=callgrind',
       '--callgrind-out-file=/dev/null',
       process.execPath,
-      '--input-type=module',
-      '-e',
-      LOADER,
-      bundle,
+      ...entryArgs(bundle),
       ...command.args,
     ],
     { encoding: 'utf8', timeout: 20 * RUN_TIMEOUT_MS },
