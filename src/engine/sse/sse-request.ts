@@ -8,6 +8,7 @@ import { MAX_RESPONSE_HEADER_BYTES } from '../http/errors'
 import { hasHeader } from '../http/http-headers'
 import { prepareBodySync } from '../http/request-body'
 import { checkBodyContentType, checkFraming, checkMethod } from '../http/request-checks'
+import { UNTYPED_MULTIPART, untypedMultipart } from '../http/untyped-multipart'
 import { checkHeaderList, ownedConnector, parseStreamUrl, type SocketOwner } from '../streams/stream-plumbing'
 import { VERSION } from '../version'
 
@@ -81,7 +82,8 @@ export function composeStreamRequest(
 /**
  * The request's headers, checked as a send checks them (request-checks.ts): the stream goes through the same
  * HTTP client (undici), which refuses a Keep-Alive, Upgrade, Transfer-Encoding or Expect header, or a Content-Length
- * its body belies, in words that name nothing the person typed. Refused here, naming the header, before any connection.
+ * its body belies, in words that name nothing the person typed. Refused here, naming the header, before any connection;
+ * and a form-data body whose Content-Type is left out, in the words Send refuses it with.
  */
 export function checkStreamHeaders(spec: RequestSpec): Result<HeaderList> {
   const headers = checkHeaderList(spec.headers)
@@ -90,6 +92,10 @@ export function checkStreamHeaders(spec: RequestSpec): Result<HeaderList> {
   if (!bodyType.ok) return bodyType
   const framing = checkFraming(headers.value, prepareBodySync(spec.body)?.length ?? null)
   if (!framing.ok) return framing
+  // A form with its Content-Type left out: the server could not split its parts (untyped-multipart.ts).
+  const typed = headers.value.some(([name]) => name.toLowerCase() === 'content-type')
+  if (untypedMultipart(spec.body, typed, spec.options.omitDefaultHeaders))
+    return fail('invalid_request', `${UNTYPED_MULTIPART}. Nothing was sent`)
   const expect = headers.value.find(([name]) => name.toLowerCase() === 'expect')
   // undici refuses any Expect ('expect header not supported'); a send's words for it speak of a body sent at once.
   if (expect)
