@@ -32,86 +32,89 @@ export function RunRequestTable({ requests }: { requests: readonly RequestTally[
           The exchange of {gone} is no longer on the timeline (its oldest finished rows are let go).
         </p>
       ) : null}
-      <table className="run-table" aria-label="Results per request">
-        <thead>
-          <tr>
-            <th>Request</th>
-            <th className="num">Pass</th>
-            <th className="num">Fail</th>
-            <th className="num">p50</th>
-            <th className="num">p90</th>
-            <th className="num">p99</th>
-            <th className="num">max</th>
-          </tr>
-        </thead>
-        <tbody>
-          {requests.map((r) => {
-            // A request of a finished run that never ran (a request it depends on failed) passed nothing.
-            const notRun = finished !== null && r.passed + r.failed === 0
-            const outcome = r.failed > 0 ? 'failed' : notRun ? 'not-run' : 'passed'
-            return (
-              <tr
-                key={r.stepId}
-                className={`${outcome}${r.exchange ? ' opens' : ''}`}
-                data-path={r.path}
-                onClick={(e) => {
-                  // A click on the row's own button or a trace link does its own thing.
-                  if ((e.target as Element).closest('button, a') === null) openRow(r)
-                }}
-              >
-                <td>
-                  <span className={`run-mark ${OUTCOME_MARK[outcome].cls}`} aria-hidden="true">
-                    {OUTCOME_MARK[outcome].mark}
-                  </span>
-                  {r.exchange ? (
-                    <button
-                      type="button"
-                      className="run-name run-open"
-                      title={`${bidiVisible(r.path)}: open the ${r.exchange.failed ? 'first failed' : 'latest'} exchange (iteration ${r.exchange.iteration + 1})`}
-                      aria-label={`Open ${r.name}'s exchange`}
-                      onClick={() => openRow(r)}
-                    >
-                      <VisibleLine text={r.name} />
-                    </button>
-                  ) : (
-                    <span className="run-name" title={bidiVisible(r.path)}>
-                      <VisibleLine text={r.name} />
+      {/* In a narrow pane the table scrolls sideways on its own; the pane, its head and its buttons stay put. */}
+      <div className="run-table-scroll">
+        <table className="run-table" aria-label="Results per request">
+          <thead>
+            <tr>
+              <th>Request</th>
+              <th className="num">Pass</th>
+              <th className="num">Fail</th>
+              <th className="num">p50</th>
+              <th className="num">p90</th>
+              <th className="num">p99</th>
+              <th className="num">max</th>
+            </tr>
+          </thead>
+          <tbody>
+            {requests.map((r) => {
+              // A request of a finished run that never ran (a request it depends on failed) passed nothing.
+              const notRun = finished !== null && r.passed + r.failed === 0
+              const outcome = r.failed > 0 ? 'failed' : notRun ? 'not-run' : 'passed'
+              return (
+                <tr
+                  key={r.stepId}
+                  className={`${outcome}${r.exchange ? ' opens' : ''}`}
+                  data-path={r.path}
+                  onClick={(e) => {
+                    // A click on the row's own button or a trace link does its own thing.
+                    if ((e.target as Element).closest('button, a') === null) openRow(r)
+                  }}
+                >
+                  <td>
+                    <span className={`run-mark ${OUTCOME_MARK[outcome].cls}`} aria-hidden="true">
+                      {OUTCOME_MARK[outcome].mark}
                     </span>
-                  )}
-                  {r.exchange ? <ExchangeStatus sid={r.exchange.sid} /> : null}
-                  {r.scriptTests ? (
-                    <span
-                      className={r.scriptTests.failed > 0 ? 'run-script-tests fail' : 'run-script-tests'}
-                      data-script-tests={`${r.scriptTests.passed}/${r.scriptTests.failed}`}
-                      title="Script tests (pm.test) over every iteration"
-                    >
-                      tests {groupDigits(r.scriptTests.passed)} ✓
-                      {r.scriptTests.failed > 0 ? ` ${groupDigits(r.scriptTests.failed)} ✗` : ''}
-                    </span>
-                  ) : null}
-                  {r.resent ? <ResentCount count={r.resent} /> : null}
-                  {notRun && finished ? (
-                    <div className="run-message not-run">Not run: {notRunReason(finished)}</div>
-                  ) : null}
-                  {r.messages.map((m, i) => (
-                    <div key={i} className="run-message">
-                      {/* A failed check quotes what the server sent. */}
-                      <VisibleControls text={m} />
-                    </div>
-                  ))}
-                  <RequestTraceLine tally={r} whole={whole} />
-                </td>
-                <td className="num">{groupDigits(r.passed)}</td>
-                <td className={r.failed > 0 ? 'num fail' : 'num'}>{groupDigits(r.failed)}</td>
-                <td className="num">{latency(r, notRun, 'p50')}</td>
-                <td className="num">{latency(r, notRun, 'p90')}</td>
-                <td className="num">{latency(r, notRun, 'p99')}</td>
-                <td className="num">{latency(r, notRun, 'max')}</td>
-              </tr>
-            )
-          })}
-        </tbody>
-      </table>
+                    {r.exchange ? (
+                      <button
+                        type="button"
+                        className="run-name run-open"
+                        title={`${bidiVisible(r.path)}: open the ${r.exchange.failed ? 'first failed' : 'latest'} exchange (iteration ${r.exchange.iteration + 1})`}
+                        aria-label={`Open ${r.name}'s exchange`}
+                        onClick={() => openRow(r)}
+                      >
+                        <VisibleLine text={r.name} />
+                      </button>
+                    ) : (
+                      <span className="run-name" title={bidiVisible(r.path)}>
+                        <VisibleLine text={r.name} />
+                      </span>
+                    )}
+                    {r.exchange ? <ExchangeStatus sid={r.exchange.sid} /> : null}
+                    {r.scriptTests ? (
+                      <span
+                        className={r.scriptTests.failed > 0 ? 'run-script-tests fail' : 'run-script-tests'}
+                        data-script-tests={`${r.scriptTests.passed}/${r.scriptTests.failed}`}
+                        title="Script tests (pm.test) over every iteration"
+                      >
+                        tests {groupDigits(r.scriptTests.passed)} ✓
+                        {r.scriptTests.failed > 0 ? ` ${groupDigits(r.scriptTests.failed)} ✗` : ''}
+                      </span>
+                    ) : null}
+                    {r.resent ? <ResentCount count={r.resent} /> : null}
+                    {notRun && finished ? (
+                      <div className="run-message not-run">Not run: {notRunReason(finished)}</div>
+                    ) : null}
+                    {r.messages.map((m, i) => (
+                      <div key={i} className="run-message">
+                        {/* A failed check quotes what the server sent. */}
+                        <VisibleControls text={m} />
+                      </div>
+                    ))}
+                    <RequestTraceLine tally={r} whole={whole} />
+                  </td>
+                  <td className="num">{groupDigits(r.passed)}</td>
+                  <td className={r.failed > 0 ? 'num fail' : 'num'}>{groupDigits(r.failed)}</td>
+                  <td className="num">{latency(r, notRun, 'p50')}</td>
+                  <td className="num">{latency(r, notRun, 'p90')}</td>
+                  <td className="num">{latency(r, notRun, 'p99')}</td>
+                  <td className="num">{latency(r, notRun, 'max')}</td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      </div>
     </div>
   )
 }
