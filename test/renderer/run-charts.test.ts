@@ -43,3 +43,15 @@ describe('run charts', () => {
     expect(errors).not.toHaveBeenCalled()
   })
 })
+
+describe('run chart axis', () => {
+  it('digit-groups the y-axis labels and widens their column to the longest', () => {
+    const big: RunStats = { ...stats, total: 12_000, histogram: [{ upToMs: 50, count: 12_000 }] }
+    const html = renderToStaticMarkup(createElement(Histogram, { stats: big }))
+    expect(html).toContain('>20,000</text>')
+    expect(html).toContain('>10,000</text>')
+    // Six units a character and the 4-unit gaps either side: "20,000" ends 4 units left of the plot at 44.
+    expect(html).toMatch(/<line class="grid" x1="44"/)
+    expect(html).toMatch(/<text class="tick" x="40"[^>]*text-anchor="end">20,000</)
+  })
+})

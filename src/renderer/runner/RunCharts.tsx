@@ -6,9 +6,27 @@ import type { RunFinished, RunStats } from '../../shared/run-schemas'
 
 const W = 400
 const H = 110
-const PAD_L = 34
 const PAD_B = 18
 const PAD_T = 8
+/** The y-axis label column's least width, and the gap between its labels and the plot. */
+const PAD_L_MIN = 34
+const LABEL_GAP = 4
+/**
+ * An upper bound of one character's width in a 9-unit tick label (runner.css .run-chart .tick): wide sans digits
+ * (DejaVu Sans) are 0.64em, a comma less. Counting every character at it keeps "10,000" and "1,000,000" whole.
+ */
+const TICK_CHAR_W = 6
+
+/** The y-axis labels, digit-grouped as every count in the app, at the foot, middle and top of the plot. */
+function axisLabels(max: number): { f: number; text: string }[] {
+  return [0, 0.5, 1].map((f) => ({ f, text: groupDigits(Math.round(max * f)) }))
+}
+
+/** The label column's width: room for the longest label (its top one), never less than the usual column. */
+function padLeft(max: number): number {
+  const longest = Math.max(...axisLabels(max).map((l) => l.text.length))
+  return Math.max(PAD_L_MIN, Math.ceil(longest * TICK_CHAR_W) + LABEL_GAP * 2)
+}
 
 function niceMax(n: number): number {
   if (n <= 0) return 1
@@ -20,7 +38,8 @@ function niceMax(n: number): number {
 export function Histogram({ stats }: { stats: RunStats }) {
   const buckets = trimBuckets(stats.histogram)
   const max = niceMax(Math.max(1, ...buckets.map((b) => b.count)))
-  const plotW = W - PAD_L - 4
+  const padL = padLeft(max)
+  const plotW = W - padL - 4
   const plotH = H - PAD_B - PAD_T
   const bw = buckets.length > 0 ? plotW / buckets.length : plotW
   const every = Math.max(1, Math.ceil(buckets.length / 6))
@@ -31,14 +50,14 @@ export function Histogram({ stats }: { stats: RunStats }) {
       role="img"
       aria-label={`Latency histogram: ${buckets.map((b) => `${groupDigits(b.count)} up to ${b.upToMs === null ? 'more' : formatMs(b.upToMs)}`).join(', ')}`}
     >
-      <Axis max={max} plotH={plotH} />
+      <Axis max={max} padL={padL} plotH={plotH} />
       {buckets.map((b, i) => {
         const h = (b.count / max) * plotH
         return (
           <g key={i}>
             <rect
               className="bar"
-              x={PAD_L + i * bw + 1}
+              x={padL + i * bw + 1}
               y={PAD_T + plotH - h}
               width={Math.max(1, bw - 2)}
               height={h}
@@ -48,7 +67,7 @@ export function Histogram({ stats }: { stats: RunStats }) {
               }`}</title>
             </rect>
             {i % every === 0 ? (
-              <text className="tick" x={PAD_L + i * bw + bw / 2} y={H - 5} textAnchor="middle">
+              <text className="tick" x={padL + i * bw + bw / 2} y={H - 5} textAnchor="middle">
                 {b.upToMs === null ? 'more' : `≤${formatMs(b.upToMs)}`}
               </text>
             ) : null}
@@ -72,9 +91,10 @@ export function Throughput({ series }: { series: RunFinished['throughput'] }) {
   const points = series.length > 0 ? series : [{ t: 0, rps: 0 }]
   const maxT = Math.max(1, ...points.map((p) => p.t + 1))
   const max = niceMax(Math.max(1, ...points.map((p) => p.rps)))
-  const plotW = W - PAD_L - 4
+  const padL = padLeft(max)
+  const plotW = W - padL - 4
   const plotH = H - PAD_B - PAD_T
-  const x = (t: number): number => PAD_L + (t / maxT) * plotW
+  const x = (t: number): number => padL + (t / maxT) * plotW
   const y = (v: number): number => PAD_T + plotH - (v / max) * plotH
   const bw = plotW / maxT
   const every = Math.max(1, Math.ceil(maxT / 6))
@@ -85,7 +105,7 @@ export function Throughput({ series }: { series: RunFinished['throughput'] }) {
       role="img"
       aria-label={`Throughput: ${points.map((p) => `${groupDigits(p.rps)}/s at ${p.t}s`).join(', ')}`}
     >
-      <Axis max={max} plotH={plotH} />
+      <Axis max={max} padL={padL} plotH={plotH} />
       {points.map((p) => (
         <rect
           key={p.t}
@@ -109,16 +129,16 @@ export function Throughput({ series }: { series: RunFinished['throughput'] }) {
   )
 }
 
-function Axis({ max, plotH }: { max: number; plotH: number }) {
+function Axis({ max, padL, plotH }: { max: number; padL: number; plotH: number }) {
   return (
     <g>
-      {[0, 0.5, 1].map((f) => {
+      {axisLabels(max).map(({ f, text }) => {
         const yy = PAD_T + plotH - f * plotH
         return (
           <g key={f}>
-            <line className="grid" x1={PAD_L} x2={W - 4} y1={yy} y2={yy} />
-            <text className="tick" x={PAD_L - 4} y={yy + 3} textAnchor="end">
-              {Math.round(max * f)}
+            <line className="grid" x1={padL} x2={W - 4} y1={yy} y2={yy} />
+            <text className="tick" x={padL - LABEL_GAP} y={yy + 3} textAnchor="end">
+              {text}
             </text>
           </g>
         )
