@@ -19,6 +19,7 @@ import type { EngineService } from '../../src/engine/service'
 import { emptySavedRequest, type SavedRequest } from '../../src/shared/collection'
 import { makeService } from '../engine/helpers'
 import { childScriptArgs } from '../helpers/child-script'
+import { CHILD_CASE_TIMEOUT_MS, childExit, childOutput } from '../helpers/child-wait'
 import { hashTree, openCatalogue, underFault, type Catalogue } from './harness'
 
 /**
@@ -95,106 +96,97 @@ function failingWrites(code: string): AtomicFs {
 const tempFiles = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.fdtmp'))
 
 describe('collections on disk', () => {
-  it('a writer killed between temp write and rename: the old file survives', async () => {
-    const { dir, a } = await collection()
-    const before = hashTree(dir)
-    const original = readFileSync(join(dir, a), 'utf8')
-    const run = await underFault(cat, async () => {
+  it(
+    'a writer killed between temp write and rename: the old file survives',
+    async () => {
+      const { dir, a } = await collection()
+      const before = hashTree(dir)
+      const original = readFileSync(join(dir, a), 'utf8')
+      const run = await underFault(cat, async () => {
+        const child = spawn(
+          process.execPath,
+          [...childScriptArgs(join(__dirname, 'crash-writer.ts')), dir, a, join(cat.tmp, 'child-config')],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        )
+        try {
+          // The child says TEMP once its write waits for the rename.
+          const temp = (await childOutput(child, /TEMP (.+)\n/))[1] as string
+          // The new bytes are fully written to the temp file: now the power goes.
+          expect(readFileSync(temp, 'utf8')).toContain('changed-by-the-killed-writer.invalid')
+          child.kill('SIGKILL')
+          return { signal: (await childExit(child)).signal, temp }
+        } finally {
+          child.kill('SIGKILL')
+        }
+      })
+      expect(run.value.signal).toBe('SIGKILL')
+      expect(readFileSync(join(dir, a), 'utf8')).toBe(original)
+      // The only new thing is the dot-file the killed writer left, which the loader ignores.
+      const after = hashTree(dir)
+      const added = Object.keys(after).filter((k) => !(k in before))
+      expect(added).toEqual([run.value.temp.slice(dir.length + 1)])
+      for (const k of Object.keys(before)) expect(after[k]).toBe(before[k])
+      await service.invoke('collection.close', { dir })
+      const reopened = await service.invoke('collection.open', { dir })
+      if (!reopened.ok) throw new Error(reopened.error.message)
+      expect(reopened.value.problems).toEqual([])
+      expect(reopened.value.requestCount).toBe(2)
+      expect((await readSaved(dir, a)).request.url).toBe('http://127.0.0.1/alpha')
+      // Opening the collection again removed the dead writer's temp file: the folder is as it was.
+      expect(tempFiles(dir)).toEqual([])
+      expect(hashTree(dir)).toEqual(before)
+    },
+    CHILD_CASE_TIMEOUT_MS,
+  )
+
+  it(
+    'a live writer’s temp file survives an open; once the writer is gone, the next open removes it',
+    async () => {
+      const { dir, a } = await collection()
+      // Files the person made that look a little like ours are never touched.
+      writeFileSync(join(dir, 'notes.fdtmp'), 'mine')
+      writeFileSync(join(dir, '.draft.fdtmp'), 'mine too')
+      // A temp file from before pids were in the name: removed once older than any write takes.
+      const legacyOld = join(dir, `.${a}.0123456789ab.fdtmp`)
+      const legacyNew = join(dir, `.${a}.ba9876543210.fdtmp`)
+      writeFileSync(legacyOld, 'old')
+      writeFileSync(legacyNew, 'new')
+      const hourAgo = new Date(Date.now() - 3_600_000)
+      utimesSync(legacyOld, hourAgo, hourAgo)
       const child = spawn(
         process.execPath,
-        [...childScriptArgs(join(__dirname, 'crash-writer.ts')), dir, a, join(cat.tmp, 'child-config')],
+        [...childScriptArgs(join(__dirname, 'crash-writer.ts')), dir, a, join(cat.tmp, 'live-config')],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       )
-      let stderr = ''
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-      const temp = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`child never reached the rename: ${stderr}`)), 15_000)
-        let out = ''
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString()
-          const m = /TEMP (.+)\n/.exec(out)
-          if (m?.[1]) {
-            clearTimeout(timer)
-            resolve(m[1])
-          }
-        })
-        child.once('exit', () => reject(new Error(`child exited early: ${stderr}`)))
-      })
-      // The new bytes are fully written to the temp file: now the power goes.
-      expect(readFileSync(temp, 'utf8')).toContain('changed-by-the-killed-writer.invalid')
-      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-        child.once('exit', (_c, sig) => resolve(sig)),
-      )
-      child.kill('SIGKILL')
-      return { signal: await exited, temp }
-    })
-    expect(run.value.signal).toBe('SIGKILL')
-    expect(readFileSync(join(dir, a), 'utf8')).toBe(original)
-    // The only new thing is the dot-file the killed writer left, which the loader ignores.
-    const after = hashTree(dir)
-    const added = Object.keys(after).filter((k) => !(k in before))
-    expect(added).toEqual([run.value.temp.slice(dir.length + 1)])
-    for (const k of Object.keys(before)) expect(after[k]).toBe(before[k])
-    await service.invoke('collection.close', { dir })
-    const reopened = await service.invoke('collection.open', { dir })
-    if (!reopened.ok) throw new Error(reopened.error.message)
-    expect(reopened.value.problems).toEqual([])
-    expect(reopened.value.requestCount).toBe(2)
-    expect((await readSaved(dir, a)).request.url).toBe('http://127.0.0.1/alpha')
-    // Opening the collection again removed the dead writer's temp file: the folder is as it was.
-    expect(tempFiles(dir)).toEqual([])
-    expect(hashTree(dir)).toEqual(before)
-  })
-
-  it('a live writer’s temp file survives an open; once the writer is gone, the next open removes it', async () => {
-    const { dir, a } = await collection()
-    // Files the person made that look a little like ours are never touched.
-    writeFileSync(join(dir, 'notes.fdtmp'), 'mine')
-    writeFileSync(join(dir, '.draft.fdtmp'), 'mine too')
-    // A temp file from before pids were in the name: removed once older than any write takes.
-    const legacyOld = join(dir, `.${a}.0123456789ab.fdtmp`)
-    const legacyNew = join(dir, `.${a}.ba9876543210.fdtmp`)
-    writeFileSync(legacyOld, 'old')
-    writeFileSync(legacyNew, 'new')
-    const hourAgo = new Date(Date.now() - 3_600_000)
-    utimesSync(legacyOld, hourAgo, hourAgo)
-    const child = spawn(
-      process.execPath,
-      [...childScriptArgs(join(__dirname, 'crash-writer.ts')), dir, a, join(cat.tmp, 'live-config')],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    try {
-      const temp = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('child never reached the rename')), 15_000)
-        let out = ''
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString()
-          const m = /TEMP (.+)\n/.exec(out)
-          if (m?.[1]) {
-            clearTimeout(timer)
-            resolve(m[1])
-          }
-        })
-      })
-      expect(temp).toContain(`.${child.pid}-`)
-      await service.invoke('collection.close', { dir })
-      expect((await service.invoke('collection.open', { dir })).ok).toBe(true)
-      expect(existsSync(temp)).toBe(true)
-      expect(existsSync(legacyOld)).toBe(false)
-      expect(existsSync(legacyNew)).toBe(true)
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGKILL')
-      await exited
-      await service.invoke('collection.close', { dir })
-      expect((await service.invoke('collection.open', { dir })).ok).toBe(true)
-      expect(existsSync(temp)).toBe(false)
-      expect(readdirSync(dir).sort()).toEqual(
-        ['.draft.fdtmp', `.${a}.ba9876543210.fdtmp`, a, 'beta.yaml', 'collection.yaml', 'notes.fdtmp'].sort(),
-      )
-    } finally {
-      child.kill('SIGKILL')
-    }
-  })
+      try {
+        const temp = (await childOutput(child, /TEMP (.+)\n/))[1] as string
+        expect(temp).toContain(`.${child.pid}-`)
+        await service.invoke('collection.close', { dir })
+        expect((await service.invoke('collection.open', { dir })).ok).toBe(true)
+        expect(existsSync(temp)).toBe(true)
+        expect(existsSync(legacyOld)).toBe(false)
+        expect(existsSync(legacyNew)).toBe(true)
+        child.kill('SIGKILL')
+        await childExit(child)
+        await service.invoke('collection.close', { dir })
+        expect((await service.invoke('collection.open', { dir })).ok).toBe(true)
+        expect(existsSync(temp)).toBe(false)
+        expect(readdirSync(dir).sort()).toEqual(
+          [
+            '.draft.fdtmp',
+            `.${a}.ba9876543210.fdtmp`,
+            a,
+            'beta.yaml',
+            'collection.yaml',
+            'notes.fdtmp',
+          ].sort(),
+        )
+      } finally {
+        child.kill('SIGKILL')
+      }
+    },
+    CHILD_CASE_TIMEOUT_MS,
+  )
 
   it('a save through a linked folder that leads outside is refused, and nothing is written outside', async () => {
     const { dir, a } = await collection()

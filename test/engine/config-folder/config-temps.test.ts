@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEngineService, type EngineService } from '../../../src/engine/service'
 import { childScriptArgs } from '../../helpers/child-script'
+import { CHILD_CASE_TIMEOUT_MS, childExit, childOutput } from '../../helpers/child-wait'
 
 const temps = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.fdtmp'))
 
@@ -42,46 +43,46 @@ function deadPid(): number {
 }
 
 describe('the config folder keeps no leftover temp files', () => {
-  it('a process that exits while its write waits for the rename leaves no temp file', async () => {
-    const configDir = mkdtempSync(join(tmpdir(), 'fd-exit-mid-write-'))
-    const child = spawn(
-      process.execPath,
-      [...childScriptArgs(join(__dirname, 'exit-mid-write-child.ts')), configDir],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    )
-    children.push(child)
-    let stderr = ''
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
-    expect(stderr).toBe('')
-    expect(code).toBe(0)
-    expect(temps(configDir)).toEqual([])
-  })
+  it(
+    'a process that exits while its write waits for the rename leaves no temp file',
+    async () => {
+      const configDir = mkdtempSync(join(tmpdir(), 'fd-exit-mid-write-'))
+      const child = spawn(
+        process.execPath,
+        [...childScriptArgs(join(__dirname, 'exit-mid-write-child.ts')), configDir],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      )
+      children.push(child)
+      let stderr = ''
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      const { code } = await childExit(child)
+      expect(stderr).toBe('')
+      expect(code).toBe(0)
+      expect(temps(configDir)).toEqual([])
+    },
+    CHILD_CASE_TIMEOUT_MS,
+  )
 
-  it('a process killed while opening six collections at once leaves at most one workspace.json temp', async () => {
-    const configDir = mkdtempSync(join(tmpdir(), 'fd-open-many-config-'))
-    const child = spawn(
-      process.execPath,
-      [...childScriptArgs(join(__dirname, 'open-many-child.ts')), configDir, '6'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    children.push(child)
-    let stderr = ''
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no workspace.json write was held: ${stderr}`)), 15_000)
-      child.stdout.on('data', () => {
-        clearTimeout(timer)
-        resolve()
-      })
-    })
-    // Time for any other overlapping write to reach its rename too.
-    await new Promise((r) => setTimeout(r, 500))
-    child.kill('SIGKILL')
-    await exited
-    expect(temps(configDir).filter((f) => f.startsWith('.workspace.json.'))).toHaveLength(1)
-  })
+  it(
+    'a process killed while opening six collections at once leaves at most one workspace.json temp',
+    async () => {
+      const configDir = mkdtempSync(join(tmpdir(), 'fd-open-many-config-'))
+      const child = spawn(
+        process.execPath,
+        [...childScriptArgs(join(__dirname, 'open-many-child.ts')), configDir, '6'],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      )
+      children.push(child)
+      // The child says HELD once a workspace.json write waits at its rename.
+      await childOutput(child, /HELD\n/)
+      // Time for any other overlapping write to reach its rename too.
+      await new Promise((r) => setTimeout(r, 500))
+      child.kill('SIGKILL')
+      await childExit(child)
+      expect(temps(configDir).filter((f) => f.startsWith('.workspace.json.'))).toHaveLength(1)
+    },
+    CHILD_CASE_TIMEOUT_MS,
+  )
 
   it('temp files of dead writers are swept at start-up; live ones, other files and symlinks stay', async () => {
     const configDir = mkdtempSync(join(tmpdir(), 'fd-config-sweep-'))
