@@ -40,7 +40,15 @@ export function sessionSnippetRequest(
   // The default headers it went without, which the code's tool would add of its own (snippet-left-out.ts).
   const leftOut = r.sent && !r.imported ? notSent(req.headers) : []
   const body = r.requestBody
-  if (body?.kind !== 'multipart') return { request: untypedAsSent(r, req, target), leftOut }
+  if (body?.kind !== 'multipart') {
+    const request = untypedAsSent(r, req, target)
+    if (request.postData?.mimeType !== '') return { request, leftOut }
+    // Sent untyped: the code's tool is told to send no type where it types a body of its own (Java, C#), and
+    // PowerShell's, which httpsnippet writes only with one, says it sends one.
+    const untyped = [...leftOut, 'content-type']
+    if (target !== 'powershell:restmethod') return { request, leftOut: untyped }
+    return { request: { ...request, headers: [...request.headers, UNTYPED] }, leftOut: untyped }
+  }
   if (!MULTIPART_TARGETS.has(target))
     return {
       refused: `No ${target} snippet for a multipart request: Copy as cURL, JavaScript (fetch), Python (requests) or Go writes its parts`,
@@ -63,10 +71,16 @@ export function sessionSnippetRequest(
   }
 }
 
+/** The type httpsnippet gives a body that has none, which PowerShell's code must write (`-ContentType`). */
+const UNTYPED = { name: 'Content-Type', value: 'application/octet-stream' }
+
+/** The languages (libcurl's) that type a body form-urlencoded unless given an empty `Content-Type:`. */
+const EMPTY_TYPE: ReadonlySet<SnippetTarget> = new Set(['shell:curl', 'php:curl'])
+
 /**
  * A body Flightdeck sent with no Content-Type (the request's omitDefaultHeaders; the recorded headers are those
- * sent) as code that sends none either: plain text with no type, and for curl an empty `Content-Type:` (its
- * --data adds form-urlencoded), as the Code dialog writes it (exporters/snippets.ts).
+ * sent) as code that sends none either: plain text with no type, and for curl and PHP an empty `Content-Type:`
+ * (libcurl's POST adds form-urlencoded), as the Code dialog writes it (exporters/snippets.ts).
  */
 function untypedAsSent(r: SessionRecord, req: HarRequest, target: SnippetTarget): HarRequest {
   const post = req.postData
@@ -74,7 +88,7 @@ function untypedAsSent(r: SessionRecord, req: HarRequest, target: SnippetTarget)
   if (req.headers.some((h) => h.name.toLowerCase() === 'content-type')) return req
   return {
     ...req,
-    headers: target === 'shell:curl' ? [...req.headers, { name: 'Content-Type', value: '' }] : req.headers,
+    headers: EMPTY_TYPE.has(target) ? [...req.headers, { name: 'Content-Type', value: '' }] : req.headers,
     postData: { mimeType: '', text: post.text },
   }
 }
@@ -91,7 +105,12 @@ export async function snippet(
 ): Promise<string | null> {
   const [targetId, clientId] = target.split(':') as [string, string]
   const kept = request.headers.filter((h) => !LEAVE_OUT.has(h.name.toLowerCase()) && !h.name.startsWith(':'))
-  const left = leaveOut(target, leftOut, kept)
+  // PowerShell's added type is not one the request typed: it is named in the note.
+  const left = leaveOut(
+    target,
+    leftOut,
+    kept.filter((h) => h !== UNTYPED),
+  )
   const input = {
     ...request,
     headers: [...kept, ...left.headers],
