@@ -22,9 +22,9 @@ async function outputDirs(): Promise<string[]> {
   process.env['FLIGHTDECK_E2E_CONFIG_HOME'] = home ?? 'unused'
   const config = (await import('../../playwright.config')).default
   if (home === undefined) delete process.env['FLIGHTDECK_E2E_CONFIG_HOME']
-  return [config.outputDir ?? '', ...(config.projects ?? []).map((p) => p.outputDir ?? '')].map((d) =>
-    resolve(d),
-  )
+  // The shared project is two entries of one name (its heavy specs first), with one folder: each folder once.
+  const dirs = [config.outputDir ?? '', ...(config.projects ?? []).map((p) => p.outputDir ?? '')]
+  return [...new Set(dirs.map((d) => resolve(d)))]
 }
 
 describe("the e2e run's output folder", () => {
