@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { savedToSpec } from '../../src/shared/collection'
 import type { SnippetTarget } from '../../src/shared/collection-schemas'
-import { done } from './helpers'
+import { ranCurl, sentAndRow } from './copy-as-helpers'
 import type { Arrived } from './import-formats-helpers'
 import { importText, savedRequest, sendSaved, useImportTarget } from './import-formats-helpers'
 
@@ -51,41 +49,15 @@ async function snippetOf(name: string, target: SnippetTarget): Promise<string> {
   return r.value.text
 }
 
-/** A Copy as curl command run by curl (bounded: 10 s); what arrived. */
-async function ranCurl(command: string): Promise<Arrived> {
-  const before = t.stub.arrived.length
-  await new Promise<void>((resolve, reject) =>
-    execFile('sh', ['-c', `${command} --silent --show-error --output /dev/null`], { timeout: 10_000 }, (e) =>
-      e ? reject(e) : resolve(),
-    ),
-  )
-  const got = t.stub.arrived[before]
-  if (!got) throw new Error('curl sent nothing')
-  return got
-}
-
 /** The request's Copy as curl (the Code dialog's), run by curl; what arrived. */
 async function curlSent(name: string): Promise<Arrived> {
-  return ranCurl(await snippetOf(name, 'curl'))
+  return ranCurl(t, await snippetOf(name, 'curl'))
 }
 
 /** The request sent, then its timeline row's Copy as curl run by curl: what each sent. */
 async function rowSent(name: string): Promise<{ ours: Arrived; theirs: Arrived }> {
-  const req = await savedRequest(t.dir, `${name}.yaml`)
-  const before = t.stub.arrived.length
-  const r = await t.service.invoke('request.send', {
-    request: savedToSpec(req),
-    auth: req.auth,
-    context: { dir: t.dir, path: `${name}.yaml` },
-  })
-  if (!r.ok) throw new Error(r.error.message)
-  const sid = r.value.sids[0] as string
-  done(await t.service.http.waitFor(sid))
-  const ours = t.stub.arrived[before]
-  if (!ours) throw new Error('nothing arrived')
-  const code = await t.service.invoke('session.snippet', { sid, target: 'shell:curl' })
-  if (!code.ok) throw new Error(code.error.message)
-  return { ours, theirs: await ranCurl(code.value.code) }
+  const { ours, codes } = await sentAndRow(t, `${name}.yaml`, ['shell:curl'])
+  return { ours, theirs: await ranCurl(t, codes[0] as string) }
 }
 
 describe('Copy as of a request that sends its body with no Content-Type', () => {

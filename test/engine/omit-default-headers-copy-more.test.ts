@@ -2,11 +2,10 @@ import { execFile } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { savedToSpec } from '../../src/shared/collection'
 import type { SnippetTarget } from '../../src/shared/body-view'
-import { done } from './helpers'
+import { sentAndRow } from './copy-as-helpers'
 import type { Arrived } from './import-formats-helpers'
-import { savedRequest, useImportTarget } from './import-formats-helpers'
+import { useImportTarget } from './import-formats-helpers'
 
 /**
  * A timeline row's Copy as in the languages beyond curl, fetch, Python and Go (omit-default-headers-copy.test.ts),
@@ -43,33 +42,15 @@ function writeCollection(dir: string, base: string): void {
   file('plain', [])
 }
 
-/** Send the request; what arrived, and its row's Copy as in each target. */
-async function sentAndRow(
+/** The collection written and opened, the request sent; what arrived, and its row's Copy as in each target. */
+async function sentWithRow(
   name: 'bare' | 'plain',
   targets: readonly SnippetTarget[],
 ): Promise<{ ours: Arrived; codes: string[] }> {
   writeCollection(t.dir, t.stub.url)
   const open = await t.service.invoke('collection.open', { dir: t.dir, create: false })
   if (!open.ok) throw new Error(open.error.message)
-  const req = await savedRequest(t.dir, `${name}.yaml`)
-  const before = t.stub.arrived.length
-  const r = await t.service.invoke('request.send', {
-    request: savedToSpec(req),
-    auth: req.auth,
-    context: { dir: t.dir, path: `${name}.yaml` },
-  })
-  if (!r.ok) throw new Error(r.error.message)
-  const sid = r.value.sids[0] as string
-  done(await t.service.http.waitFor(sid))
-  const ours = t.stub.arrived[before]
-  if (!ours) throw new Error('nothing arrived')
-  const codes: string[] = []
-  for (const target of targets) {
-    const code = await t.service.invoke('session.snippet', { sid, target })
-    if (!code.ok) throw new Error(code.error.message)
-    codes.push(code.value.code)
-  }
-  return { ours, codes }
+  return sentAndRow(t, `${name}.yaml`, targets)
 }
 
 const TARGETS = [
@@ -109,7 +90,7 @@ const NOTE = /^(\/\/|#) Flightdeck sends no /
 
 describe("a timeline row's Copy as of a request sent without the default headers, in the other languages", () => {
   it('axios sets each to false, PHP empties them (run through libcurl: none arrives), Ruby deletes them', async () => {
-    const { ours, codes } = await sentAndRow('bare', ['node:axios', 'php:curl', 'ruby:native'])
+    const { ours, codes } = await sentWithRow('bare', ['node:axios', 'php:curl', 'ruby:native'])
     const [axios, php, ruby] = codes as [string, string, string]
     for (const name of LEFT_OUT) expect(ours.headers[name], `Send ${name}`).toBeUndefined()
     expect(axios).toContain(
@@ -129,7 +110,7 @@ describe("a timeline row's Copy as of a request sent without the default headers
   })
 
   it('Java and PowerShell name on their first line what they add anyway; Java and C# send the body untyped', async () => {
-    const { codes } = await sentAndRow('bare', ['java:okhttp', 'powershell:restmethod', 'csharp:httpclient'])
+    const { codes } = await sentWithRow('bare', ['java:okhttp', 'powershell:restmethod', 'csharp:httpclient'])
     const [java, powershell, csharp] = codes as [string, string, string]
     expect(java).toMatch(/^\/\/ Flightdeck sends no User-Agent, Accept-Encoding here; OkHttp adds its own\n/)
     expect(java).toContain('MediaType mediaType = null;')
@@ -144,7 +125,7 @@ describe("a timeline row's Copy as of a request sent without the default headers
 
   it('a request sent with the default headers is copied with no note and nothing left out', async () => {
     const targets = TARGETS
-    const { codes } = await sentAndRow('plain', targets)
+    const { codes } = await sentWithRow('plain', targets)
     for (const [i, code] of codes.entries()) {
       expect(code, targets[i]).not.toMatch(NOTE)
       expect(code, targets[i]).not.toMatch(/: false|request\.delete|'Accept: '|= null/)

@@ -2,12 +2,10 @@ import { execFile, execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { savedToSpec } from '../../src/shared/collection'
-import type { SnippetTarget as RowTarget } from '../../src/shared/body-view'
 import type { SnippetTarget } from '../../src/shared/collection-schemas'
-import { done } from './helpers'
+import { sentAndRow } from './copy-as-helpers'
 import type { Arrived } from './import-formats-helpers'
-import { savedRequest, useImportTarget } from './import-formats-helpers'
+import { useImportTarget } from './import-formats-helpers'
 
 /**
  * A request that leaves out Flightdeck's default headers (`omitDefaultHeaders`: user-agent, accept,
@@ -93,29 +91,6 @@ async function composerCode(target: SnippetTarget): Promise<string> {
   return r.value.text
 }
 
-/** Send the request; what arrived, and its row's Copy as in `target`. */
-async function sentAndRow(targets: readonly RowTarget[]): Promise<{ ours: Arrived; codes: string[] }> {
-  const req = await savedRequest(t.dir, 'bare.yaml')
-  const before = t.stub.arrived.length
-  const r = await t.service.invoke('request.send', {
-    request: savedToSpec(req),
-    auth: req.auth,
-    context: { dir: t.dir, path: 'bare.yaml' },
-  })
-  if (!r.ok) throw new Error(r.error.message)
-  const sid = r.value.sids[0] as string
-  done(await t.service.http.waitFor(sid))
-  const ours = t.stub.arrived[before]
-  if (!ours) throw new Error('nothing arrived')
-  const codes: string[] = []
-  for (const target of targets) {
-    const code = await t.service.invoke('session.snippet', { sid, target })
-    if (!code.ok) throw new Error(code.error.message)
-    codes.push(code.value.code)
-  }
-  return { ours, codes }
-}
-
 /** What Send sent, as a tool sent it too: none of the left-out headers, the same body, the typed header. */
 function expectAsSent(
   theirs: Arrived,
@@ -134,7 +109,7 @@ const FETCH_NOTE = /^\/\/ Flightdeck sends no User-Agent, Accept, Accept-Encodin
 describe('Copy as of a request that leaves out the default headers', () => {
   it('from the composer: curl and Python send none of them; Go sends no User-Agent and says what it adds', async () => {
     await opened()
-    const { ours } = await sentAndRow([])
+    const { ours } = await sentAndRow(t, 'bare.yaml', [])
     expectAsSent(await ran('curl', await composerCode('curl')), ours, 'curl')
     if (hasPython) expectAsSent(await ran('python3', await composerCode('python-requests')), ours, 'python')
     const go = await composerCode('go')
@@ -144,7 +119,7 @@ describe('Copy as of a request that leaves out the default headers', () => {
 
   it('from the composer: fetch sends the body untyped, as Send does, and says which of them it adds', async () => {
     await opened()
-    const { ours } = await sentAndRow([])
+    const { ours } = await sentAndRow(t, 'bare.yaml', [])
     const fetchCode = await composerCode('javascript-fetch')
     expectAsSent(await ran('node', fetchCode), ours, 'fetch', ['content-type'])
     expect(fetchCode).toMatch(FETCH_NOTE)
@@ -153,7 +128,7 @@ describe('Copy as of a request that leaves out the default headers', () => {
   it('from its timeline row: the same, as it was sent', async () => {
     await opened()
     const targets = ['shell:curl', 'python:requests', 'javascript:fetch', 'go:native'] as const
-    const { ours, codes } = await sentAndRow(targets)
+    const { ours, codes } = await sentAndRow(t, 'bare.yaml', targets)
     const [curl, python, fetchCode, go] = codes as [string, string, string, string]
     expectAsSent(await ran('curl', curl), ours, 'curl')
     if (hasPython) expectAsSent(await ran('python3', python), ours, 'python')

@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { savedToSpec } from '../../src/shared/collection'
 import { SNIPPET_TARGETS } from '../../src/shared/collection-schemas'
-import type { Arrived } from './import-formats-helpers'
+import { ranCurl } from './copy-as-helpers'
 import { multipartFields, runToEnd, savedRequest, sendSaved, useImportTarget } from './import-formats-helpers'
 
 /**
@@ -48,19 +47,6 @@ async function opened(): Promise<void> {
   if (!open.ok) throw new Error(open.error.message)
 }
 
-/** A Copy as curl command run by curl (bounded: 10 s); what arrived. */
-async function ranCurl(command: string): Promise<Arrived> {
-  const before = t.stub.arrived.length
-  await new Promise<void>((resolve, reject) =>
-    execFile('sh', ['-c', `${command} --silent --show-error --output /dev/null`], { timeout: 10_000 }, (e) =>
-      e ? reject(e) : resolve(),
-    ),
-  )
-  const got = t.stub.arrived[before]
-  if (!got) throw new Error('curl sent nothing')
-  return got
-}
-
 describe('A form-data body with its Content-Type left out', () => {
   it('is refused by Send before anything is sent, saying why and what to do', async () => {
     await opened()
@@ -100,7 +86,7 @@ describe('A form-data body with its Content-Type left out', () => {
     expect(multipartFields(sent)).toEqual({ city: 'Lyon', zip: '69001' })
     const code = await t.service.invoke('export.request', { dir: t.dir, path: 'typed.yaml', target: 'curl' })
     if (!code.ok) throw new Error(code.error.message)
-    const theirs = await ranCurl(code.value.text)
+    const theirs = await ranCurl(t, code.value.text)
     expect(multipartFields(theirs)).toEqual({ city: 'Lyon', zip: '69001' })
     expect(theirs.headers['user-agent']).toBeUndefined()
   })

@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process'
+import type { SnippetTarget } from '../../src/shared/body-view'
+import { savedToSpec } from '../../src/shared/collection'
+import { done } from './helpers'
+import type { Arrived, ImportTarget } from './import-formats-helpers'
+import { savedRequest } from './import-formats-helpers'
+
+/**
+ * What the Copy as tests compare: what Send sent to the stub, and what a snippet's real tool sends there.
+ */
+
+/** A curl command (a Copy as curl) run by curl, bounded at 10 s; what arrived at the stub. */
+export async function ranCurl(t: ImportTarget, command: string): Promise<Arrived> {
+  const before = t.stub.arrived.length
+  await new Promise<void>((resolve, reject) =>
+    execFile('sh', ['-c', `${command} --silent --show-error --output /dev/null`], { timeout: 10_000 }, (e) =>
+      e ? reject(e) : resolve(),
+    ),
+  )
+  const got = t.stub.arrived[before]
+  if (!got) throw new Error('curl sent nothing')
+  return got
+}
+
+/** The saved request at `path` sent; what arrived, and its timeline row's Copy as in each of `targets`. */
+export async function sentAndRow(
+  t: ImportTarget,
+  path: string,
+  targets: readonly SnippetTarget[],
+): Promise<{ ours: Arrived; codes: string[] }> {
+  const req = await savedRequest(t.dir, path)
+  const before = t.stub.arrived.length
+  const r = await t.service.invoke('request.send', {
+    request: savedToSpec(req),
+    auth: req.auth,
+    context: { dir: t.dir, path },
+  })
+  if (!r.ok) throw new Error(r.error.message)
+  const sid = r.value.sids[0] as string
+  done(await t.service.http.waitFor(sid))
+  const ours = t.stub.arrived[before]
+  if (!ours) throw new Error('nothing arrived')
+  const codes: string[] = []
+  for (const target of targets) {
+    const code = await t.service.invoke('session.snippet', { sid, target })
+    if (!code.ok) throw new Error(code.error.message)
+    codes.push(code.value.code)
+  }
+  return { ours, codes }
+}
