@@ -17,26 +17,57 @@ const LOG_GAMMA = Math.log(GAMMA)
  */
 const FLOOR_MS = 0.001
 
+/**
+ * The last duration's bucket index, shared by every histogram: a run counts each result in two of them (the run's
+ * statistics and its request's row) with the same duration, and the second finds its index here, without a log.
+ */
+let lastMs = Number.NaN
+let lastIndex = 0
+
+function bucketIndex(ms: number): number {
+  if (ms !== lastMs) {
+    lastIndex = Math.ceil(Math.log(ms) / LOG_GAMMA)
+    lastMs = ms
+  }
+  return lastIndex
+}
+
 export class LatencyHistogram {
   /** Bucket index → count; at most a few thousand indexes from a microsecond to days (bounded by the range). */
   private readonly buckets = new Map<number, number>()
   private floorCount = 0
   count = 0
-  sum = 0
-  max = 0
+  /*
+   * The sum and maximum start at -0, a number V8 keeps as a double: a field that starts as a small integer and
+   * later takes a fraction changes the object's layout, and every histogram made before that (a run makes one per
+   * request before its first result) would then be rebuilt by V8 on its first use. Read through the getters, which
+   * turn -0 into 0.
+   */
+  private total = -0
+  private top = -0
   min = Number.POSITIVE_INFINITY
+
+  /** The exact sum of the durations counted (0 when empty). */
+  get sum(): number {
+    return this.total + 0
+  }
+
+  /** The exact largest duration counted (0 when empty). */
+  get max(): number {
+    return this.top + 0
+  }
 
   add(ms: number): void {
     const v = Number.isFinite(ms) && ms > 0 ? ms : 0
     this.count++
-    this.sum += v
-    if (v > this.max) this.max = v
+    this.total += v
+    if (v > this.top) this.top = v
     if (v < this.min) this.min = v
     if (v <= FLOOR_MS) {
       this.floorCount++
       return
     }
-    const i = Math.ceil(Math.log(v) / LOG_GAMMA)
+    const i = bucketIndex(v)
     this.buckets.set(i, (this.buckets.get(i) ?? 0) + 1)
   }
 
