@@ -4,7 +4,7 @@ import { confineBody } from '../files/confine'
 import { confineRequestOptions } from '../files/confine-tls'
 import { ok, type Result } from '../../shared/result'
 import type { HttpEngine } from '../http/http-engine'
-import { resolveForSendSoon, unknownVariables } from '../send-rules/variables'
+import { resolveForSendSoon, unknownVariables, type SendResolution } from '../send-rules/variables'
 import { messagingTexts, withMessagingTexts } from '../send-rules/messaging-texts'
 import { resolveAssertions } from './assertion-templates'
 import { webhookValues, type WebhookValues } from '../webhooks/webhook-values'
@@ -139,8 +139,13 @@ export function runStep(
   }
 }
 
-/** A step whose request resolves now (its first run, or its variables or a dynamic value changed). */
-async function resolveAndRun(
+/**
+ * A step whose request resolves now (its first run, or its variables or a dynamic value changed). Not itself
+ * async: an HTTP request that names no file and no CA file (a collection's usual request, each resolved once) goes
+ * from its resolution straight to its exchange, without an async frame whose promise would wait on the exchange's;
+ * the rest finish in `finishResolved`.
+ */
+function resolveAndRun(
   http: HttpEngine,
   step: RunStep,
   checked: RunStep,
@@ -151,11 +156,10 @@ async function resolveAndRun(
   hook: WebhookValues | undefined,
   inbox: WebhookInbox | undefined,
 ): Promise<StepRun> {
-  const signal = options.signal
   const dyn = watchDynamic(hook?.dyn ?? defaultDynamicValues)
   // MQTT's publishes and credentials, Socket.IO's emits and auth resolve as a WebSocket step's messages do.
   const own = messagingTexts(step)
-  // Awaited only when the random-data values must load first: an await is a promise and a microtask turn.
+  // A promise only when the random-data values must load first.
   const soon = resolveForSendSoon(
     step.request,
     step.auth ?? { type: 'none' },
@@ -165,7 +169,56 @@ async function resolveAndRun(
     '',
     step.emptySecrets,
   )
-  const sent = soon instanceof Promise ? await soon : soon
+  const next = (sent: SendResolution): Promise<StepRun> =>
+    sent.ok && sendsAsResolved(step, sent.value.spec, options)
+      ? sendHttp(
+          http,
+          step,
+          checked,
+          iteration,
+          vars,
+          sent.value.spec,
+          sent.value.auth,
+          dyn,
+          pacer,
+          options,
+          hook,
+          inbox,
+        )
+      : finishResolved(http, step, checked, iteration, vars, pacer, options, hook, inbox, dyn, own, sent)
+  return soon instanceof Promise ? soon.then(next) : next(soon)
+}
+
+/**
+ * An HTTP step whose resolved request goes as it is: no file to confine (a body file, a CA file), no run-wide TLS
+ * setting to lay over it, no GraphQL GET to compose.
+ */
+function sendsAsResolved(step: RunStep, spec: RequestSpec, options: InternalOptions): boolean {
+  return (
+    (step.kind ?? 'http') === 'http' &&
+    !step.graphqlGet &&
+    options.tls === undefined &&
+    spec.options.caFile === undefined &&
+    !namesFile(spec.body)
+  )
+}
+
+/** The rest of a step's run once its request has resolved: files confined, TLS, GraphQL GET, streams. */
+async function finishResolved(
+  http: HttpEngine,
+  step: RunStep,
+  checked: RunStep,
+  iteration: number,
+  vars: ReadonlyMap<string, string>,
+  pacer: Pacer,
+  options: InternalOptions,
+  hook: WebhookValues | undefined,
+  inbox: WebhookInbox | undefined,
+  dyn: { used: boolean },
+  own: ReturnType<typeof messagingTexts>,
+  sent: SendResolution,
+): Promise<StepRun> {
+  const signal = options.signal
   if (!sent.ok) {
     const error = { code: sent.error.code, message: sent.error.message }
     return { result: failed(step, iteration, [], 0, error, sent.unknown), extracted: NOTHING }
@@ -305,6 +358,24 @@ async function resolveAndRun(
     }
   }
 
+  return sendHttp(http, step, checked, iteration, vars, spec, auth, dyn, pacer, options, hook, inbox)
+}
+
+/** An HTTP step's resolved request sent; kept for the step's next runs when nothing in it can differ. */
+function sendHttp(
+  http: HttpEngine,
+  step: RunStep,
+  checked: RunStep,
+  iteration: number,
+  vars: ReadonlyMap<string, string>,
+  spec: RequestSpec,
+  auth: AuthSpec,
+  dyn: { used: boolean },
+  pacer: Pacer,
+  options: InternalOptions,
+  hook: WebhookValues | undefined,
+  inbox: WebhookInbox | undefined,
+): Promise<StepRun> {
   // A job's polls are authorized one by one (and not at all on another origin): its request stays without them.
   const reusable =
     !dyn.used &&
