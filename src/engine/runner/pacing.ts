@@ -11,12 +11,16 @@ export class Semaphore {
     this.free--
     return true
   }
-  async acquire(): Promise<void> {
+  /**
+   * A slot, now or when one is released. Not async: a step that waits for the gate (most of a collection's, whose
+   * steps all start at once) makes one promise here, not an async frame's as well.
+   */
+  acquire(): Promise<void> {
     if (this.free > 0) {
       this.free--
-      return
+      return Promise.resolve()
     }
-    await new Promise<void>((r) => this.waiting.push(r))
+    return new Promise<void>((r) => this.waiting.push(r))
   }
   release(): void {
     const w = this.waiting.shift()
