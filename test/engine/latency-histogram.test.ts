@@ -77,6 +77,18 @@ describe('LatencyHistogram', () => {
     })
   })
 
+  it('reads percentiles afresh after new durations, between reads as well as before them', () => {
+    const h = new LatencyHistogram()
+    const seen: number[] = []
+    // Read after every value: the buckets read before must not hide the ones taken since.
+    for (const v of [50, 5, 500, 0.5, 5, 5000, 50, 0.05]) {
+      h.add(v)
+      seen.push(v)
+      const alone = filled(seen)
+      for (const p of PERCENTILES) expect(h.percentile(p)).toBe(alone.percentile(p))
+    }
+  })
+
   it('keeps the layout of histograms made before another counts its first fractional duration', async () => {
     // A run makes one histogram per request before any result: had the first fraction changed the layout, V8
     // would rebuild each of the others on its first use (a thousand-request run paid that a thousand times). The
