@@ -43,6 +43,7 @@ function bundleIsFresh() {
     'scripts/build-node.mjs',
     'scripts/sandbox-bundle.mjs',
     'scripts/cli-bundle-rewrites.mjs',
+    'scripts/cli-split-command.mjs',
   ].map((f) => mtime(join(root, f)) ?? 0)
   return Math.max(newestUnder(join(root, 'src')), ...inputs) <= built
 }

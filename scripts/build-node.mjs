@@ -5,6 +5,7 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { build } from 'esbuild'
 import { buildSandboxBundle } from './sandbox-bundle.mjs'
+import { buildSplitCommand } from './cli-split-command.mjs'
 import {
   builtinImportsAsValues,
   CLI_BANNER,
@@ -209,7 +210,13 @@ function removeStaleChunks(result, dir) {
  * import of a package becomes a require: a script compiled by node:vm cannot import() on Node 20 without a flag,
  * and Node ≥ 20.19 (package.json's engines) requires ES-module packages too.
  */
-const CACHED_COMMANDS = ['send-command', 'run-command']
+const CACHED_COMMANDS = ['run-command']
+/**
+ * Commands built as two files, the one their start evaluates and the code they reach only through lazy imports
+ * (scripts/cli-split-command.mjs): listed in index.json as `<command>` and `<command>.lazy`. `run` stays one file:
+ * its collection, runner and report are lazy imports every run reaches.
+ */
+const SPLIT_COMMANDS = ['send-command']
 
 async function buildCachedCommands(outdir) {
   const dir = `${outdir}/cached`
@@ -233,6 +240,16 @@ async function buildCachedCommands(outdir) {
     plugins: [zodNamespaceImport, zodEnglishOnly, undiciLazyBuiltins, externalExceptInlined],
   })
   const files = {}
+  for (const name of SPLIT_COMMANDS) {
+    const { main, lazy } = await buildSplitCommand({
+      name,
+      dir,
+      common,
+      plugins: [zodNamespaceImport, zodEnglishOnly, undiciLazyBuiltins, externalExceptInlined],
+    })
+    files[name] = main
+    files[`${name}.lazy`] = lazy
+  }
   for (const [out, meta] of Object.entries(result.metafile.outputs)) {
     const name = meta.entryPoint?.replace(/^src\/cli\/(.*)\.ts$/, '$1')
     if (!name) continue

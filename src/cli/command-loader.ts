@@ -38,6 +38,9 @@ import type { Script as VmScript } from 'node:vm'
 
 export type CachedCommand = 'send-command' | 'run-command'
 
+/** A name in out/cli/cached/index.json: a command's file, or the lazy file of a command built as two. */
+type BuiltName = CachedCommand | `${CachedCommand}.lazy`
+
 /** A cache larger than this many times its source is not V8's: it is not read (it would only be refused). */
 const MAX_CACHE_RATIO = 4
 
@@ -64,18 +67,97 @@ export async function loadCommand<M>(
   imported: () => Promise<M>,
 ): Promise<LoadedCommand<M>> {
   const file = builtFile(name)
-  let source: string | null = null
-  if (file) {
-    try {
-      // The build writes it in ASCII (scripts/build-node.mjs checks), so latin1 reads it the same, in a third of
-      // the time UTF-8 takes to decode 2 MB (~3 ms against ~9).
-      source = readFileSync(file, 'latin1')
-    } catch {
-      // Listed but gone (a build under way): the command's ES module chunk is still there.
-    }
-  }
-  if (!file || source === null) return { module: await imported(), keep: () => undefined }
+  const lazyFile = builtFile(`${name}.lazy`)
+  const chunks = file && lazyFile ? new ChunkRegistry(file, lazyFile) : null
+  const main = file ? compileFile(file, chunks?.require) : null
+  if (!main) return { module: await imported(), keep: () => undefined }
+  if (!chunks) return { module: main.exports as M, keep: main.keep }
+  chunks.evaluated(main)
+  return { module: chunks.require(`./${name}.js`) as M, keep: () => chunks.keep() }
+}
 
+type ChunkBody = (exports: unknown, require: NodeJS.Require, module: { exports: unknown }) => void
+
+/**
+ * A command built as two files (scripts/cli-split-command.mjs). Its own file is what its start evaluates, as one
+ * bundle, exporting each of its chunks' exports by the chunk's name (`evaluated`); the lazy file holds the chunks
+ * reached only through a lazy import, each a function run when the chunk is first required. One registry serves
+ * both, so a chunk runs once whichever file holds it, and the lazy file is read and compiled (with its own code
+ * cache) only when one of its chunks is first required, which a plain `send` never does.
+ */
+class ChunkRegistry {
+  private readonly modules = new Map<string, unknown>()
+  private main: CompiledFile | null = null
+  private bodies: Map<string, ChunkBody> | null = null
+  private lazy: CompiledFile | null = null
+  /** What both files' code is given: their chunks by name (`./<chunk>.js`), anything else as Node has it. */
+  readonly require: NodeJS.Require
+
+  constructor(
+    file: string,
+    private readonly lazyFile: string,
+  ) {
+    const outer = lazyBuiltinRequire(() => process.getBuiltinModule('node:module').createRequire(file))
+    this.require = Object.defineProperties(
+      ((id: string) => (id.startsWith('./') ? this.chunk(id.slice(2)) : outer(id))) as NodeJS.Require,
+      {
+        resolve: { get: () => outer.resolve, enumerable: true },
+        cache: { get: () => outer.cache, enumerable: true },
+        main: { get: () => outer.main, enumerable: true },
+      },
+    )
+  }
+
+  /** The command's own file, run: its chunks' exports. */
+  evaluated(main: CompiledFile): void {
+    this.main = main
+    const { evaluated } = main.exports as { evaluated?: Record<string, unknown> }
+    for (const [chunk, exports] of Object.entries(evaluated ?? {})) this.modules.set(chunk, exports)
+  }
+
+  keep(): void {
+    this.main?.keep()
+    this.lazy?.keep()
+  }
+
+  private chunk(chunk: string): unknown {
+    if (this.modules.has(chunk)) return this.modules.get(chunk)
+    if (!this.bodies) {
+      this.lazy = compileFile(this.lazyFile, this.require)
+      if (!this.lazy)
+        throw new Error(`flightdeck: ${this.lazyFile} could not be read (the build is incomplete)`)
+      this.bodies = new Map(Object.entries(this.lazy.exports as Record<string, ChunkBody>))
+    }
+    const body = this.bodies.get(chunk)
+    if (!body) throw new Error(`flightdeck: no file of this build holds ${chunk} (the build is incomplete)`)
+    // Registered before it runs, as Node registers a module: a cycle gets the exports made so far.
+    const module = { exports: {} as unknown }
+    this.modules.set(chunk, module.exports)
+    body(module.exports, this.require, module)
+    this.modules.set(chunk, module.exports)
+    return module.exports
+  }
+}
+
+interface CompiledFile {
+  exports: unknown
+  /** After the command ran: makes the cache if there was none V8 took (a no-op when it took one). */
+  keep(): void
+}
+
+/** Runs one of out/cli/cached's CommonJS files, with V8's code cache when there is one; null if it cannot be read. */
+function compileFile(file: string, given?: NodeJS.Require): CompiledFile | null {
+  let source: string
+  try {
+    // The build writes it in ASCII (scripts/build-node.mjs checks), so latin1 reads it the same, in a third of
+    // the time UTF-8 takes to decode 2 MB (~3 ms against ~9).
+    source = readFileSync(file, 'latin1')
+  } catch {
+    // Listed but gone (a build under way): the command's ES module chunk is still there.
+    return null
+  }
+  const require =
+    given ?? lazyBuiltinRequire(() => process.getBuiltinModule('node:module').createRequire(file))
   // node:vm and node:v8 are loaded here, not on import: the CLI's entry imports this module, and `--help`
   // needs neither.
   const { Script } = process.getBuiltinModule('node:vm')
@@ -85,26 +167,24 @@ export async function loadCommand<M>(
   const stamp = sourceStamp(file)
   const cacheName = `${basename(file)}.${stamp}.${process.versions.v8}-${process.arch}-${flags}.cache`
   // Every part of the name is the build's file name, digits, letters, dots and dashes: never a path elsewhere.
-  if (!/^[\w.+-]+$/.test(cacheName)) return { module: await imported(), keep: () => undefined }
-  const cacheFile = join(cacheDir, cacheName)
-  const cachedData = checksummed ? readCache(cacheFile, source.length) : undefined
+  const cacheFile = /^[\w.+-]+$/.test(cacheName) ? join(cacheDir, cacheName) : null
+  const cachedData = checksummed && cacheFile ? readCache(cacheFile, source.length) : undefined
   // The same wrapper Node gives a CommonJS module, plus the file's URL for the code's `import.meta.url`.
   const script = new Script(
     `(function (exports, require, module, __filename, __dirname, __flightdeck_import_meta_url) {${source}\n})`,
     { filename: file, ...(cachedData ? { cachedData } : {}) },
   )
   const taken = cachedData !== undefined && !script.cachedDataRejected
-  if (taken) markUsed(cacheFile)
+  if (taken && cacheFile) markUsed(cacheFile)
   const body = script.runInThisContext() as CommonJsBody
   const module: { exports: unknown } = { exports: {} }
-  const require = lazyBuiltinRequire(() => process.getBuiltinModule('node:module').createRequire(file))
   body(module.exports, require, module, file, dirname(file), pathToFileURL(file).href)
   return {
-    module: module.exports as M,
+    exports: module.exports,
     keep: () => {
       // Made after the command, with the functions it compiled: a third larger than one made once the modules
       // had run, and ~15 ms faster a start. Not if V8's flags changed meanwhile: V8 would refuse it.
-      if (taken || !checksummed || cacheFlags(Script).flags !== flags) return
+      if (taken || !checksummed || !cacheFile || cacheFlags(Script).flags !== flags) return
       writeCache(cacheFile, `${basename(file)}.${stamp}.`, basename(file), script.createCachedData())
     },
   }
@@ -143,7 +223,7 @@ function markUsed(path: string): void {
 }
 
 /** The command's CommonJS file in the build this module is part of, or null (from source). */
-function builtFile(name: CachedCommand): string | null {
+function builtFile(name: BuiltName): string | null {
   // The bundler may put this module in the entry or in a chunk one folder down.
   for (const rel of ['./cached/', '../cached/']) {
     const dir = new URL(rel, import.meta.url)

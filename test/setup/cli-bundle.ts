@@ -48,6 +48,7 @@ export function builtCliIsFresh(): boolean {
     'scripts/build-node.mjs',
     'scripts/sandbox-bundle.mjs',
     'scripts/cli-bundle-rewrites.mjs',
+    'scripts/cli-split-command.mjs',
   ]
   return Math.max(newestUnder(join(root, 'src')), ...inputs.map((f) => mtime(join(root, f)))) <= built
 }
