@@ -99,18 +99,5 @@ export interface HarFilesToChoose {
  */
 export type SessionRequest = Pick<RequestSpec, 'method' | 'url' | 'headers' | 'body'> & { note?: string }
 
-/** Code snippet languages offered (httpsnippet target and client ids), cURL first: "Copy as curl". */
-export const SNIPPET_TARGETS = [
-  { id: 'shell:curl', label: 'cURL' },
-  { id: 'javascript:fetch', label: 'JavaScript (fetch)' },
-  { id: 'node:axios', label: 'Node.js (axios)' },
-  { id: 'python:requests', label: 'Python (requests)' },
-  { id: 'go:native', label: 'Go' },
-  { id: 'java:okhttp', label: 'Java (OkHttp)' },
-  { id: 'csharp:httpclient', label: 'C# (HttpClient)' },
-  { id: 'php:curl', label: 'PHP (curl)' },
-  { id: 'ruby:native', label: 'Ruby' },
-  { id: 'powershell:restmethod', label: 'PowerShell' },
-] as const
-
-export type SnippetTarget = (typeof SNIPPET_TARGETS)[number]['id']
+/** Code snippet languages offered: the one list, shared with the composer. */
+export { SNIPPET_TARGETS, type SnippetTarget } from './snippet-targets'

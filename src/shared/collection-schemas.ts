@@ -9,6 +9,7 @@ import {
 import { MAX_SEND_COUNT } from './constants'
 import { requestSpecSchema } from './request'
 import { lazySchema } from './lazy-schema'
+import { SNIPPET_TARGET_NAMES, type SnippetTargetName } from './snippet-targets'
 
 /**
  * Payload schemas of the collection, environment, variable and import/export commands. contract.ts names the
@@ -34,8 +35,9 @@ export const IMPORT_FORMATS = [
   'curl',
 ] as const
 export type ImportFormat = (typeof IMPORT_FORMATS)[number]
-export const SNIPPET_TARGETS = ['curl', 'javascript-fetch', 'python-requests', 'go'] as const
-export type SnippetTarget = (typeof SNIPPET_TARGETS)[number]
+/** The languages the composer's Code dialog takes: every one of snippet-targets.ts, by id or older name. */
+export const SNIPPET_TARGETS = SNIPPET_TARGET_NAMES
+export type SnippetTarget = SnippetTargetName
 
 export const collectionListPayload = lazySchema(() => z.object({}).strict())
 

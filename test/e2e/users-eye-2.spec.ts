@@ -286,7 +286,7 @@ test('Copy says it copied: the Code snippet and the grpcurl command', async ({ p
   await page.getByRole('button', { name: 'Code', exact: true }).click()
   const snippet = page.getByRole('dialog', { name: 'Code snippet' })
   await snippet.getByRole('button', { name: 'Copy', exact: true }).click()
-  await expect(snippet.getByRole('status')).toHaveText('Copied the curl snippet')
+  await expect(snippet.getByRole('status')).toHaveText('Copied the cURL snippet')
   expect(await clipboard()).toContain('/json?copied=1')
   await snippet.getByRole('button', { name: 'Close', exact: true }).click()
 

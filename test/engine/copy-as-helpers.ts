@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import type { SnippetTarget } from '../../src/shared/body-view'
 import { savedToSpec } from '../../src/shared/collection'
 import { done } from './helpers'
@@ -19,6 +19,38 @@ export async function ranCurl(t: ImportTarget, command: string): Promise<Arrived
   )
   const got = t.stub.arrived[before]
   if (!got) throw new Error('curl sent nothing')
+  return got
+}
+
+/**
+ * Whether HTTPie's `http` is installed (Debian's `httpie`). Tests that run its commands skip with
+ * `HTTPIE_MISSING` without it: a skip that says why, never a pass.
+ */
+export const hasHttpie = ((): boolean => {
+  try {
+    execFileSync('http', ['--version'], { stdio: 'ignore', timeout: 10_000 })
+    return true
+  } catch {
+    return false
+  }
+})()
+
+export const HTTPIE_MISSING =
+  'HTTPie is not installed (apt-get install httpie): its commands were not run against the stub'
+
+/**
+ * An HTTPie command run by sh in `cwd` (its file bodies are relative to the collection folder), bounded at 15 s,
+ * with stdin a pipe that is not a terminal, as in a script; what arrived at the stub.
+ */
+export async function ranHttpie(t: ImportTarget, command: string, cwd: string): Promise<Arrived> {
+  const before = t.stub.arrived.length
+  await new Promise<void>((resolve, reject) =>
+    execFile('sh', ['-c', `${command} --quiet`], { timeout: 15_000, cwd }, (e, _out, err) =>
+      e ? reject(new Error(`${e.message}\n${err}`)) : resolve(),
+    ),
+  )
+  const got = t.stub.arrived[before]
+  if (!got) throw new Error('http sent nothing')
   return got
 }
 

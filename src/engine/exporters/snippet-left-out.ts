@@ -1,3 +1,5 @@
+import type { SnippetTarget } from '../../shared/snippet-targets'
+
 /**
  * Default headers a request sends none of (its `omitDefaultHeaders`, or a timeline row whose recorded headers
  * hold none) that the copied code's tool would add of its own: the code tells the tool to send none, in that
@@ -5,6 +7,8 @@
  * `Accept-Encoding: gzip, deflate` where Flightdeck sent nothing.
  *
  * - curl adds User-Agent and Accept; an empty header (`-H 'User-Agent:'`) sends none.
+ * - HTTPie adds User-Agent, Accept and Accept-Encoding; an empty one (`Accept:`) sends none of Accept, but urllib3
+ *   beneath then adds its own User-Agent and `Accept-Encoding: identity`, with no way to say not to (a comment).
  * - Python requests adds User-Agent, Accept and Accept-Encoding: a header set to `None` drops requests' own,
  *   but urllib3 beneath then adds its User-Agent and `Accept-Encoding: identity`; urllib3's SKIP_HEADER sends
  *   none of those two.
@@ -23,17 +27,15 @@
  * httpsnippet types an untyped body in Java and C# (given a `null` type here) and PowerShell (named in the note).
  */
 
-/** The languages Copy as writes, by the composer's ids (`curl`) or the timeline's (`shell:curl`). */
-type Tool = 'curl' | 'fetch' | 'python' | 'go' | 'axios' | 'php' | 'ruby' | 'java' | 'csharp' | 'powershell'
+/** The tools whose own default headers Copy as leaves out, by language (snippet-targets.ts). */
+type Tool =
+  'curl' | 'httpie' | 'fetch' | 'python' | 'go' | 'axios' | 'php' | 'ruby' | 'java' | 'csharp' | 'powershell'
 
-const TOOLS: Record<string, Tool> = {
-  curl: 'curl',
+const TOOLS: Record<SnippetTarget, Tool> = {
   'shell:curl': 'curl',
-  'javascript-fetch': 'fetch',
+  'shell:httpie': 'httpie',
   'javascript:fetch': 'fetch',
-  'python-requests': 'python',
   'python:requests': 'python',
-  go: 'go',
   'go:native': 'go',
   'node:axios': 'axios',
   'php:curl': 'php',
@@ -59,6 +61,7 @@ const ALL_THREE = ['user-agent', 'accept', 'accept-encoding'] as const
 const all = (how: How): Partial<Record<Added, How>> => Object.fromEntries(ALL_THREE.map((k) => [k, how]))
 const OWN: Record<Tool, Partial<Record<Added, How>>> = {
   curl: { 'user-agent': 'empty', accept: 'empty' },
+  httpie: { 'user-agent': 'cannot', accept: 'empty', 'accept-encoding': 'cannot' },
   python: { 'user-agent': 'SKIP_HEADER', accept: 'None', 'accept-encoding': 'SKIP_HEADER' },
   go: { 'user-agent': 'empty', 'accept-encoding': 'cannot' },
   fetch: all('cannot'),
@@ -72,6 +75,7 @@ const OWN: Record<Tool, Partial<Record<Added, How>>> = {
 
 /** How a tool that cannot be told not to send them is named in the note. */
 const CANNOT: Partial<Record<Tool, string>> = {
+  httpie: "HTTPie's urllib3 adds its own when told not to send HTTPie's",
   go: "Go's http.Transport adds its own unless DisableCompression is set",
   fetch: 'fetch adds its own and cannot be told not to',
   java: 'OkHttp adds its own',
@@ -95,13 +99,12 @@ export interface LeftOut {
  * header typed by hand is sent as typed, so nothing is left out for it).
  */
 export function leaveOut(
-  target: string,
+  target: SnippetTarget,
   leftOut: readonly string[],
   named: readonly { name: string }[],
 ): LeftOut {
   const tool = TOOLS[target]
   const out: LeftOut = { tool, headers: [], values: [], note: '' }
-  if (tool === undefined) return out
   const has = new Set(named.map((h) => h.name.toLowerCase()))
   const cannot: string[] = []
   for (const [key, name] of Object.entries(WRITTEN) as [Added, string][]) {
@@ -115,7 +118,8 @@ export function leaveOut(
     }
   }
   if (cannot.length > 0) {
-    const comment = tool === 'python' || tool === 'curl' || tool === 'powershell' ? '#' : '//'
+    const comment =
+      tool === 'python' || tool === 'curl' || tool === 'httpie' || tool === 'powershell' ? '#' : '//'
     out.note = `${comment} Flightdeck sends no ${cannot.join(', ')} here; ${CANNOT[tool] ?? ''}\n`
   }
   return out

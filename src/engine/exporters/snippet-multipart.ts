@@ -1,4 +1,13 @@
 import type { MultipartPart } from '../../shared/request'
+import type { SnippetTarget } from '../../shared/snippet-targets'
+
+/** The languages whose code reads a file part from its path and writes each part as a literal (snippet-parts.ts). */
+export const MULTIPART_TARGETS: ReadonlySet<SnippetTarget> = new Set([
+  'shell:curl',
+  'javascript:fetch',
+  'python:requests',
+  'go:native',
+])
 
 /** A form-data part as httpsnippet reads it from a HAR's `postData.params`. */
 export interface SnippetParam {

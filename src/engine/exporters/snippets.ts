@@ -1,6 +1,11 @@
 import type { HarRequest } from '@readme/httpsnippet'
 import type { AuthSpec, SavedRequest, ScopedVariable } from '../../shared/collection'
-import type { SnippetTarget } from '../../shared/collection-schemas'
+import {
+  snippetLabel,
+  snippetTargetOf,
+  type SnippetTarget,
+  type SnippetTargetName,
+} from '../../shared/snippet-targets'
 import { fail, ok, type Result } from '../../shared/result'
 import { resolveRequest } from '../../shared/template'
 import type { RequestSpec } from '../../shared/request'
@@ -9,7 +14,7 @@ import { unfilledBasic, unfilledBasicHeader } from './snippet-basic'
 import { confineBody, type FileScope } from '../files/confine'
 import { graphqlSnippetRefusal, graphqlSnippetRequest } from '../graphql/graphql-snippet'
 import { finishLeftOut, leaveOut, untypedFetchBody, type LeftOut } from './snippet-left-out'
-import { snippetParams } from './snippet-multipart'
+import { MULTIPART_TARGETS, snippetParams } from './snippet-multipart'
 import { UNTYPED_MULTIPART, untypedMultipart } from '../http/untyped-multipart'
 import { snippetValues } from './snippet-values'
 import { sharedPool, TaskFailed, WorkerDied } from '../workers/pool'
@@ -19,11 +24,17 @@ import { sharedPool, TaskFailed, WorkerDied } from '../workers/pool'
  * environment, except secrets, which stay as `{{name}}`: a snippet is something people paste into chats.
  */
 
-const TARGETS: Record<SnippetTarget, [string, string]> = {
-  curl: ['shell', 'curl'],
-  'javascript-fetch': ['javascript', 'fetch'],
-  'python-requests': ['python', 'requests'],
-  go: ['go', 'native'],
+/** Those whose comments start with `#` (the others' with `//`). */
+const HASH_COMMENTS: ReadonlySet<SnippetTarget> = new Set([
+  'shell:curl',
+  'shell:httpie',
+  'python:requests',
+  'ruby:native',
+  'powershell:restmethod',
+])
+
+export function commentLine(target: SnippetTarget, text: string): string {
+  return `${HASH_COMMENTS.has(target) ? '#' : '//'} ${text}\n`
 }
 
 /**
@@ -35,7 +46,7 @@ export function toHar(
   auth: AuthSpec,
   vars: readonly ScopedVariable[],
   typeOf: (path: string) => string = () => 'application/octet-stream',
-  target?: SnippetTarget,
+  target: SnippetTarget = 'shell:curl',
 ): Result<{ har: HarRequest; curlUser: string | null; left: LeftOut }> {
   const values = snippetValues(vars)
   // Secrets and dynamic values are left as their names.
@@ -54,11 +65,11 @@ export function toHar(
   if (basic !== null) {
     // curl encodes `--user` itself (added to its output by snippet); other code gets the words to replace.
     const spec =
-      target === 'curl'
+      target === 'shell:curl'
         ? resolved.spec
         : withHeader(resolved.spec, 'Authorization', unfilledBasicHeader(basic))
     const har = harOf(spec, typeOf, target)
-    return har.ok ? ok({ ...har.value, curlUser: target === 'curl' ? basic : null }) : har
+    return har.ok ? ok({ ...har.value, curlUser: target === 'shell:curl' ? basic : null }) : har
   }
   const spec =
     auth.type === 'basic' || auth.type === 'bearer' || auth.type === 'apikey'
@@ -87,7 +98,7 @@ function withCurlUser(command: string, credentials: string): string {
 function harOf(
   spec: RequestSpec,
   typeOf: (path: string) => string,
-  target?: SnippetTarget,
+  target: SnippetTarget,
 ): Result<{ har: HarRequest; left: LeftOut }> {
   let url: URL
   try {
@@ -99,7 +110,7 @@ function harOf(
   const headers = spec.headers
     .filter((h) => h.enabled && h.name !== '')
     .map((h) => ({ name: h.name, value: h.value }))
-  const left = leaveOut(target ?? '', spec.options.omitDefaultHeaders ?? [], headers)
+  const left = leaveOut(target, spec.options.omitDefaultHeaders ?? [], headers)
   headers.push(...left.headers)
   const b = spec.body
   const typeHeader = headers.find((h) => h.name.toLowerCase() === 'content-type')?.value
@@ -134,17 +145,33 @@ function harOf(
       params: b.fields.filter((f) => f.enabled).map((f) => ({ name: f.name, value: f.value })),
     }
   } else if (b.kind === 'multipart') {
+    if (!MULTIPART_TARGETS.has(target))
+      return fail(
+        'unsupported',
+        `No ${snippetLabel(target)} snippet for a multipart request: Copy as cURL, JavaScript (fetch), Python (requests) or Go writes its parts`,
+      )
     har.postData = {
       mimeType: 'multipart/form-data',
-      params: snippetParams(b.parts, typeOf, target === 'curl'),
+      params: snippetParams(b.parts, typeOf, target === 'shell:curl'),
     }
-  } else if (b.kind === 'file')
-    har.postData = {
-      mimeType: withType(typeHeader ?? (b.contentType || typeOf(b.path))),
-      text: `@${b.path}`,
-    }
+  } else if (b.kind === 'file') {
+    const mimeType = withType(typeHeader ?? (b.contentType || typeOf(b.path)))
+    // HTTPie's command reads the file on its stdin; the others take httpsnippet's `@path`.
+    har.postData =
+      target === 'shell:httpie'
+        ? { mimeType, text: '', comment: `file ${b.path}` }
+        : { mimeType, text: `@${b.path}` }
+  }
+  if (target === 'powershell:restmethod' && har.postData?.mimeType === '') {
+    // httpsnippet writes PowerShell's body only with a type (it threw without one); the note says it is sent.
+    har.postData = { ...har.postData, mimeType: 'application/octet-stream' }
+    headers.push({ name: 'Content-Type', value: 'application/octet-stream' })
+  }
   return ok({ har, left })
 }
+
+/** The languages that type a body of their own unless given an empty `Content-Type:` (libcurl's form, HTTPie's JSON). */
+const EMPTY_TYPE: ReadonlySet<SnippetTarget> = new Set(['shell:curl', 'shell:httpie', 'php:curl'])
 
 /**
  * A body sent with no Content-Type (`omitDefaultHeaders` names `content-type`, none typed): curl's `--data` adds
@@ -152,8 +179,8 @@ function harOf(
  * none when the body is plain text with no header (so no `json=`, which would add one). The type httpsnippet is
  * given: none.
  */
-function leaveTypeOut(headers: { name: string; value: string }[], target?: SnippetTarget): string {
-  if (target === 'curl') headers.push({ name: 'Content-Type', value: '' })
+function leaveTypeOut(headers: { name: string; value: string }[], target: SnippetTarget): string {
+  if (EMPTY_TYPE.has(target)) headers.push({ name: 'Content-Type', value: '' })
   return ''
 }
 
@@ -168,9 +195,12 @@ export async function snippet(
   req: SavedRequest,
   auth: AuthSpec,
   vars: readonly ScopedVariable[],
-  target: SnippetTarget,
+  name: SnippetTargetName,
   files: FileScope | null = null,
 ): Promise<Result<string>> {
+  const target = snippetTargetOf(name)
+  // In its words: the composer's older names (`curl`, `python-requests`) as they were, the others by label.
+  const shown = name === target ? snippetLabel(target) : name
   const refused = req.kind === 'graphql' ? await graphqlSnippetRefusal(req, snippetValues(vars)) : null
   if (refused) return refused
   const typed = req.headers.some((h) => h.enabled && h.name.toLowerCase() === 'content-type')
@@ -196,7 +226,7 @@ export async function snippet(
     const confined = await confineBody(resolved.spec.body, files, COPY_AS_REFUSES)
     if (!confined.ok) return confined
   }
-  const [t, client] = TARGETS[target]
+  const [t, client] = target.split(':') as [string, string]
   let out: string | null
   try {
     // httpsnippet runs in the worker pool (a large body is converted whole).
@@ -204,25 +234,28 @@ export async function snippet(
   } catch (e) {
     const why =
       e instanceof TaskFailed || e instanceof WorkerDied || e instanceof Error ? e.message : String(e)
-    return fail('invalid_request', `Cannot make a ${target} snippet: ${why}`)
+    return fail('invalid_request', `Cannot make a ${shown} snippet: ${why}`)
   }
-  if (out === null) return fail('unsupported', `No ${target} snippet for this request`)
+  if (out === null) return fail('unsupported', `No ${shown} snippet for this request`)
   const params = har.postData?.params
-  if (target === 'go' && har.postData?.mimeType === 'multipart/form-data' && params?.length) {
+  if (target === 'go:native' && har.postData?.mimeType === 'multipart/form-data' && params?.length) {
     // httpsnippet's Go leaves each file empty: the body is built when the program runs, its files read.
     const { goMultipart } = await import('./snippet-go-multipart')
     const go = goMultipart(out, params)
-    if (go instanceof Error) return fail('invalid_request', `Cannot make a go snippet: ${go.message}`)
+    if (go instanceof Error) return fail('invalid_request', `Cannot make a ${shown} snippet: ${go.message}`)
     out = go
   }
   if (curlUser !== null) out = withCurlUser(out, curlUser)
   // fetch types a string body text/plain: one sent with no Content-Type goes as a Blob with no type.
-  if (target === 'javascript-fetch' && har.postData?.mimeType === '' && har.postData.text !== undefined)
+  if (target === 'javascript:fetch' && har.postData?.mimeType === '' && har.postData.text !== undefined)
     out = untypedFetchBody(out, har.postData.text)
   out = finishLeftOut(out, left)
   const note =
     auth.type === 'digest' || auth.type === 'oauth2'
-      ? `${target === 'curl' ? '#' : target === 'python-requests' ? '#' : '//'} ${auth.type === 'digest' ? 'Digest auth' : 'OAuth 2.0 token'} not included: Flightdeck adds it when sending\n`
+      ? commentLine(
+          target,
+          `${auth.type === 'digest' ? 'Digest auth' : 'OAuth 2.0 token'} not included: Flightdeck adds it when sending`,
+        )
       : ''
   return ok(note + out)
 }

@@ -1,6 +1,6 @@
 import type { SnippetTarget } from '../../shared/body-view'
 import { finishLeftOut, leaveOut, notSent, untypedFetchBody } from '../exporters/snippet-left-out'
-import { snippetParams } from '../exporters/snippet-multipart'
+import { MULTIPART_TARGETS, snippetParams } from '../exporters/snippet-multipart'
 import type { SessionRecord } from '../sessions/session-records'
 import { sharedPool, TaskFailed } from '../workers/pool'
 import { harRequestOf } from './har-export'
@@ -9,14 +9,6 @@ import type { HarRequest } from './har-types'
 
 /** Headers that describe the connection, not the request: a snippet that sets them would be wrong or noisy. */
 const LEAVE_OUT = new Set(['host', 'content-length', 'connection', 'accept-encoding', 'user-agent'])
-
-/** The languages whose code reads a file part from its path and gets each part as a literal (snippet-parts.ts). */
-const MULTIPART_TARGETS: ReadonlySet<SnippetTarget> = new Set([
-  'shell:curl',
-  'javascript:fetch',
-  'python:requests',
-  'go:native',
-])
 
 /**
  * A recorded request as httpsnippet should read it, or why it cannot be written. A multipart body goes as its
@@ -74,8 +66,8 @@ export function sessionSnippetRequest(
 /** The type httpsnippet gives a body that has none, which PowerShell's code must write (`-ContentType`). */
 const UNTYPED = { name: 'Content-Type', value: 'application/octet-stream' }
 
-/** The languages (libcurl's) that type a body form-urlencoded unless given an empty `Content-Type:`. */
-const EMPTY_TYPE: ReadonlySet<SnippetTarget> = new Set(['shell:curl', 'php:curl'])
+/** The languages that type a body of their own unless given an empty `Content-Type:` (libcurl's form, HTTPie's JSON). */
+const EMPTY_TYPE: ReadonlySet<SnippetTarget> = new Set(['shell:curl', 'shell:httpie', 'php:curl'])
 
 /**
  * A body Flightdeck sent with no Content-Type (the request's omitDefaultHeaders; the recorded headers are those

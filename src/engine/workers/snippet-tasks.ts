@@ -25,6 +25,8 @@ export async function convertSnippet(
   p: TaskInput<'snippet.convert'>,
 ): Promise<TaskOutput<'snippet.convert'>> {
   refuseNonTokens(p.har as HarRequest)
+  if (p.target === 'shell' && p.client === 'httpie')
+    return (await import('../exporters/snippet-httpie')).httpieCommand(p.har as HarRequest, p.indent)
   // Loaded on first use: only code export needs it.
   const { HTTPSnippet } = await import('@readme/httpsnippet')
   const har = snippetInput(p.har, p.target)

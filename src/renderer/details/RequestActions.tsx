@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { SNIPPET_TARGETS, type SnippetTarget } from '../../shared/body-view'
+import { SNIPPET_TARGETS, type SnippetTarget } from '../../shared/snippet-targets'
 import { useAppStore } from '../store/store-context'
 
 /** Edit as a new request, copy as cURL, and the request as code in other languages. */

@@ -1,21 +1,17 @@
 import { useEffect, useState } from 'react'
 import { useModalDialog } from '../hooks/use-modal-dialog'
-import { SNIPPET_TARGETS, type SnippetTarget } from '../../shared/collection-schemas'
+import { SNIPPET_TARGETS, snippetLabel, type SnippetTarget } from '../../shared/snippet-targets'
 import { useAppStore } from '../store/store-context'
 import { CopyNote } from '../details/CopyNote'
 
-const LABELS: Record<SnippetTarget, string> = {
-  curl: 'curl',
-  'javascript-fetch': 'JavaScript (fetch)',
-  'python-requests': 'Python (requests)',
-  go: 'Go (net/http)',
-}
-
-/** The composer's request as curl or code, variables filled in from the environment (secrets stay as names). */
+/**
+ * The composer's request as curl or code, in the languages a timeline row's Code menu offers, variables filled in
+ * from the environment (secrets stay as names).
+ */
 export function SnippetDialog({ onClose }: { onClose(): void }) {
   const snippetFor = useAppStore((s) => s.snippetFor)
   const copyText = useAppStore((s) => s.copyText)
-  const [target, setTarget] = useState<SnippetTarget>('curl')
+  const [target, setTarget] = useState<SnippetTarget>('shell:curl')
   const [result, setResult] = useState<{ text: string } | { error: string } | null>(null)
   const dialog = useModalDialog()
 
@@ -39,8 +35,8 @@ export function SnippetDialog({ onClose }: { onClose(): void }) {
           onChange={(e) => setTarget(e.target.value as SnippetTarget)}
         >
           {SNIPPET_TARGETS.map((t) => (
-            <option key={t} value={t}>
-              {LABELS[t]}
+            <option key={t.id} value={t.id}>
+              {t.label}
             </option>
           ))}
         </select>
@@ -50,7 +46,7 @@ export function SnippetDialog({ onClose }: { onClose(): void }) {
             type="button"
             className="secondary-button"
             // Said beside the button, copied or not (a window without clipboard access says why).
-            onClick={() => void copyText(result.text, `the ${LABELS[target]} snippet`, 'snippet')}
+            onClick={() => void copyText(result.text, `the ${snippetLabel(target)} snippet`, 'snippet')}
           >
             Copy
           </button>
