@@ -50,8 +50,8 @@ describe('run chart axis', () => {
     const html = renderToStaticMarkup(createElement(Histogram, { stats: big }))
     expect(html).toContain('>20,000</text>')
     expect(html).toContain('>10,000</text>')
-    // Six units a character and the 4-unit gaps either side: "20,000" ends 4 units left of the plot at 44.
-    expect(html).toMatch(/<line class="grid" x1="44"/)
-    expect(html).toMatch(/<text class="tick" x="40"[^>]*text-anchor="end">20,000</)
+    // Seven px a character and the 4 px gaps either side: "20,000" ends 4 px left of the plot at 50.
+    expect(html).toMatch(/<line class="grid" x1="50"/)
+    expect(html).toMatch(/<text class="tick" x="46"[^>]*text-anchor="end">20,000</)
   })
 })
