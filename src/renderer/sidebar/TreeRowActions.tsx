@@ -29,9 +29,18 @@ export function FolderActions({
 }) {
   const folderPath = folder.path
   const [settings, setSettings] = useState(false)
+  // In a narrow sidebar (collection-tree.css) a folder row shows Run and this toggle, the other five behind it:
+  // all six laid over a 200 px row covered the folder's name from its tenth character.
+  const [more, setMore] = useState(false)
   const openRunner = useAppStore((s) => s.openRunner)
   return (
-    <span className="row-actions">
+    <span
+      className={more ? 'row-actions more-open' : 'row-actions'}
+      onMouseLeave={() => setMore(false)}
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setMore(false)
+      }}
+    >
       <button
         type="button"
         className="icon-button row-action"
@@ -44,50 +53,65 @@ export function FolderActions({
       >
         ▶
       </button>
-      <button
-        type="button"
-        className="icon-button row-action"
-        aria-label={`Settings of ${label}`}
-        title={isRoot ? 'Collection variables, auth and scripts' : 'Folder variables, auth and scripts'}
-        onClick={() => setSettings(true)}
-      >
-        ⚙
-      </button>
+      {!isRoot ? (
+        <button
+          type="button"
+          className="icon-button row-action row-more"
+          aria-label={`More actions for ${label}`}
+          aria-expanded={more}
+          title="Settings, new request, new folder, rename, delete"
+          onClick={() => setMore((m) => !m)}
+        >
+          ⋯
+        </button>
+      ) : null}
+      {/* Outside the five: a narrow row hides them once the pointer leaves, and the dialog must stay. */}
       {settings ? (
         <FolderSettingsOf dir={ctx.dir} folder={folder} onClose={() => setSettings(false)} />
       ) : null}
-      <button
-        type="button"
-        className="icon-button row-action"
-        aria-label={`New request in ${label}`}
-        title="New request"
-        onClick={() => ctx.setEditing({ mode: 'new-request', path: folderPath, name: '' })}
-      >
-        +
-      </button>
-      <button
-        type="button"
-        className="icon-button row-action"
-        aria-label={`New folder in ${label}`}
-        title="New folder"
-        onClick={() => ctx.setEditing({ mode: 'new-folder', path: folderPath, name: '' })}
-      >
-        ⊞
-      </button>
-      {!isRoot ? (
-        <>
-          <button
-            type="button"
-            className="icon-button row-action"
-            aria-label={`Rename ${label}`}
-            title="Rename (F2)"
-            onClick={() => ctx.setEditing({ mode: 'rename', path: folderPath, name: label })}
-          >
-            ✎
-          </button>
-          <DeleteButton dir={ctx.dir} path={folderPath} label={label} />
-        </>
-      ) : null}
+      <span className="row-extra">
+        <button
+          type="button"
+          className="icon-button row-action"
+          aria-label={`Settings of ${label}`}
+          title={isRoot ? 'Collection variables, auth and scripts' : 'Folder variables, auth and scripts'}
+          onClick={() => setSettings(true)}
+        >
+          ⚙
+        </button>
+        <button
+          type="button"
+          className="icon-button row-action"
+          aria-label={`New request in ${label}`}
+          title="New request"
+          onClick={() => ctx.setEditing({ mode: 'new-request', path: folderPath, name: '' })}
+        >
+          +
+        </button>
+        <button
+          type="button"
+          className="icon-button row-action"
+          aria-label={`New folder in ${label}`}
+          title="New folder"
+          onClick={() => ctx.setEditing({ mode: 'new-folder', path: folderPath, name: '' })}
+        >
+          ⊞
+        </button>
+        {!isRoot ? (
+          <>
+            <button
+              type="button"
+              className="icon-button row-action"
+              aria-label={`Rename ${label}`}
+              title="Rename (F2)"
+              onClick={() => ctx.setEditing({ mode: 'rename', path: folderPath, name: label })}
+            >
+              ✎
+            </button>
+            <DeleteButton dir={ctx.dir} path={folderPath} label={label} />
+          </>
+        ) : null}
+      </span>
     </span>
   )
 }

@@ -57,6 +57,8 @@ const FolderRow = memo(function FolderRow({
           aria-expanded={open}
           aria-label={folder.name}
           className="tree-item"
+          // The name whole where the row's actions, laid over its end, cover it (as a request row's title does).
+          title={bidiVisible(folder.name)}
           style={{ paddingLeft: 6 + depth * 14 }}
           draggable
           onDragStart={(e) => startDrag(e, ctx.dir, folder.path)}
