@@ -18,18 +18,23 @@ export function LastSessionOffer() {
   const bodies = last.bodyBytes > 0 ? `bodies up to ${formatBytes(last.bodyBytes)} each` : 'without bodies'
   const omitted = last.omitted > 0 ? `; ${groupDigits(last.omitted)} older left out` : ''
   return (
-    <div className="tab-error last-session-offer" role="status">
+    <div className="last-session-offer" role="status">
       <span>
         Last session ({when}): {groupDigits(last.sessions)} request{last.sessions === 1 ? '' : 's'}, {bodies}
         {omitted}.
       </span>{' '}
-      <button type="button" onClick={() => void open()}>
+      <button type="button" className="secondary-button" onClick={() => void open()}>
         Open last session&apos;s timeline
       </button>{' '}
-      <button type="button" onClick={dismiss}>
+      <button type="button" className="secondary-button" onClick={dismiss}>
         Dismiss
       </button>
-      {error ? <span role="alert"> {error}</span> : null}
+      {error ? (
+        <span className="last-session-error" role="alert">
+          {' '}
+          {error}
+        </span>
+      ) : null}
     </div>
   )
 }
