@@ -347,8 +347,9 @@ function trimSpaces(s: string): string {
 }
 
 function leadingSpaces(line: string): number {
+  // Bounded by the length: reading past the end (an all-space line) made the engine drop its compiled code.
   let n = 0
-  while (line.charCodeAt(n) === SPACE) n++
+  while (n < line.length && line.charCodeAt(n) === SPACE) n++
   return n
 }
 
