@@ -17,21 +17,6 @@ const LOG_GAMMA = Math.log(GAMMA)
  */
 const FLOOR_MS = 0.001
 
-/**
- * The last duration's bucket index, shared by every histogram: a run counts each result in two of them (the run's
- * statistics and its request's row) with the same duration, and the second finds its index here, without a log.
- */
-let lastMs = Number.NaN
-let lastIndex = 0
-
-function bucketIndex(ms: number): number {
-  if (ms !== lastMs) {
-    lastIndex = Math.ceil(Math.log(ms) / LOG_GAMMA)
-    lastMs = ms
-  }
-  return lastIndex
-}
-
 export class LatencyHistogram {
   /** Bucket index → count; at most a few thousand indexes from a microsecond to days (bounded by the range). */
   private readonly buckets = new Map<number, number>()
@@ -69,7 +54,7 @@ export class LatencyHistogram {
       this.floorCount++
       return
     }
-    const i = bucketIndex(v)
+    const i = Math.ceil(Math.log(v) / LOG_GAMMA)
     const n = this.buckets.get(i)
     if (n === undefined) this.ordered = null
     this.buckets.set(i, (n ?? 0) + 1)
