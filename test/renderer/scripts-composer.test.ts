@@ -1,5 +1,6 @@
 import { CompletionContext } from '@codemirror/autocomplete'
 import { javascript } from '@codemirror/lang-javascript'
+import { ensureSyntaxTree } from '@codemirror/language'
 import { json } from '@codemirror/lang-json'
 import { EditorState } from '@codemirror/state'
 import { describe, expect, it } from 'vitest'
@@ -8,8 +9,15 @@ import { scriptCompletionSource } from '../../src/renderer/scripts/script-comple
 import { scriptsBadge } from '../../src/renderer/scripts/script-draft'
 import { draftToSaved, extrasOf, savedKey, savedToDraft } from '../../src/renderer/tabs/draft-convert'
 
+/**
+ * A state's first parse has a time budget (CodeMirror's, by the wall clock): on a machine busy enough to pause this
+ * process past it, the tree stops short of the cursor and completion finds no path. In the editor the view parses
+ * on; here the parse is finished (ensureSyntaxTree) and taken into the state (an empty update) before completing.
+ */
 function complete(doc: string, lang = javascript()) {
-  const state = EditorState.create({ doc, extensions: [lang] })
+  let state = EditorState.create({ doc, extensions: [lang] })
+  ensureSyntaxTree(state, doc.length, 10_000)
+  state = state.update({}).state
   return scriptCompletionSource(new CompletionContext(state, doc.length, false))
 }
 const labels = (doc: string): string[] => (complete(doc)?.options ?? []).map((o) => o.label)
