@@ -94,15 +94,8 @@ export function failureReason(r: StepResultSummary): string {
 /** Failures the table lists in detail (the count says how many there were in all). */
 export const MAX_FAILURES_LISTED = 20
 
-/** Code points, as the table counts a name's width: a text without surrogates has one per UTF-16 unit. */
-const SURROGATE = /[\uD800-\uDFFF]/
-
-function codePoints(text: string): number {
-  return SURROGATE.test(text) ? [...text].length : text.length
-}
-
 function pad(text: string, width: number, right = false): string {
-  const n = codePoints(text)
+  const n = [...text].length
   if (n >= width) return text
   return right ? ' '.repeat(width - n) + text : text + ' '.repeat(width - n)
 }
@@ -120,7 +113,7 @@ export function summaryText(o: RunOutcome): string {
   lines.push(...(t ? soleTraceLine(t.soleTraceId, done) : runTraceLines(o.results)))
   for (const w of o.warnings ?? []) lines.push(`warning: ${w}`)
   lines.push('')
-  const nameWidth = Math.min(60, Math.max(7, ...o.requests.map((r) => codePoints(r.path))))
+  const nameWidth = Math.min(60, Math.max(7, ...o.requests.map((r) => [...r.path].length)))
   const head = [
     pad('Request', nameWidth),
     pad('Passed', 7, true),
@@ -248,7 +241,7 @@ function jobLines(o: RunOutcome): string[] {
     tallies = [...byPath.values()]
   }
   if (tallies.length === 0) return []
-  const width = Math.min(60, Math.max(...tallies.map((t) => codePoints(t.path))))
+  const width = Math.min(60, Math.max(...tallies.map((t) => [...t.path].length)))
   const lines = ['', 'Jobs:']
   for (const t of tallies) {
     const mode = t.mode === 'follow' ? 'poll' : 'repeat'
@@ -264,7 +257,7 @@ function jobLines(o: RunOutcome): string[] {
 function serverTimingLines(s: RunFinished['stats']): string[] {
   const rows = s.serverTiming ?? []
   if (rows.length === 0) return []
-  const width = Math.min(24, Math.max(6, ...rows.map((r) => codePoints(r.name))))
+  const width = Math.min(24, Math.max(6, ...rows.map((r) => [...r.name].length)))
   const cell = (ms: number): string => formatMs(ms).padStart(10)
   const lines = [
     '',
