@@ -4,6 +4,7 @@ import '../styles/scroll-cue.css'
 import { useAppStore } from '../store/store-context'
 import { useActiveDraft } from '../tabs/use-active-draft'
 import { KeyValueTable } from './KeyValueTable'
+import { DefaultHeadersNote } from './DefaultHeadersNote'
 import { OptionsPanel } from './OptionsPanel'
 import { RequestLine } from './RequestLine'
 import { SendError } from './SendError'
@@ -166,5 +167,10 @@ function ParamsTable() {
 function HeadersTable() {
   const headers = useActiveDraft((d) => d.headers)
   const setHeaders = useAppStore((s) => s.setHeaders)
-  return <KeyValueTable label="Headers" rows={headers} onChange={setHeaders} namePlaceholder="Header-Name" />
+  return (
+    <>
+      <KeyValueTable label="Headers" rows={headers} onChange={setHeaders} namePlaceholder="Header-Name" />
+      <DefaultHeadersNote />
+    </>
+  )
 }

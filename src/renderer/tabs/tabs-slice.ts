@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand/vanilla'
-import type { AuthSpec, RequestContext } from '../../shared/collection'
+import type { AuthSpec, RequestContext, SavedRequest } from '../../shared/collection'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
 import { selectActiveDraft, selectActiveTab } from './active-draft'
@@ -9,6 +9,9 @@ import { isTabDirty, scratchTab, tabFromFile, type RequestTab } from './request-
  * Requests open in tabs, each with its own draft (request-tab.ts). Switching tabs only changes which one is
  * active: every tab keeps its draft where it is. Saving and following the files on disk: tab-files-slice.ts.
  */
+
+/** A header Flightdeck adds unless the request leaves it out. */
+export type DefaultHeaderName = NonNullable<SavedRequest['options']['omitDefaultHeaders']>[number]
 
 export interface TabsSlice {
   tabs: RequestTab[]
@@ -31,6 +34,11 @@ export interface TabsSlice {
   activateTab(id: string): void
   closeTab(id: string): void
   setTabName(name: string): void
+  /**
+   * The default headers the active request leaves out (its file's `omitDefaultHeaders`, which Send and Copy as
+   * read from the tab's saved options): the tab is dirty until saved, and the save writes them.
+   */
+  setOmitDefaultHeaders(names: DefaultHeaderName[]): void
   /** A file moved (rename, move): tabs follow it. */
   retargetTabs(dir: string, from: string, to: string): void
   /** The auth and context `request.send` needs for the active tab. */
@@ -144,6 +152,15 @@ export function createTabsSlice(client: ApiClient): StateCreator<AppState, [], [
       setTabName: (name) =>
         set((s) => ({
           tabs: s.tabs.map((t) => (t.id === s.activeTabId ? { ...t, extras: { ...t.extras, name } } : t)),
+        })),
+
+      setOmitDefaultHeaders: (names) =>
+        set((s) => ({
+          tabs: s.tabs.map((t) => {
+            if (t.id !== s.activeTabId) return t
+            const { omitDefaultHeaders: _was, ...rest } = t.baseOptions
+            return { ...t, baseOptions: names.length > 0 ? { ...rest, omitDefaultHeaders: names } : rest }
+          }),
         })),
 
       retargetTabs: (dir, from, to) =>
