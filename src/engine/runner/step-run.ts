@@ -1,7 +1,6 @@
 import { defaultDynamicValues, type DynamicValues } from '../../shared/template'
 import { applySimpleAuth } from '../auth/apply-auth'
 import { confineBody } from '../files/confine'
-import { confineRequestOptions } from '../files/confine-tls'
 import { ok, type Result } from '../../shared/result'
 import type { HttpEngine } from '../http/http-engine'
 import { resolveForSendSoon, unknownVariables, type SendResolution } from '../send-rules/variables'
@@ -17,6 +16,7 @@ import { messagingMaySendToken } from './messaging-token-use'
 import { failed, NOTHING, result, type InternalOptions, type RunStep, type StepRun } from './run-step'
 import type { Pacer } from './pacing'
 import { httpStep } from './http-step'
+import { namesFile, runTls, withBlockCaFile } from './step-files'
 
 /**
  * A step's run once its iteration gives it a slot: its request and assertions resolved with the iteration's
@@ -391,42 +391,4 @@ function sendHttp(
     return httpStep(http, checked, iteration, fixed.spec, auth, pacer, options, hook, inbox, true)
   }
   return httpStep(http, checked, iteration, spec, auth, pacer, options, hook, inbox, false)
-}
-
-/** The body names files (a body file, multipart file parts), which are confined to the collection. */
-function namesFile(body: RequestSpec['body']): boolean {
-  return body.kind === 'file' || body.kind === 'multipart'
-}
-
-/**
- * An MQTT or Socket.IO request may name its CA file in its own block's options (`mqtt.options.caFile`): it is
- * the request's when the request names none, so it is confined, or replaced by the run's, as every caFile is.
- */
-function withBlockCaFile(own: RequestSpec['options'], step: RunStep): RequestSpec['options'] {
-  const block = step.kind === 'mqtt' ? step.mqtt : step.kind === 'socketio' ? step.socketio : undefined
-  const caFile = block?.options?.caFile
-  return own.caFile === undefined && caFile !== undefined ? { ...own, caFile } : own
-}
-
-/**
- * The step's TLS options: its own caFile confined to the collection, unless the run names its own (`run
- * --cacert`), which takes its place unconfined (the step's is then not read); the run's `-k` over the step's.
- */
-async function runTls(
-  own: RequestSpec['options'],
-  options: InternalOptions,
-): Promise<Result<RequestSpec['options']>> {
-  const run = options.tls
-  if (!run) return confineRequestOptions(own, options.files ?? null)
-  const { caFile: stepCa, ...rest } = own
-  const confined =
-    run.caFile === undefined && stepCa !== undefined
-      ? await confineRequestOptions(own, options.files ?? null)
-      : ok(rest)
-  if (!confined.ok) return confined
-  return ok({
-    ...confined.value,
-    ...(run.caFile !== undefined ? { caFile: run.caFile } : {}),
-    ...(run.insecure ? { insecure: true } : {}),
-  })
 }
