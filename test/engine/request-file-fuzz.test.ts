@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseRequestText } from '../../src/engine/collections/collection-file-read'
 import { rng } from '../fixtures/seeded-random'
+import { ownCpuMs } from '../helpers/cpu-bound'
 
 /**
  * A request file read three ways must read the same: as written (the fast YAML reader and the check without zod
@@ -113,29 +114,43 @@ function file(random: () => number): string {
   return lines.flat().join('\n') + '\n'
 }
 
+/**
+ * The 500 rounds take ~1.5 s of CPU; on a loaded two-core runner (load 23) that was 22.6 s of wall time, so the
+ * fuzz is bounded by the CPU it spends (a reader gone slow on some file fails here, naming the round) and the
+ * wall timeout is only a ceiling for a machine that gives this process no core at all.
+ */
+const FUZZ_CPU_MS = 20_000
+
 describe('a request file read the fast way, through js-yaml and through zod', () => {
-  it('reads the same value, or the same problem, over a seeded fuzz of hand-written files', () => {
-    const random = rng(0xf11e)
-    let read = 0
-    let refused = 0
-    for (let round = 0; round < 500; round++) {
-      const text = file(random)
-      const fast = parseRequestText(text, 'stem')
-      const viaJsYaml = parseRequestText(`${text}# a comment\n`, 'stem')
-      const viaZod = parseRequestText(`${text}zzNumber: 0123\n`, 'stem')
-      const where = `round ${round}:\n${text}`
-      expect(JSON.stringify(viaJsYaml), where).toBe(JSON.stringify(fast))
-      if (fast.ok) {
-        expect(JSON.stringify(viaZod), where).toBe(JSON.stringify(fast))
-        read++
-      } else {
-        // The problem is zod's either way: the same words (the appended line may move nothing before it).
-        expect(viaZod.ok, where).toBe(false)
-        if (!viaZod.ok) expect(viaZod.problem.message, where).toBe(fast.problem.message)
-        refused++
+  it(
+    'reads the same value, or the same problem, over a seeded fuzz of hand-written files',
+    { timeout: 240_000 },
+    () => {
+      const random = rng(0xf11e)
+      const cpuEnd = ownCpuMs() + FUZZ_CPU_MS
+      let read = 0
+      let refused = 0
+      for (let round = 0; round < 500; round++) {
+        if (ownCpuMs() > cpuEnd)
+          throw new Error(`the fuzz spent over ${FUZZ_CPU_MS} ms of CPU time by round ${round}`)
+        const text = file(random)
+        const fast = parseRequestText(text, 'stem')
+        const viaJsYaml = parseRequestText(`${text}# a comment\n`, 'stem')
+        const viaZod = parseRequestText(`${text}zzNumber: 0123\n`, 'stem')
+        const where = `round ${round}:\n${text}`
+        expect(JSON.stringify(viaJsYaml), where).toBe(JSON.stringify(fast))
+        if (fast.ok) {
+          expect(JSON.stringify(viaZod), where).toBe(JSON.stringify(fast))
+          read++
+        } else {
+          // The problem is zod's either way: the same words (the appended line may move nothing before it).
+          expect(viaZod.ok, where).toBe(false)
+          if (!viaZod.ok) expect(viaZod.problem.message, where).toBe(fast.problem.message)
+          refused++
+        }
       }
-    }
-    expect(read).toBeGreaterThan(50)
-    expect(refused).toBeGreaterThan(50)
-  })
+      expect(read).toBeGreaterThan(50)
+      expect(refused).toBeGreaterThan(50)
+    },
+  )
 })
