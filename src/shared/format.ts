@@ -1,3 +1,5 @@
+import { groupDigits } from './group-digits'
+
 /**
  * Numbers in people's units, shared by the UI and the CLI so both print the same figures.
  * Invariants: the output is short (at most ~8 characters) so aligned columns do not jump while data streams
@@ -65,7 +67,10 @@ function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n)
 }
 
-/** A count with its noun, singular for one: `1 folder`, `2 folders`, `0 folders`; `many` for irregular plurals. */
+/**
+ * A count with its noun, singular for one, digits grouped as every count a person reads: `1 folder`, `2 folders`,
+ * `250,000 requests`; `many` for irregular plurals.
+ */
 export function counted(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`
+  return `${groupDigits(n)} ${n === 1 ? one : many}`
 }

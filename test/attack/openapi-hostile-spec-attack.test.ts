@@ -335,7 +335,7 @@ describe('an OpenAPI import of a hostile document', () => {
     const paths: Obj = {}
     for (let i = 0; i < 100_000; i++) paths[`/p${i}`] = { get: { ...ok, tags: ['many'] } }
     await expect(plan(JSON.stringify({ ...head, paths }))).rejects.toThrow(
-      'The file has 100000 requests in 1 folder; Flightdeck imports at most 10,000 at a time (nothing was written)',
+      'The file has 100,000 requests in 1 folder; Flightdeck imports at most 10,000 at a time (nothing was written)',
     )
   }, 90_000)
 
@@ -347,7 +347,7 @@ describe('an OpenAPI import of a hostile document', () => {
     }))
     const p = await plan(JSON.stringify({ ...head, paths: { '/x': { get: { ...ok, parameters } } } }))
     expect(p.unmapped).toContain(
-      'not valid OpenAPI, imported as far as it goes: #/paths/~1x/get/parameters: 30000 parameters; only the first 200 are validated (all are imported)',
+      'not valid OpenAPI, imported as far as it goes: #/paths/~1x/get/parameters: 30,000 parameters; only the first 200 are validated (all are imported)',
     )
     const url = (p.children[0] as { request: { url: string } }).request.url
     expect(url.split('&')).toHaveLength(30_000)

@@ -495,7 +495,7 @@ describe('imports', () => {
       error: {
         code: 'too_large',
         message: expect.stringMatching(
-          /^The file has 250000 requests in 0 folders; Flightdeck imports at most 10,000/,
+          /^The file has 250,000 requests in 0 folders; Flightdeck imports at most 10,000/,
         ),
       },
     })

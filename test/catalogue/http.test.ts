@@ -331,7 +331,7 @@ describe('waiting and reading', () => {
     expectError(
       await faultSend(spec(`${cat.http.url}/bytes?n=5000000`, {}, { maxBodyBytes: 1_000_000 })),
       'body_too_large',
-      /^The response body is larger than the limit of 977 KB \(1000000 bytes\); raise the request's Max body option \(maxBodyBytes in a request file, --max-body on the CLI\) to read it$/,
+      /^The response body is larger than the limit of 977 KB \(1,000,000 bytes\); raise the request's Max body option \(maxBodyBytes in a request file, --max-body on the CLI\) to read it$/,
     )
   })
 

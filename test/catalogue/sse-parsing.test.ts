@@ -161,7 +161,7 @@ describe('SSE event size', () => {
     expectError(
       run.value,
       'message_too_large',
-      /^An event or line is longer than the limit of 32.0 MB \(33554432 bytes\): the stream was stopped at byte \d+, \d+ bytes into the event$/,
+      /^An event or line is longer than the limit of 32.0 MB \(33,554,432 bytes\): the stream was stopped at byte [\d,]+, [\d,]+ bytes into the event$/,
     )
     // Before, only the data's characters counted (2 of every 7 bytes here), and each line cost two string
     // nodes in the parser: the 32 MB limit allowed an event costing about 1.2 GB.

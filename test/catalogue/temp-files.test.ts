@@ -116,7 +116,7 @@ describe('partial bodies are not left on disk', () => {
     const err = expectError(
       run.value,
       'body_too_large',
-      /^The response body is larger than the limit of 8\.0 MB \(8388608 bytes\); raise the request's Max body option \(maxBodyBytes in a request file, --max-body on the CLI\) to read it$/,
+      /^The response body is larger than the limit of 8\.0 MB \(8,388,608 bytes\); raise the request's Max body option \(maxBodyBytes in a request file, --max-body on the CLI\) to read it$/,
     )
     expect(err.partialBodyBytes).toBeGreaterThan(MiB)
     expect(err.partialBodyBytes).toBeLessThanOrEqual(8 * MiB)
@@ -172,7 +172,7 @@ describe('the body limit', () => {
     expectError(
       run.value,
       'body_too_large',
-      /^The response body is larger than the limit of 2\.0 GB \(2147483648 bytes\); raise the request's Max body option/,
+      /^The response body is larger than the limit of 2\.0 GB \(2,147,483,648 bytes\); raise the request's Max body option/,
     )
   })
 

@@ -304,7 +304,7 @@ describe('gRPC calls', () => {
     if (!r.ok) {
       expect(r.error.code).toBe('message_too_large')
       expect(r.error.message).toMatch(
-        /^RESOURCE_EXHAUSTED \(8\): Message 1 is 104857605 bytes, past the 4194304-byte limit on a message; nothing was sent/,
+        /^RESOURCE_EXHAUSTED \(8\): Message 1 is 104,857,605 bytes, past the 4,194,304-byte limit on a message; nothing was sent/,
       )
     }
   })

@@ -53,7 +53,7 @@ describe('an import over the item limit', () => {
       error: {
         code: 'too_large',
         message:
-          'The file has 50000 requests in 0 folders; Flightdeck imports at most 10,000 at a time (nothing was written)',
+          'The file has 50,000 requests in 0 folders; Flightdeck imports at most 10,000 at a time (nothing was written)',
       },
     })
     expect(readdirSync(into)).toEqual([])
@@ -71,7 +71,7 @@ describe('an import over the item limit', () => {
       ok: false,
       error: {
         code: 'too_large',
-        message: expect.stringMatching(/^The file has 9999 requests in 2 folders;/),
+        message: expect.stringMatching(/^The file has 9,999 requests in 2 folders;/),
       },
     })
     expect(readdirSync(into)).toEqual([])
@@ -86,7 +86,7 @@ describe('an import over the item limit', () => {
       ok: false,
       error: {
         message:
-          'The file has 10000 requests in 1 folder; Flightdeck imports at most 10,000 at a time (nothing was written)',
+          'The file has 10,000 requests in 1 folder; Flightdeck imports at most 10,000 at a time (nothing was written)',
       },
     })
     // A HAR one entry over (one host folder and 9,999 requests fit) says "1 entry".

@@ -126,7 +126,7 @@ describe('the SSE decoder at its edges', () => {
     const chunks = Array.from({ length: 5 }, () => lines)
     const { fatal, ticks } = decode(log, [Buffer.from('data: before\n\n'), ...chunks, Buffer.from('\n')])
     expect(fatal).toEqual([
-      'An event or line is longer than the limit of 1.0 MB (1048576 bytes): the stream was stopped at byte 1376270, 1376256 bytes into the event',
+      'An event or line is longer than the limit of 1.0 MB (1,048,576 bytes): the stream was stopped at byte 1,376,270, 1,376,256 bytes into the event',
     ])
     expect(ticks.map((t) => t.preview)).toEqual(['before'])
     expect(rows(log)).toEqual([['event', 'before', 'message', null]])
@@ -163,7 +163,7 @@ describe('the SSE decoder at its edges', () => {
     ])
     // Where it stopped: the body's byte count, and how far into the event (it started at byte 28).
     expect(fatal).toEqual([
-      'An event or line is longer than the limit of 1.0 MB (1048576 bytes): the stream was stopped at byte 1126434, 1126406 bytes into the event',
+      'An event or line is longer than the limit of 1.0 MB (1,048,576 bytes): the stream was stopped at byte 1,126,434, 1,126,406 bytes into the event',
     ])
     expect(rows(log)).toEqual([
       ['event', 'one', 'message', '1'],
@@ -182,7 +182,7 @@ describe('the SSE decoder at its edges', () => {
       Buffer.alloc(400 * 1024, 97),
     ])
     expect(fatal).toEqual([
-      'An event or line is longer than the limit of 1.0 MB (1048576 bytes): the stream was stopped at byte 1126406, 1126406 bytes into the event',
+      'An event or line is longer than the limit of 1.0 MB (1,048,576 bytes): the stream was stopped at byte 1,126,406, 1,126,406 bytes into the event',
     ])
   })
 })

@@ -116,7 +116,7 @@ describe('the workspace file', () => {
     const many = { ...big, tabs: [0, 1, 2, 3, 4].map(() => big.tabs[0]!) }
     const res = await s.invoke('workspace.save', { workspace: many })
     expect(res.ok).toBe(false)
-    if (!res.ok) expect(res.error.message).toMatch(/over the 16777216-byte limit/)
+    if (!res.ok) expect(res.error.message).toMatch(/over the 16,777,216-byte limit/)
     const got = await s.invoke('workspace.get', {})
     expect(got.ok && got.value.workspace).toEqual(good)
   })

@@ -8,6 +8,7 @@ import { sharedPool, TaskFailed, WorkerDied, type WorkerPool } from '../workers/
 import { MAX_EXPORT_FILES, type ExportBuilt, type ExportFormat } from './export-build'
 import { makeFolder } from '../files/make-folder'
 import { copyRequestFiles } from './bruno-files'
+import { groupDigits } from '../../shared/group-digits'
 
 /**
  * Export a collection to Postman v2.1 (one JSON file, each environment beside it), Insomnia v5 (one YAML file)
@@ -121,7 +122,7 @@ async function writeBruno(
   if (b.fileCount > MAX_EXPORT_FILES)
     return fail(
       'too_large',
-      `The export would write ${b.fileCount} files, more than ${MAX_EXPORT_FILES}; nothing was written`,
+      `The export would write ${groupDigits(b.fileCount)} files, more than ${groupDigits(MAX_EXPORT_FILES)}; nothing was written`,
     )
   // Written whole into a new folder beside the target, then renamed into place (the target is missing or empty,
   // and a rename never replaces a folder that has files): an export that fails part-way (no space, a path too

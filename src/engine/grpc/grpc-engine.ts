@@ -17,6 +17,7 @@ import { GRPC_CONNECT_TIMEOUT_MS, waitForChannel } from './grpc-connect-wait'
 import { reflectSchema } from './grpc-reflection'
 import type { GrpcSchema } from './grpc-schema'
 import { GrpcSession, type GrpcCallOutcome } from './grpc-session'
+import { groupDigits } from '../../shared/group-digits'
 
 /**
  * The engine's gRPC part: schemas (reflection or .proto files, kept a short while so picking a method and then
@@ -144,7 +145,7 @@ export class GrpcEngine {
           'message_too_large',
           grpcStatusText(
             8,
-            `Message ${i + 1} is ${bytes.value.length} bytes, past the ${max}-byte limit on a message; nothing was sent`,
+            `Message ${i + 1} is ${groupDigits(bytes.value.length)} bytes, past the ${groupDigits(max)}-byte limit on a message; nothing was sent`,
           ),
         )
       }

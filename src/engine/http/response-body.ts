@@ -5,6 +5,7 @@ import type { BodyStore, BodyWriter } from './body-store'
 import { makeDecoder, type Decoder } from './decoders'
 import { expansionError, isKnownCoding } from './decompression-guard'
 import { EngineError } from './errors'
+import { groupDigits } from '../../shared/group-digits'
 
 const MAX_ENCODINGS = 3
 
@@ -171,6 +172,6 @@ export class ResponseBody {
 function tooLarge(limit: number): EngineError {
   return new EngineError(
     'body_too_large',
-    `The response body is larger than the limit of ${limit < 1024 ? `${limit} bytes` : `${formatBytes(limit)} (${limit} bytes)`}; raise the request's Max body option (maxBodyBytes in a request file, --max-body on the CLI) to read it`,
+    `The response body is larger than the limit of ${limit < 1024 ? `${limit} bytes` : `${formatBytes(limit)} (${groupDigits(limit)} bytes)`}; raise the request's Max body option (maxBodyBytes in a request file, --max-body on the CLI) to read it`,
   )
 }

@@ -1,5 +1,6 @@
 import { importInsomniaResources, type Res } from './insomnia'
 import { arr, ImportError, isObj, notePlace, str, type ImportPlan } from './plan'
+import { groupDigits } from '../../shared/group-digits'
 
 /**
  * Insomnia v5 (the YAML Insomnia 10 and later export, `type: collection.insomnia.rest/5.0`): a tree under
@@ -75,7 +76,8 @@ export function importInsomniaV5(data: unknown): ImportPlan {
     }
   }
   walk(data['collection'], wsId, 0, '')
-  if (n > MAX_ITEMS) notes.push(`the file has ${n} items; only the first ${MAX_ITEMS} were read`)
+  if (n > MAX_ITEMS)
+    notes.push(`the file has ${groupDigits(n)} items; only the first ${groupDigits(MAX_ITEMS)} were read`)
   const envs = data['environments']
   if (isObj(envs)) {
     const baseId = str(meta(envs)['id'], 'env_base')

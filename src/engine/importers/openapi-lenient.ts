@@ -1,4 +1,5 @@
 import { isObj, str } from './plan'
+import { groupDigits } from '../../shared/group-digits'
 
 /**
  * Many hand-written OpenAPI documents fail strict validation (a typo'd key, a Swagger 2 `in: body`, a response
@@ -178,7 +179,7 @@ function shortenForValidation(doc: Obj): string[] {
     const list = holder[key]
     if (!Array.isArray(list) || list.length <= MAX_VALIDATED_ITEMS) return
     cut.push(
-      `${pointerOf([...path, key])}: ${list.length} ${key}; only the first ${MAX_VALIDATED_ITEMS} are validated (all are imported)`,
+      `${pointerOf([...path, key])}: ${groupDigits(list.length)} ${key}; only the first ${groupDigits(MAX_VALIDATED_ITEMS)} are validated (all are imported)`,
     )
     holder[key] = list.slice(0, MAX_VALIDATED_ITEMS)
   }

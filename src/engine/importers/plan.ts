@@ -2,6 +2,7 @@ import type { AuthSpec, RequestScripts, SavedRequest, Variable } from '../../sha
 import { emptySavedRequest } from '../../shared/collection'
 import { counted } from '../../shared/format'
 import type { KeyValue } from '../../shared/request'
+import { groupDigits } from '../../shared/group-digits'
 
 /**
  * What an importer produces before anything is written: a tree of folders and requests, variables, auth,
@@ -80,7 +81,7 @@ export class ImportTooLarge extends ImportError {}
 export function refuseTooLarge(counts: { requests: number; folders: number }): void {
   if (counts.requests + counts.folders <= MAX_IMPORT_ITEMS) return
   throw new ImportTooLarge(
-    `The file has ${counted(counts.requests, 'request')} in ${counted(counts.folders, 'folder')}; Flightdeck imports at most ${MAX_IMPORT_ITEMS.toLocaleString('en-US')} at a time (nothing was written)`,
+    `The file has ${counted(counts.requests, 'request')} in ${counted(counts.folders, 'folder')}; Flightdeck imports at most ${groupDigits(MAX_IMPORT_ITEMS)} at a time (nothing was written)`,
   )
 }
 

@@ -1,4 +1,5 @@
 import type { DecoderSink, StreamDecoder } from './stream-decoder'
+import { groupDigits } from '../../shared/group-digits'
 
 /** `ndjson` streams: one message per line (LF or CRLF; a json-seq RS prefix dropped), empty lines skipped. */
 export class LineDecoder implements StreamDecoder {
@@ -38,7 +39,7 @@ export class LineDecoder implements StreamDecoder {
     this.partial += text.slice(start)
     if (this.partial.length > this.maxBuffer) {
       this.dead = true
-      this.sink.fatal(`A line is longer than the limit of ${this.maxBuffer} characters`)
+      this.sink.fatal(`A line is longer than the limit of ${groupDigits(this.maxBuffer)} characters`)
     }
   }
 

@@ -5,6 +5,7 @@ import type { StreamLog } from '../streams/stream-log'
 import { IdOnlyBlocks } from './sse-ids'
 import { LineDecoder } from './line-decoder'
 import { SseLineParser, type ParsedEvent } from './sse-line-parser'
+import { groupDigits } from '../../shared/group-digits'
 
 /**
  * Turns the bytes of a streamed HTTP response into messages, chunk by chunk as they arrive:
@@ -349,8 +350,8 @@ class SseDecoder implements StreamDecoder {
       this.carry = ''
       this.carryBytes = 0
       this.sink.fatal(
-        `An event or line is longer than the limit of ${formatBytes(this.maxBuffer)} (${this.maxBuffer} bytes): ` +
-          `the stream was stopped at byte ${this.received}, ${inEvent} bytes into the event`,
+        `An event or line is longer than the limit of ${formatBytes(this.maxBuffer)} (${groupDigits(this.maxBuffer)} bytes): ` +
+          `the stream was stopped at byte ${groupDigits(this.received)}, ${groupDigits(inEvent)} bytes into the event`,
       )
       return
     }

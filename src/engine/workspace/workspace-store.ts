@@ -8,6 +8,7 @@ import {
   type WorkspaceGetResult,
 } from '../../shared/workspace-schemas'
 import { writeFileAtomic } from '../collections/atomic-write'
+import { groupDigits } from '../../shared/group-digits'
 
 /**
  * workspace-tabs.json in the app's config dir: what the window had open (tabs with their drafts, the active
@@ -31,7 +32,7 @@ export async function readWorkspace(configDir: string): Promise<Omit<WorkspaceGe
   if (size > MAX_WORKSPACE_BYTES)
     return {
       workspace: null,
-      problem: `${path} is ${size} bytes, over the ${MAX_WORKSPACE_BYTES}-byte limit: not read (left as it is)`,
+      problem: `${path} is ${groupDigits(size)} bytes, over the ${groupDigits(MAX_WORKSPACE_BYTES)}-byte limit: not read (left as it is)`,
     }
   let data: unknown
   try {
@@ -58,7 +59,9 @@ export async function writeWorkspace(configDir: string, workspace: Workspace): P
   const text = JSON.stringify(workspace)
   const bytes = Buffer.byteLength(text)
   if (bytes > MAX_WORKSPACE_BYTES)
-    throw new RangeError(`The workspace is ${bytes} bytes, over the ${MAX_WORKSPACE_BYTES}-byte limit`)
+    throw new RangeError(
+      `The workspace is ${groupDigits(bytes)} bytes, over the ${groupDigits(MAX_WORKSPACE_BYTES)}-byte limit`,
+    )
   await writeFileAtomic(join(configDir, WORKSPACE_FILE), text, { mode: 0o600 })
   return bytes
 }
