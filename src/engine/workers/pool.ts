@@ -13,6 +13,7 @@ import {
   type TaskRequest,
   type WorkerConfig,
 } from './protocol'
+import { threadWaitMs } from './thread-wait'
 import { workerEntry } from './worker-entry-path'
 
 /**
@@ -28,7 +29,11 @@ export interface PoolOptions {
   size?: number
   /** Each worker's memory budget. */
   memoryMb?: number
-  /** A task taking longer stops its worker. */
+  /**
+   * A task taking longer stops its worker. Time its worker's thread spent waiting for a core (a loaded machine)
+   * is not counted, where the platform says how much that was (thread-wait.ts), up to MAX_WALL_FACTOR times the
+   * limit in wall time.
+   */
   taskTimeoutMs?: number
 }
 
@@ -40,6 +45,8 @@ export function v8HeapLimitMb(budgetMb: number): number {
 }
 export const DEFAULT_TASK_TIMEOUT_MS = 120_000
 const MAX_POOL_SIZE = 4
+/** However starved its worker, a task ends by this many times its time limit in wall time. */
+export const MAX_WALL_FACTOR = 10
 /** Keys remembered for affinity; the oldest are dropped past this (a dropped key just picks a worker again). */
 const MAX_KEYS = 10_000
 
@@ -74,6 +81,9 @@ interface Pending {
   key: string | undefined
   timeoutMs: number
   onCall: HostCallHandler | undefined
+  /** When the task was sent (Date.now()), and how long its worker's thread had waited for a core by then. */
+  sentAt: number
+  waitedBefore: number
 }
 
 /** Does what a worker asks of the engine's thread while it runs a task (see `HostCall`). */
@@ -85,6 +95,8 @@ class Slot {
   /** Why the current worker is being stopped, when the pool stopped it. */
   stopping: DeathReason | null = null
   timedOut: number | null = null
+  /** The worker's thread (thread-wait.ts), once it has said. */
+  thread: string | null = null
   /** Keys whose work runs on in the background (a body being indexed after its first lines went back). */
   readonly background = new Set<string>()
 }
@@ -122,6 +134,11 @@ export class WorkerPool {
     this.memoryMb = options.memoryMb ?? DEFAULT_WORKER_MEMORY_MB
     this.taskTimeoutMs = options.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS
     this.slots = Array.from({ length: this.size }, () => new Slot())
+  }
+
+  /** The live workers' threads (thread-wait.ts), where the platform names them. */
+  get workerThreads(): string[] {
+    return this.slots.flatMap((s) => (s.worker && s.thread ? [s.thread] : []))
   }
 
   /** Workers started so far, replacements included. */
@@ -237,7 +254,20 @@ export class WorkerPool {
   ): void {
     const worker = slot.worker ?? this.start(slot)
     const timer = setTimeout(() => this.timeout(slot, request.id), timeoutMs)
-    slot.pending.set(request.id, { resolve, reject, timer, request, attempt, key, timeoutMs, onCall })
+    // A worker not started yet has waited for nothing: its thread's figure counts from its start.
+    const waitedBefore = slot.thread ? (threadWaitMs(slot.thread) ?? 0) : 0
+    slot.pending.set(request.id, {
+      resolve,
+      reject,
+      timer,
+      request,
+      attempt,
+      key,
+      timeoutMs,
+      onCall,
+      sentAt: Date.now(),
+      waitedBefore,
+    })
     if (slot.pending.size === 1) worker.ref()
     worker.postMessage(request)
   }
@@ -283,11 +313,14 @@ export class WorkerPool {
     slot.worker = worker
     slot.stopping = null
     slot.timedOut = null
+    slot.thread = null
     slot.background.clear()
     // An idle worker never keeps the process alive; one with tasks does (see dispatch and settle).
     worker.unref()
     worker.on('message', (m: WorkerMessage) => {
-      if ('memory' in m) this.noteMemory(slot, m.memory)
+      if ('thread' in m) {
+        if (slot.worker === worker) slot.thread = m.thread
+      } else if ('memory' in m) this.noteMemory(slot, m.memory)
       else if ('call' in m) this.hostCall(slot, worker, m)
       else if ('background' in m) {
         if (m.on) slot.background.add(m.background)
@@ -330,7 +363,17 @@ export class WorkerPool {
   }
 
   private timeout(slot: Slot, id: number): void {
-    if (!slot.pending.has(id)) return
+    const p = slot.pending.get(id)
+    if (!p) return
+    // Stuck means it had the time and did not answer: time its thread waited for a core does not count.
+    const wall = Date.now() - p.sentAt
+    const waited = slot.thread ? (threadWaitMs(slot.thread) ?? p.waitedBefore) - p.waitedBefore : 0
+    const left = p.timeoutMs - (wall - waited)
+    const ceiling = p.timeoutMs * MAX_WALL_FACTOR - wall
+    if (left >= 1 && ceiling >= 1) {
+      p.timer = setTimeout(() => this.timeout(slot, id), Math.min(left, ceiling))
+      return
+    }
     // A task cannot be interrupted inside its worker: stop the worker.
     slot.stopping = 'timeout'
     slot.timedOut = id

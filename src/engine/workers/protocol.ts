@@ -126,7 +126,12 @@ export interface HostCall {
 export type HostReply =
   { reply: number; ok: true; value: unknown } | { reply: number; ok: false; message: string }
 
-export type WorkerMessage = TaskReply | BackgroundNote | MemoryNote | HostCall
+/** Sent by a worker once, as it starts: its thread's `/proc` entry (thread-wait.ts), where there is one. */
+export interface ThreadNote {
+  thread: string
+}
+
+export type WorkerMessage = TaskReply | BackgroundNote | MemoryNote | HostCall | ThreadNote
 
 /**
  * A worker that finds itself past its memory budget (heap plus the typed arrays and buffers V8 keeps outside

@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads'
 import { hostReplied } from './host-call'
 import type { HostReply, TaskInput, TaskKind, TaskOutput, TaskReply, TaskRequest } from './protocol'
 import { TaskFailure } from './task-failure'
+import { currentThread } from './thread-wait'
 import { transferOf } from './transfer'
 
 /**
@@ -43,6 +44,8 @@ async function run(request: TaskRequest): Promise<TaskReply> {
 }
 
 const port = parentPort
+const thread = currentThread()
+if (port && thread) port.postMessage({ thread })
 if (port)
   port.on('message', (message: TaskRequest | HostReply) => {
     if ('reply' in message) return hostReplied(message)
