@@ -84,6 +84,8 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
   const http = new HttpEngine({
     clock,
     emit: emitHttp,
+    // emitHttp then reads only hops' ends (ends) and traced sends (traces): a run's plain steps send lean.
+    unwatched: !keepRecords && !httpTimeline,
     ...(keepRecords
       ? { onHopBody: (sid: string, body: RequestBody) => records.recordRequestBody(sid, body) }
       : {}),

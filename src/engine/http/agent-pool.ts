@@ -120,6 +120,8 @@ export function dispatchOn(
  */
 export class AgentPool {
   private readonly agents = new Map<string, KeepingAgent>()
+  /** Each options object's agent key (a plan's options serve every send of it): not a new string per request. */
+  private readonly keys = new WeakMap<RequestOptions, string>()
 
   constructor(
     private readonly clock: Clock,
@@ -127,7 +129,11 @@ export class AgentPool {
   ) {}
 
   agentFor(options: RequestOptions, ca: string | undefined): Dispatcher {
-    const key = `${options.insecure ? 1 : 0}|${options.http2 ? 1 : 0}|${options.connectTimeoutMs}|${ca ?? ''}`
+    let key = ca === undefined ? this.keys.get(options) : undefined
+    if (key === undefined) {
+      key = `${options.insecure ? 1 : 0}|${options.http2 ? 1 : 0}|${options.connectTimeoutMs}|${ca ?? ''}`
+      if (ca === undefined) this.keys.set(options, key)
+    }
     let agent = this.agents.get(key)
     if (!agent) {
       agent = new KeepingAgent(

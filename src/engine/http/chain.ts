@@ -42,7 +42,16 @@ export interface ExchangeResult {
   final: DoneEvent | ErrorEvent | CancelledEvent
   /** The body the request went out with (its first hop's): what a test script sees as `pm.request.body`. */
   sentBody: RequestBody
+  /** The answering response's headers (the last hop's that got one; empty when none came). */
+  headers: HeaderList
+  /** The trace id the request went out with (its first request-sent that had one). */
+  traceId: string | undefined
+  /** How many of its hops went a second time (the server cut the first attempt off, goaway-resend.ts). */
+  resent: number
 }
+
+/** Shared by the chains that have had no response yet: only read. */
+const NO_HEADERS: HeaderList = []
 
 /** One hop of a request: what it sends (a redirect's next hop sends what the redirect policy says). */
 export interface Hop {
@@ -89,6 +98,15 @@ export class Chain implements Runnable {
   waiters: ((r: ExchangeResult) => void) | ((r: ExchangeResult) => void)[] | null = null
   totalTimer: ReturnType<typeof setTimeout> | null = null
   cancelled = false
+  /** The last response's headers, the first trace id sent and the resends so far: the result's (ExchangeResult). */
+  headers: HeaderList = NO_HEADERS
+  traceId: string | undefined = undefined
+  resent = 0
+  /**
+   * Nobody reads this request's per-request events (an unwatched engine, and a caller that reads only the result's
+   * final event, headers, trace id and resends): its `queued`, `request-sent` and `response-headers` are not made.
+   */
+  lean = false
 
   constructor(
     readonly root: string,

@@ -16,6 +16,8 @@ export interface ExchangeInit {
   url: URL
   /** `url.origin`, computed once (the getter allocates on every call). */
   origin: string
+  /** The request target, when worked out already (the request's own URL's, in its SendPlan). */
+  path?: string | undefined
   headers: HeaderList
   body: RequestBody
   options: RequestOptions
@@ -31,10 +33,17 @@ export interface ExchangeInit {
   isRedirect?: ((status: number, headers: HeaderList) => boolean) | undefined
   /** Interim (1xx) responses after which the hop ends (informational.ts' MAX_INFORMATIONAL_RESPONSES unless set). */
   informationalLimit?: number | undefined
+  /**
+   * Nobody reads this hop's per-request events (Chain.lean): its request-sent (unless sent again), response-headers
+   * and body-progress are not made; the response's headers go to `owner.exchangeHeaders` instead.
+   */
+  lean?: boolean
 }
 
 export interface ExchangeOwner {
   exchangeEvent(context: unknown, event: TimelineEvent): void
+  /** A lean hop's response headers (no response-headers event is made for it); only lean hops call it. */
+  exchangeHeaders?(context: unknown, headers: HeaderList): void
   /** Called once, when the hop has ended one way or another. */
   exchangeOutcome(context: unknown, outcome: ExchangeOutcome): void
 }

@@ -178,7 +178,12 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     if (this.state === 'finished') return
     const t = (this.marks.sendEnd = this.now())
     this.timeouts.requestSent(t)
-    this.emit(this.sent.event(this.init.sid, this.marks.sendStart ?? t, t))
+    const start = this.marks.sendStart ?? t
+    this.emit(
+      this.init.lean
+        ? this.sent.sentUnseen(this.init.sid, start, t)
+        : this.sent.event(this.init.sid, start, t),
+    )
   }
 
   /** The attempt ended, or was answered, before undici said its body was all written: its event says how far. */
@@ -212,7 +217,9 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     this.status = statusCode
     const headers = pairHeaders(rawHeaders, this.sent.info?.protocol)
     this.responseHeaders = headers
-    this.emit(responseHeadersEvent(this.init.sid, t, statusCode, statusText ?? '', this.sent.info, headers))
+    if (this.init.lean) this.init.owner.exchangeHeaders?.(this.init.context, headers)
+    else
+      this.emit(responseHeadersEvent(this.init.sid, t, statusCode, statusText ?? '', this.sent.info, headers))
     this.redirecting = this.init.isRedirect?.(statusCode, headers) ?? false
     this.timeouts.headers(t)
     return this.timeouts.reading(this.body.open(headers))
@@ -222,7 +229,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     if (this.state === 'finished') return false
     this.wireCount += chunk.length
     const t = this.now()
-    if (t - this.lastProgress >= PROGRESS_EVERY_MS) {
+    if (t - this.lastProgress >= PROGRESS_EVERY_MS && !this.init.lean) {
       this.lastProgress = t
       this.emit(progressEvent(this.init.sid, t, this.wireCount, this.body.size))
     }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { EngineSettings, SendResult } from '../../shared/contract'
 import type { Loose, RequestBody, RequestSpec } from '../../shared/request'
 import { ok, type Result } from '../../shared/result'
-import type { BatchRef, TimelineEvent } from '../../shared/timeline'
+import type { BatchRef, HeaderList, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
 import { BodyStore } from './body-store'
 import { AgentPool } from './agent-pool'
@@ -34,6 +34,12 @@ export interface HttpEngineOptions {
   onHopBody?: (sid: string, body: RequestBody) => void
   /** Interim (1xx) responses after which a hop stops waiting for its final one (tests set a few). */
   informationalLimit?: number
+  /**
+   * Nobody watches the HTTP timeline or keeps records (a `flightdeck run` without a HAR report): `emit` needs only
+   * each hop's end (done, error, cancelled, redirect) and the request-sent of traced requests, so a `lean` send's
+   * requests make no other per-request events.
+   */
+  unwatched?: boolean
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = { globalConcurrency: 256, perOriginConcurrency: 64 }
@@ -48,6 +54,7 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
   private readonly emitOut: (e: TimelineEvent) => void
   private readonly onHopBody: ((sid: string, body: RequestBody) => void) | undefined
   private readonly informationalLimit: number | undefined
+  private readonly unwatched: boolean
   private settings: EngineSettings
   private readonly scheduler: Scheduler
   private readonly agents: AgentPool
@@ -67,6 +74,7 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
     this.emitOut = options.emit
     this.onHopBody = options.onHopBody
     this.informationalLimit = options.informationalLimit
+    this.unwatched = options.unwatched === true
     this.settings = { ...DEFAULT_SETTINGS, ...options.settings }
     this.scheduler = new Scheduler(this.settings.globalConcurrency, this.settings.perOriginConcurrency)
     this.agents = new AgentPool(this.clock, this.settings.perOriginConcurrency)
@@ -98,9 +106,16 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
   /**
    * Queue `count` copies of a request. Returns their session ids at once; results arrive as events.
    * `fixed`: the caller sends this same spec object again and never changes it (a run's unchanging step),
-   * so what is worked out from it is kept for the next send.
+   * so what is worked out from it is kept for the next send. `lean`: the caller reads only each result's final
+   * event, headers, trace id and resends, not its events (see Chain.lean; it matters only in an unwatched engine).
    */
-  send(spec: RequestSpec, count: number, link?: SessionLink, fixed = false): Result<SendResult> {
+  send(
+    spec: RequestSpec,
+    count: number,
+    link?: SessionLink,
+    fixed = false,
+    lean = false,
+  ): Result<SendResult> {
     const batchId = count > 1 ? randomUUID() : undefined
     // Everything that is the same for every copy is worked out once.
     let plan = fixed ? this.plans.get(spec) : undefined
@@ -112,7 +127,7 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
     const sids: string[] = []
     for (let i = 0; i < count; i++) {
       const batch: BatchRef | undefined = batchId ? { id: batchId, index: i, size: count } : link?.batch
-      sids.push(this.startChain(plan, batch, link, count === 1 ? link?.sid : undefined))
+      sids.push(this.startChain(plan, batch, link, count === 1 ? link?.sid : undefined, lean))
     }
     return ok(batchId ? { sids, batchId } : { sids })
   }
@@ -171,10 +186,13 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
     batch: BatchRef | undefined,
     link?: SessionLink,
     reserved?: string,
+    lean = false,
   ): string {
     const root = reserved !== undefined && !this.bySid.has(reserved) ? reserved : this.newSid()
     const chain = new Chain(root, plan, batch, link, this)
     const { options } = plan
+    // A traced request's request-sent is read (the trace index, the result's trace id); a pushing one is not lean.
+    chain.lean = lean && this.unwatched && !link?.trace && !plan.traced && !options.acceptPush
     if (!plan.url || plan.invalid) {
       const t = this.emitQueued(chain, root, plan.rawUrl, 0, undefined)
       const error = plan.invalid ?? { code: 'invalid_url' as const, message: 'Invalid URL' }
@@ -213,6 +231,7 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
     chain.sids.push(sid)
     this.bySid.set(sid, chain)
     const t = this.clock.now()
+    if (chain.lean) return t
     this.emit(chain, queuedEvent(chain, sid, t, Math.round(this.clock.origin + t), url, hop, initiator))
     return t
   }
@@ -291,6 +310,7 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
       method: hop.method,
       url,
       origin: chain.waitingOrigin,
+      path: url === chain.plan.url ? chain.plan.path : undefined,
       headers: chain.waitingHeaders,
       body: hop.body,
       options,
@@ -302,6 +322,7 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
       queuedAt: chain.waitingSince,
       isRedirect: options.followRedirects ? isFollowableRedirect : undefined,
       informationalLimit: this.informationalLimit,
+      lean: chain.lean,
     })
     chain.current = exchange
     return exchange
@@ -311,12 +332,28 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
 
   exchangeEvent(context: unknown, event: TimelineEvent): void {
     const hop = context as Hop
-    if (event.type === 'response-headers' && hop.chain.plan.options.cookies) {
-      // What the jar refused or let go goes with the response, where its Set-Cookie is shown.
-      const note = cookieJarNote(this.cookies.store(hop.url, event.headers))
-      if (note) event.cookieJar = note
+    const chain = hop.chain
+    if (event.type === 'response-headers') {
+      chain.headers = event.headers
+      if (chain.plan.options.cookies) {
+        // What the jar refused or let go goes with the response, where its Set-Cookie is shown.
+        const note = cookieJarNote(this.cookies.store(hop.url, event.headers))
+        if (note) event.cookieJar = note
+      }
+    } else if (event.type === 'request-sent') {
+      const sent = withSentTrace(event)
+      chain.traceId ??= sent.traceId
+      if (sent.resent) chain.resent++
+      this.emit(chain, sent)
+      return
     }
-    this.emit(hop.chain, event.type === 'request-sent' ? withSentTrace(event) : event)
+    this.emit(chain, event)
+  }
+
+  exchangeHeaders(context: unknown, headers: HeaderList): void {
+    const hop = context as Hop
+    hop.chain.headers = headers
+    if (hop.chain.plan.options.cookies) this.cookies.store(hop.url, headers)
   }
 
   exchangeOutcome(context: unknown, outcome: ExchangeOutcome): void {

@@ -201,8 +201,48 @@ export async function prepareBody(spec: RequestBody): Promise<PreparedBody> {
 export function wireHeaders(
   given: Iterable<readonly [string, string]>,
   prepared: PreparedBody,
-  omit: readonly string[] = [],
-): { headers: string[]; note: string | undefined } {
+  omit: readonly string[] = NO_OMIT,
+): WireHeaders {
+  // A run sends one header list over and over: the same list, body type and kind give the same block (undici only
+  // reads it), so it is made once, not an array per request. A stream body's length varies: never kept.
+  const last = lastWire
+  const hasBody = prepared.body !== null
+  const streamed = prepared.body instanceof Readable
+  if (
+    !streamed &&
+    last.given === given &&
+    last.own === prepared.contentType &&
+    last.hasBody === hasBody &&
+    last.omit === omit
+  )
+    return last.wire
+  const wire = headersOnWire(given, prepared, omit)
+  if (!streamed) lastWire = { given, own: prepared.contentType, hasBody, omit, wire }
+  return wire
+}
+
+export interface WireHeaders {
+  /** Name, value, name, value…: as undici takes them (only read, never changed: it may be shared). */
+  readonly headers: string[]
+  readonly note: string | undefined
+}
+
+const NO_OMIT: readonly string[] = []
+
+/** The last header block wireHeaders made, and what it was made from. */
+let lastWire: {
+  given: unknown
+  own: string | null
+  hasBody: boolean
+  omit: readonly string[]
+  wire: WireHeaders
+} = { given: null, own: null, hasBody: false, omit: NO_OMIT, wire: { headers: [], note: undefined } }
+
+function headersOnWire(
+  given: Iterable<readonly [string, string]>,
+  prepared: PreparedBody,
+  omit: readonly string[],
+): WireHeaders {
   const headers: string[] = []
   let note: string | undefined
   let hasContentType = false

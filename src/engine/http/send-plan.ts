@@ -21,6 +21,8 @@ export interface SendPlan {
   /** `url.href` and `url.origin`, worked out once: URL's getters make a new string at every call. */
   href: string
   origin: string
+  /** The request target (`url.pathname` + `url.search`), worked out once. */
+  path: string
   headers: HeaderList
   body: RequestBody
   options: RequestOptions
@@ -28,6 +30,8 @@ export interface SendPlan {
   credentialHeaders: readonly string[]
   invalid: AppError | undefined
   ca: string | AppError | undefined
+  /** Its own headers carry a traceparent (the engine reads the trace id it went out with from its request-sent). */
+  traced: boolean
 }
 
 /** Check a request and work out what every copy of it sends: its URL, headers with the defaults, options, CA. */
@@ -63,12 +67,14 @@ export function planSend(spec: RequestSpec): SendPlan {
       url: null,
       href: '',
       origin: '',
+      path: '',
       headers: [],
       body: spec.body,
       options,
       credentialHeaders: spec.credentialHeaders ?? [],
       invalid,
       ca: undefined,
+      traced: false,
     }
   }
   let ca: string | AppError | undefined
@@ -89,12 +95,14 @@ export function planSend(spec: RequestSpec): SendPlan {
     url: parsed.value,
     href: parsed.value.href,
     origin: parsed.value.origin,
+    path: `${parsed.value.pathname}${parsed.value.search}`,
     headers: withDefaultHeaders(headers.value, options),
     body: spec.body,
     options,
     credentialHeaders: spec.credentialHeaders ?? [],
     invalid,
     ca,
+    traced: headers.value.some(([name]) => name.toLowerCase() === 'traceparent'),
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net'
-import type { HeaderList, RequestSentEvent, TimelineEvent } from '../../shared/timeline'
+import type { HeaderList, RequestSentEvent } from '../../shared/timeline'
 import { requestSentEvent } from './exchange-events'
 import { headerLinesBytes, sentOverH2 } from './h2-connection-headers'
 import { parseSentHeaders } from './http-headers'
@@ -86,6 +86,15 @@ export class SentRequest {
     return e
   }
 
+  /** The attempt is told sent without its event (a lean hop's, Chain.lean: nobody reads it); a resend's is made. */
+  sentUnseen(sid: string, start: number, t: number): RequestSentEvent | null {
+    if (!this.resent) {
+      this.reported = true
+      return null
+    }
+    return this.event(sid, start, t)
+  }
+
   /** Whether its head went out and its event is still to be made (what `eventSoFar` would make). */
   unreported(): boolean {
     return this.info !== null && !this.reported
@@ -109,11 +118,4 @@ export class SentRequest {
     }
     return this.event(sid, start, t)
   }
-}
-
-/** How many of an exchange's requests went a second time (a run counts them). */
-export function resentCount(events: readonly TimelineEvent[]): number {
-  let n = 0
-  for (const e of events) if (e.type === 'request-sent' && e.resent) n++
-  return n
 }

@@ -21,7 +21,15 @@ export class SettledChains {
     if (chain.settled) return
     if (chain.totalTimer) clearTimeout(chain.totalTimer)
     chain.totalTimer = null
-    chain.settled = { sids: chain.sids, events: chain.events, final, sentBody: chain.plan.body }
+    chain.settled = {
+      sids: chain.sids,
+      events: chain.events,
+      final,
+      sentBody: chain.plan.body,
+      headers: chain.headers,
+      traceId: chain.traceId,
+      resent: chain.resent,
+    }
     const waiters = chain.waiters
     chain.waiters = null
     if (typeof waiters === 'function') waiters(chain.settled)

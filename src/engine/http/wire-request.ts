@@ -15,7 +15,7 @@ export function dispatchOptions(
   const { url, method } = init
   return {
     origin: init.origin,
-    path: `${url.pathname}${url.search}`,
+    path: init.path ?? `${url.pathname}${url.search}`,
     method,
     headers,
     body: prepared.body,

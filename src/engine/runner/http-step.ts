@@ -24,8 +24,7 @@ import {
 import type { Pacer } from './pacing'
 import { waitForCall } from './webhook-wait'
 import { getUrlTooLong, queryAnswerErrors } from '../graphql/graphql-step'
-import { sentTraceId, stepTracePlan } from '../trace/run-trace'
-import { resentCount } from '../http/sent-request'
+import { stepTracePlan } from '../trace/run-trace'
 
 /**
  * A run's HTTP step: sent with retries, its job followed when it starts one, its response checked, then its
@@ -95,7 +94,8 @@ async function sendOnce(
   hook: WebhookValues | undefined,
   planned: StepSendPlan,
 ): Promise<StepRun> {
-  const sent = http.send(spec, 1, planned.link, true)
+  // Lean: only the result's final event, headers, trace id and resends are read here, never its events.
+  const sent = http.send(spec, 1, planned.link, true, true)
   if (!sent.ok) return { result: failed(step, iteration, [], 1, sent.error, []), extracted: NOTHING }
   const sid = sent.value.sids[0] as string
   hook?.bind([sid])
@@ -111,15 +111,13 @@ async function sendOnce(
   const final = outcome.final
   const run =
     final.type === 'done'
-      ? checked(step, iteration, [sid], 1, final, outcome.events, spec, planned.readsHeaders)
+      ? checked(step, iteration, [sid], 1, final, outcome.headers, spec, planned.readsHeaders)
       : {
           result: failed(step, iteration, [sid], 1, endError(final), [], final.timings.time),
           extracted: NOTHING,
         }
-  const traceId = sentTraceId(outcome.events)
-  if (traceId !== undefined) run.result.traceId = traceId
-  const resent = resentCount(outcome.events)
-  if (resent > 0) run.result.resent = resent
+  if (outcome.traceId !== undefined) run.result.traceId = outcome.traceId
+  if (outcome.resent > 0) run.result.resent = outcome.resent
   return run
 }
 
@@ -172,11 +170,11 @@ function checked(
   sids: string[],
   attempts: number,
   answered: DoneEvent,
-  events: readonly { type: string }[],
+  responseHeaders: HeaderList,
   spec: RequestSpec,
   readsHeaders: boolean,
 ): StepRun {
-  const headers = readsHeaders ? responseHeaders(answered, events) : NO_HEADERS
+  const headers = readsHeaders ? responseHeaders : NO_HEADERS
   const view: ResponseView = { done: answered, headers, body: '' }
   const assertions = runAssertions(step.assertions, view)
   if (step.graphqlGet) assertions.push(...getUrlTooLong(view, spec.url))
@@ -276,8 +274,8 @@ async function exchange(
     } finally {
       options.inFlight.delete(sid)
     }
-    traceId = sentTraceId(outcome.events) ?? traceId
-    resent += resentCount(outcome.events)
+    traceId = outcome.traceId ?? traceId
+    resent += outcome.resent
     const final = outcome.final
     const retriable =
       policy !== undefined &&
@@ -346,8 +344,8 @@ async function exchange(
     const answered = answer.final as DoneEvent
     const respondedAt = expectation ? monotonicMs() : 0
     const view = needsBody(step)
-      ? await responseView(http, answered, answer.events)
-      : { done: answered, headers: responseHeaders(answered, answer.events), body: '' }
+      ? await responseView(http, answered, answer.headers)
+      : { done: answered, headers: answer.headers, body: '' }
     const assertions = runAssertions(step.assertions, view)
     if (step.graphqlErrorsFail) assertions.push(...queryAnswerErrors(view))
     if (step.graphqlGet) assertions.push(...getUrlTooLong(view, spec.url))
@@ -394,23 +392,8 @@ function needsBody(step: RunStep): boolean {
   )
 }
 
-/** The answering response's headers (its last `response-headers` event). */
-function responseHeaders(done: DoneEvent, events: readonly { type: string }[]): HeaderList {
-  let headers: HeaderList = []
-  for (const e of events) {
-    const h = e as { type: string; sid?: string; headers?: HeaderList }
-    if (h.type === 'response-headers' && h.sid === done.sid && h.headers) headers = h.headers
-  }
-  return headers
-}
-
 /** What the checks see of a step that looks into the body: its headers and the body's first MAX_SCAN bytes. */
-async function responseView(
-  http: HttpEngine,
-  done: DoneEvent,
-  events: readonly { type: string }[],
-): Promise<ResponseView> {
-  const headers = responseHeaders(done, events)
+async function responseView(http: HttpEngine, done: DoneEvent, headers: HeaderList): Promise<ResponseView> {
   const read =
     done.body.size > 0
       ? await http.bodies.read(done.body.id, 0, Math.min(done.body.size, MAX_SCAN), 'utf8')
