@@ -63,7 +63,13 @@ test("a folder row's name stays in sight beside its actions in the sidebar the d
     (el) => el.getBoundingClientRect().right <= el.closest('.sidebar-wrap')!.getBoundingClientRect().right,
   )
   expect(inSidebar, 'search box inside the sidebar').toBe(true)
-  await pictures(page, 'folder-row-narrow')
+  // The row as a person sees it under the pointer (pictures() moves the pointer away).
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await name.hover()
+    await page.screenshot({ path: test.info().outputPath(`folder-row-narrow-${scheme}.png`) })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
   // The other actions are one click away, and do what they say.
   await name.hover()
   await sidebar.getByRole('button', { name: 'More actions for orders and payments' }).click()
@@ -206,4 +212,23 @@ test('the GraphQL options bar stays one line at 1024 with long operation names, 
   } finally {
     await gql?.close()
   }
+})
+
+test("an SSE stream read as raw chunks says why inside the pane's margin, not on its border", async ({
+  page,
+}) => {
+  await openShop(page, shop.host, 1024, 768)
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'SSE' })
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${shop.base}/orders`)
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
+  const details = page.getByRole('region', { name: 'Stream details' })
+  const note = details.getByText(/^Read as raw chunks: the response is application\/json/)
+  await expect(note).toBeVisible()
+  // It sat flush on the pane's left border (0 px), where the head above it starts 10 px in.
+  const inset = await note.evaluate(
+    (el) => el.getBoundingClientRect().left + parseFloat(getComputedStyle(el).paddingLeft),
+  )
+  const paneLeft = await details.evaluate((el) => el.getBoundingClientRect().left)
+  expect(inset - paneLeft).toBeGreaterThanOrEqual(8)
+  await pictures(page, 'sse-raw-chunks-note')
 })
