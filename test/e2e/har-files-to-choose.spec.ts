@@ -69,6 +69,9 @@ test('a recorded upload says it needs its file, and Send points at where to choo
   await shots(page, 'har-files-notice')
 
   await notice.getByRole('button', { name: 'Edit as new request' }).click()
+  // The new tab opens once the engine has answered: its Body tab says multipart then (a click before lands on the
+  // tab that was open, and the new one opens on Params).
+  await expect(page.locator('#composer-tab-body')).toContainText('multipart')
   await page.locator('#composer-tab-body').click()
   const box = page.getByLabel('Part 2 file path')
   await expect(box).toHaveAttribute('placeholder', 'choose the file for receipt.png — Tab or ↓ completes')
