@@ -54,4 +54,15 @@ describe('run chart axis', () => {
     expect(html).toMatch(/<line class="grid" x1="50"/)
     expect(html).toMatch(/<text class="tick" x="46"[^>]*text-anchor="end">20,000</)
   })
+
+  it('labels no gridline with a count the axis does not reach: a top of 1 reads 0 and 1, not 0, 1 and 1', () => {
+    const one: RunStats = { ...stats, total: 1, histogram: [{ upToMs: 5, count: 1 }] }
+    const ticks = (html: string): string[] =>
+      [...html.matchAll(/<text class="tick"[^>]*text-anchor="end">([^<]*)</g)].map((m) => m[1] ?? '')
+    expect(ticks(renderToStaticMarkup(createElement(Histogram, { stats: one })))).toEqual(['0', '1'])
+    const many: RunStats = { ...stats, total: 24, histogram: [{ upToMs: 5, count: 24 }] }
+    expect(ticks(renderToStaticMarkup(createElement(Histogram, { stats: many })))).toEqual(['0', '25'])
+    const even: RunStats = { ...stats, total: 2, histogram: [{ upToMs: 5, count: 2 }] }
+    expect(ticks(renderToStaticMarkup(createElement(Histogram, { stats: even })))).toEqual(['0', '1', '2'])
+  })
 })

@@ -45,9 +45,16 @@ function ChartBox({ children }: { children: (width: number) => ReactNode }) {
   )
 }
 
-/** The y-axis labels, digit-grouped as every count in the app, at the foot, middle and top of the plot. */
+/**
+ * The y-axis labels, digit-grouped as every count in the app, at the foot, middle and top of the plot. The axis
+ * counts requests: a middle that falls between two counts (a top of 1, 5 or 25) keeps its gridline but no label,
+ * which rounded would repeat or misstate a count ("1" on the 0.5 line under a top of 1).
+ */
 function axisLabels(max: number): { f: number; text: string }[] {
-  return [0, 0.5, 1].map((f) => ({ f, text: groupDigits(Math.round(max * f)) }))
+  return [0, 0.5, 1].map((f) => {
+    const value = max * f
+    return { f, text: Number.isInteger(value) ? groupDigits(value) : '' }
+  })
 }
 
 /** The label column's width: room for the longest label (its top one), never less than the usual column. */
@@ -178,9 +185,11 @@ function Axis({ max, padL, plotH, W }: { max: number; padL: number; plotH: numbe
         return (
           <g key={f}>
             <line className="grid" x1={padL} x2={W - 4} y1={yy} y2={yy} />
-            <text className="tick" x={padL - LABEL_GAP} y={yy + 4} textAnchor="end">
-              {text}
-            </text>
+            {text ? (
+              <text className="tick" x={padL - LABEL_GAP} y={yy + 4} textAnchor="end">
+                {text}
+              </text>
+            ) : null}
           </g>
         )
       })}
