@@ -34,9 +34,15 @@ interface Reply {
 // https.request passes ALPNProtocols through to tls.connect, though its RequestOptions type omits it.
 type ClientOptions = RequestOptions & Pick<ConnectionOptions, 'ALPNProtocols'> & { body?: string | Buffer }
 
-/** One HTTP/1.1 exchange with node:http or node:https; rejects on any socket or TLS error, mid-body too. */
+/**
+ * One HTTP/1.1 exchange with node:http or node:https; rejects on any socket or TLS error, mid-body too. Without an
+ * agent of the caller's, a connection of its own that ends with the exchange: Node 20's global agents keep sockets
+ * alive, and one still open when the file ends fails the shared worker's leftover check (seen in a clean-clone CI:
+ * "TCPSocketWrap +1").
+ */
 function h1(url: string, options: ClientOptions = {}): Promise<Reply> {
-  const { body, ...reqOptions } = options
+  const { body, ...given } = options
+  const reqOptions = given.agent === undefined ? { ...given, agent: false as const } : given
   const send = url.startsWith('https:') ? httpsRequest : httpRequest
   const start = performance.now()
   return new Promise((resolve, reject) => {
