@@ -1,6 +1,7 @@
 import type { EngineService } from '../../src/engine/service'
 import type { ApiClient } from '../../src/renderer/client/api-client'
 import type { EventName, EventPayloads } from '../../src/shared/contract'
+import { ownCpuMs } from '../helpers/cpu-bound'
 
 /**
  * The renderer's client wired straight to a real engine service in this process (no transport): what the store
@@ -18,12 +19,6 @@ export function engineClient(service: EngineService): ApiClient {
   }
 }
 
-/** CPU time this process (engine, fixture servers and test alike) has used, in ms. */
-function cpuMs(): number {
-  const used = process.cpuUsage()
-  return (used.user + used.system) / 1000
-}
-
 /**
  * Wait until `cond` holds, checked every 10 ms; fail once this process has spent `ms` of CPU time on the way
  * without it holding. The engine, the servers it talks to and the test share this process, so that is the work
@@ -33,9 +28,9 @@ function cpuMs(): number {
  */
 export async function until(cond: () => boolean, ms = 5000): Promise<void> {
   const wallEnd = Date.now() + 4 * ms
-  const cpuEnd = cpuMs() + ms
+  const cpuEnd = ownCpuMs() + ms
   while (!cond()) {
-    if (cpuMs() > cpuEnd) throw new Error(`timed out: ${ms} ms of CPU time spent waiting`)
+    if (ownCpuMs() > cpuEnd) throw new Error(`timed out: ${ms} ms of CPU time spent waiting`)
     if (Date.now() > wallEnd) throw new Error(`timed out: nothing happened in ${4 * ms} ms`)
     await new Promise((r) => setTimeout(r, 10))
   }
