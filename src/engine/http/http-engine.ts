@@ -153,6 +153,22 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
     return waitForChain(chain)
   }
 
+  /**
+   * Tells `then` once the request behind `sid` has ended (at once if it has): `waitFor` without a promise, for a
+   * caller that keeps one request in flight per loop and hands the same function each time (a run's workers).
+   * False for an unknown session.
+   */
+  whenSettled(sid: string, then: (r: ExchangeResult) => void): boolean {
+    const chain = this.bySid.get(sid)
+    if (!chain) return false
+    if (chain.settled) then(chain.settled)
+    else {
+      const w = chain.waiters
+      chain.waiters = w === null ? then : Array.isArray(w) ? [...w, then] : [w, then]
+    }
+    return true
+  }
+
   get inFlight(): number {
     return this.scheduler.inFlight
   }
