@@ -14,12 +14,15 @@
  *   URL as sent, with `--globoff` where it holds braces or brackets, which curl would otherwise expand.
  * - JavaScript fetch and Node axios: the body's object literal (stringify-object) leaves backslashes
  *   unescaped, so `\\"` in a string ends it. A body with a backslash is written as its JSON instead, which is a
- *   valid object literal.
+ *   valid object literal. * - curl: `--data @name` sends the file `name`, so a text body `@secret.txt` uploaded the copier's own file
+ *   (and a JSON or form body typed so). A body whose text starts with `@` goes as `--data-raw`, which sends it
+ *   as written. A file body (`@path`, its HAR comment `file path`) goes as `--data-binary`: `--data @path`
+ *   drops the file's CR and LF.
  */
 
 interface HarLike {
   headers?: { name: string; value: string }[]
-  postData?: { mimeType?: string; text?: string }
+  postData?: { mimeType?: string; text?: string; comment?: string }
 }
 
 /** The JSON body's text when it has a backslash (an escape in some string), else null. */
@@ -55,7 +58,7 @@ const JS_BODY: Record<string, { key: string; close: string }> = {
 
 export function snippetOutput(code: string, har: unknown, target: string, client: string): string {
   if (target === 'shell' && client === 'curl')
-    return curlUrlAsSent(code.replace(/ @- <<EOF\n/g, " @- <<'EOF'\n"), har)
+    return curlUrlAsSent(curlDataAsSent(code, har).replace(/ @- <<EOF\n/g, " @- <<'EOF'\n"), har)
   const js = JS_BODY[`${target}:${client}`]
   const text = js ? escapedJson(har) : null
   if (!js || text === null) return code
@@ -93,4 +96,27 @@ function curlUrlAsSent(code: string, har: unknown): string {
   const sent = url.href
   const globs = /[{}[\]]/.test(sent) ? ' --globoff' : ''
   return code.replace(CURL_URL, () => `--url '${sent.replace(/'/g, "'\\''")}'${globs}`)
+}
+
+/** httpsnippet's shell word (its `quote`): bare when every character is safe, else single-quoted. */
+function httpsnippetQuote(text: string): string {
+  return /^[a-z0-9-_/.@%^=:]+$/i.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`
+}
+
+/**
+ * curl's body flag for a body curl would read as a file name: `--data-raw` for text starting with `@`,
+ * `--data-binary` for a file body. httpsnippet writes the body last, as `--data <word>`; a command that does not
+ * end so is refused rather than left reading a file.
+ */
+function curlDataAsSent(code: string, har: unknown): string {
+  const post = (har as HarLike).postData
+  const text = post?.text ?? ''
+  const file = /^file /.test(post?.comment ?? '') && text.startsWith('@')
+  if (!file && !text.startsWith('@')) return code
+  const written = `--data ${httpsnippetQuote(text)}`
+  if (!code.endsWith(written))
+    throw new Error(
+      'its body starts with @, which curl would read as a file name, and could not be written as text',
+    )
+  return `${code.slice(0, -written.length)}${file ? '--data-binary' : '--data-raw'} ${httpsnippetQuote(text)}`
 }

@@ -155,12 +155,19 @@ function harOf(
       params: snippetParams(b.parts, typeOf, target === 'shell:curl'),
     }
   } else if (b.kind === 'file') {
+    // httpsnippet writes `@path` as the body's text: curl reads that file, the other languages' code would send
+    // those letters.
+    if (!FILE_BODY_TARGETS.has(target))
+      return fail(
+        'unsupported',
+        `No ${snippetLabel(target)} snippet for a file body: the code would send the text ${JSON.stringify(`@${b.path}`)}, not the file; Copy as cURL or HTTPie reads it`,
+      )
     const mimeType = withType(typeHeader ?? (b.contentType || typeOf(b.path)))
-    // HTTPie's command reads the file on its stdin; the others take httpsnippet's `@path`.
+    // HTTPie's command reads the file on its stdin; curl's `@path` is sent as its bytes (snippet-escapes.ts).
     har.postData =
       target === 'shell:httpie'
         ? { mimeType, text: '', comment: `file ${b.path}` }
-        : { mimeType, text: `@${b.path}` }
+        : { mimeType, text: `@${b.path}`, comment: `file ${b.path}` }
   }
   if (target === 'powershell:restmethod' && har.postData?.mimeType === '') {
     // httpsnippet writes PowerShell's body only with a type (it threw without one); the note says it is sent.
@@ -169,6 +176,9 @@ function harOf(
   }
   return ok({ har, left })
 }
+
+/** The languages whose command reads a file body from its path where it runs. */
+const FILE_BODY_TARGETS: ReadonlySet<SnippetTarget> = new Set(['shell:curl', 'shell:httpie'])
 
 /** The languages that type a body of their own unless given an empty `Content-Type:` (libcurl's form, HTTPie's JSON). */
 const EMPTY_TYPE: ReadonlySet<SnippetTarget> = new Set(['shell:curl', 'shell:httpie', 'php:curl'])
