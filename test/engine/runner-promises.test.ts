@@ -14,7 +14,9 @@ import { countingPromises } from './promise-count'
 // (`flightdeck run <dir>`): 20 a step when its body and CA file checks were awaited for every request, though
 // few requests name a file (14), its resolution was awaited for the random-data values few requests name (12),
 // an async frame around its resolution waited on its exchange's promise (10), and a step waiting for the gate
-// made an async frame's promise as well as its own (8 now).
+// made an async frame's promise as well as its own (8 now). A request run N times made 4.1 a step run (its step's
+// async frame, the engine's waitFor and the worker's await) before its workers were told of each result by the
+// engine (bare-run.ts): none now, but the first runs' that resolve the request.
 
 let server: AnsweringServer
 let base = ''
@@ -30,7 +32,7 @@ afterAll(async () => {
 })
 
 describe('a run of one request, per step run', () => {
-  it('makes at most 8 promises, and every iteration still passes', async () => {
+  it('makes no promise per step run once the request is resolved, and every iteration still passes', async () => {
     const step: RunStep = {
       id: 'hit',
       name: 'hit',
@@ -49,7 +51,7 @@ describe('a run of one request, per step run', () => {
     )
     expect(report.stats.passed).toBe(iterations)
     expect(report.results.every((r) => r.status === 200 && r.assertions[0]?.passed)).toBe(true)
-    expect(promises / iterations).toBeLessThanOrEqual(8)
+    expect(promises / iterations).toBeLessThanOrEqual(0.1)
   })
 })
 

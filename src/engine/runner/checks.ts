@@ -30,12 +30,13 @@ export const TOO_DEEP = 'the response is nested too deeply to check (thousands o
 export { isTooDeep }
 
 export function runAssertions(list: readonly Assertion[], r: ResponseView): AssertionResult[] {
-  const out: AssertionResult[] = []
+  // Made at its size (a pushed-to empty array grows room for 16 results): this runs for every response of a run.
+  const out = new Array<AssertionResult>(list.length)
   // The body is parsed once, on the first check that reads it; a status check (most) makes nothing for it.
   let jsonBody: (() => unknown) | undefined
-  for (const a of list) {
-    if (a.kind === 'status') out.push(statusCheck(a, r.done.status))
-    else out.push(check(a, r, (jsonBody ??= lazyJson(r))))
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i] as Assertion
+    out[i] = a.kind === 'status' ? statusCheck(a, r.done.status) : check(a, r, (jsonBody ??= lazyJson(r)))
   }
   return out
 }
@@ -55,11 +56,9 @@ function lazyJson(r: ResponseView): () => unknown {
 /** A status assertion's verdict and words (the same as `check` gives, without a closure per call). */
 function statusCheck(a: Extract<Assertion, { kind: 'status' }>, s: number): AssertionResult {
   if (a.equals !== undefined)
-    return {
-      assertion: a,
-      passed: s === a.equals,
-      message: `status ${s}${s === a.equals ? ' is' : ' is not'} ${a.equals}`,
-    }
+    return s === a.equals
+      ? { assertion: a, passed: true, message: statusIs(s) }
+      : { assertion: a, passed: false, message: `status ${s} is not ${a.equals}` }
   if (a.oneOf) {
     const passed = a.oneOf.includes(s)
     return {
@@ -72,6 +71,13 @@ function statusCheck(a: Extract<Assertion, { kind: 'status' }>, s: number): Asse
   const hi = a.max ?? 999
   const passed = s >= lo && s <= hi
   return { assertion: a, passed, message: `status ${s}${passed ? ' is' : ' is not'} within ${lo}–${hi}` }
+}
+
+/** `status N is N`, made once per status: a passing status check's words are the same for every response. */
+const statusIsWords = new Array<string | undefined>(1000)
+function statusIs(s: number): string {
+  if (!Number.isInteger(s) || s < 0 || s >= statusIsWords.length) return `status ${s} is ${s}`
+  return (statusIsWords[s] ??= `status ${s} is ${s}`)
 }
 
 function check(a: Assertion, r: ResponseView, jsonBody: () => unknown): AssertionResult {

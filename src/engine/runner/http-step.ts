@@ -11,7 +11,7 @@ import type { ExchangeResult, HttpEngine, SessionLink } from '../http/http-engin
 import type { WebhookExpectation, WebhookInbox } from '../webhooks/webhook-inbox'
 import type { WebhookValues } from '../webhooks/webhook-values'
 import { runJobStep, type JobStepOutcome } from './job-step'
-import { MAX_SCAN, runAssertions, runExtractions, type ResponseView } from './checks'
+import { MAX_SCAN, runAssertions, runExtractions, type MissingValue, type ResponseView } from './checks'
 import {
   failed,
   NOTHING,
@@ -94,7 +94,31 @@ async function sendOnce(
   hook: WebhookValues | undefined,
   planned: StepSendPlan,
 ): Promise<StepRun> {
-  // Lean: only the result's final event, headers, trace id and resends are read here, never its events.
+  const sid = queuePlain(http, step, iteration, spec, options, hook, planned)
+  if (typeof sid !== 'string') return sid
+  let outcome: ExchangeResult
+  try {
+    outcome = await http.waitFor(sid)
+  } finally {
+    options.inFlight.delete(sid)
+  }
+  return plainRun(step, iteration, sid, spec, planned, outcome)
+}
+
+/**
+ * A plain step's request queued (lean: only the result's final event, headers, trace id and resends are read, never
+ * its events), in the run's requests in flight until its result is taken: its session id, or the step's run when
+ * it could not be sent.
+ */
+export function queuePlain(
+  http: HttpEngine,
+  step: RunStep,
+  iteration: number,
+  spec: RequestSpec,
+  options: InternalOptions,
+  hook: WebhookValues | undefined,
+  planned: StepSendPlan,
+): string | StepRun {
   const sent = http.send(spec, 1, planned.link, true, true)
   if (!sent.ok) return { result: failed(step, iteration, [], 1, sent.error, []), extracted: NOTHING }
   const sid = sent.value.sids[0] as string
@@ -102,12 +126,18 @@ async function sendOnce(
   step.onSession?.(sid)
   options.inFlight.add(sid)
   if (options.signal?.aborted) http.cancel(sid)
-  let outcome: ExchangeResult
-  try {
-    outcome = await http.waitFor(sid)
-  } finally {
-    options.inFlight.delete(sid)
-  }
+  return sid
+}
+
+/** A plain step's run from its request's outcome (taken out of the run's requests in flight by the caller). */
+export function plainRun(
+  step: RunStep,
+  iteration: number,
+  sid: string,
+  spec: RequestSpec,
+  planned: StepSendPlan,
+  outcome: ExchangeResult,
+): StepRun {
   const final = outcome.final
   const run =
     final.type === 'done'
@@ -133,7 +163,7 @@ export interface StepSendPlan {
   readsHeaders: boolean
 }
 
-function planOf(step: RunStep, pacer: Pacer, options: InternalOptions): StepSendPlan {
+export function planOf(step: RunStep, pacer: Pacer, options: InternalOptions): StepSendPlan {
   let planned = options.sendPlans.get(step)
   if (planned) return planned
   planned = {
@@ -178,9 +208,10 @@ function checked(
   const view: ResponseView = { done: answered, headers, body: '' }
   const assertions = runAssertions(step.assertions, view)
   if (step.graphqlGet) assertions.push(...getUrlTooLong(view, spec.url))
-  // Most steps extract nothing: no map made for it.
-  const { values, missing } =
-    step.extract.length > 0 ? runExtractions(step.extract, view) : { values: NOTHING, missing: [] }
+  // Most steps extract nothing: no map (nor an object around it) made for it.
+  let values: Map<string, string> | ReadonlyMap<string, string> = NOTHING
+  let missing: MissingValue[] = []
+  if (step.extract.length > 0) ({ values, missing } = runExtractions(step.extract, view))
   const passed = assertions.every((a) => a.passed) && missing.length === 0
   const r = result(
     step,

@@ -7,6 +7,7 @@ import { byId, checkGraph } from './step-graph'
 import { cancelledSteps } from './cancelled-steps'
 import { Pacer, Semaphore } from './pacing'
 import { runStep } from './step-run'
+import { runBare } from './bare-run'
 import { carryScriptValues, runInOrder, runsInOrder, scriptedStep } from './script-step'
 import { newTraceId } from '../trace/trace-ids'
 
@@ -225,8 +226,8 @@ async function runAll(
 
   // A request run N times whose iterations can differ in nothing the run sets (no data rows, run variables or
   // scripts) and which hands nothing on (no extractions): every iteration shares one empty scope, and each
-  // worker runs the step in its own frame (no async frame, promise and turn of the queue per iteration). With one
-  // step per iteration, a worker's step always finds a free slot of the gate.
+  // worker runs the step without an async frame, promise or extra turn of the queue per iteration (bare-run.ts).
+  // With one step per iteration, a worker's step always finds a free slot of the gate.
   const bare =
     lone !== undefined &&
     lone.extract.length === 0 &&
@@ -236,34 +237,33 @@ async function runAll(
     !(options.scripts?.enabled && options.scripts.overlay)
       ? lone
       : undefined
-  const noVars: Map<string, string> = new Map()
-  const noneUnset: Set<string> = new Set()
-  const runBare = async (step: RunStep): Promise<void> => {
-    while (next < iterations && !stopped()) {
-      const i = next++
-      let r: StepRun
-      gate.tryAcquire()
-      try {
-        r = await runStep(http, step, i, noVars, pacer, options, noneUnset)
-      } finally {
-        gate.release()
-      }
-      if (step.scriptsNotRun !== undefined)
-        scriptsNotRun(step.scriptsNotRun, r.result, options, step.scriptsKeptIn)
-      report(r, noVars, noneUnset)
-    }
-  }
-
   // At most `concurrency` iterations are alive at once; each request still takes a slot of the gate.
   let next = 0
   const worker = async (): Promise<void> => {
-    if (bare) return runBare(bare)
     while (next < iterations && !stopped()) {
       const i = next++
       await runIteration(i)
     }
   }
-  await Promise.all(Array.from({ length: Math.min(iterations, Math.max(1, options.concurrency)) }, worker))
+  const workers = Math.min(iterations, Math.max(1, options.concurrency))
+  if (bare) {
+    const step = bare
+    const noVars = new Map<string, string>()
+    const noneUnset = new Set<string>()
+    await runBare(workers, {
+      http,
+      step,
+      pacer,
+      options,
+      gate,
+      take: () => (next < iterations && !stopped() ? next++ : undefined),
+      done: (r) => {
+        if (step.scriptsNotRun !== undefined)
+          scriptsNotRun(step.scriptsNotRun, r.result, options, step.scriptsKeptIn)
+        report(r, noVars, noneUnset)
+      },
+    })
+  } else await Promise.all(Array.from({ length: workers }, worker))
   const durationMs = Date.now() - started
   return {
     results,

@@ -15,7 +15,7 @@ import { runStreamStep, type StreamStepInput } from './stream-step'
 import { messagingMaySendToken } from './messaging-token-use'
 import { failed, NOTHING, result, type InternalOptions, type RunStep, type StepRun } from './run-step'
 import type { Pacer } from './pacing'
-import { httpStep } from './http-step'
+import { httpStep, planOf, type StepSendPlan } from './http-step'
 import { namesFile, runTls, withBlockCaFile } from './step-files'
 
 /**
@@ -137,6 +137,27 @@ export function runStep(
   } catch (e) {
     return Promise.reject(e)
   }
+}
+
+/** A plain step's request as `runStep` would send it at once: the step's cached request and its send plan. */
+export interface ReadyPlain {
+  spec: RequestSpec
+  planned: StepSendPlan
+}
+
+/**
+ * What a run of `step` with no variables of its iteration sends without resolving anything, when `runStep` would go
+ * straight to the plain send (its request resolved before with the same variables, its assertions without
+ * templates, no webhook to mint, a plain step): undefined when the step must go through `runStep`.
+ */
+export function readyPlain(step: RunStep, pacer: Pacer, options: InternalOptions): ReadyPlain | undefined {
+  if (step.unreadable !== undefined || step.waitForWebhook || options.webhooks?.baseUrl) return undefined
+  const cached = options.resolved.get(step)
+  if (!cached || cached.vars !== (step.variables ?? NOTHING)) return undefined
+  const checks = resolveAssertions(step.assertions, cached.vars, undefined)
+  if (checks.assertions !== step.assertions || checks.unknown.length > 0) return undefined
+  const planned = planOf(step, pacer, options)
+  return planned.plain ? { spec: cached.spec, planned } : undefined
 }
 
 /**
