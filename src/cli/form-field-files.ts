@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises'
 import type { RequestBody } from '../shared/request'
+import { sizeLimit } from './byte-words'
 
 /** A field's most text: a text part's limit (shared/request.ts), as stdin's copy is bounded. */
 const MAX_FIELD_BYTES = 64 * 1024 * 1024
@@ -26,7 +27,7 @@ export async function withFieldFiles(
       const info = await stat(part.path)
       if (!info.isFile()) return `${typed}${part.path}: not a file (a folder or a device); nothing was sent`
       if (info.size > MAX_FIELD_BYTES)
-        return `${typed}${part.path} is larger than a field may be (64 MiB); send it as a file part, -F ${part.name}=@file`
+        return `${typed}${part.path} is larger than a field may be (${sizeLimit(MAX_FIELD_BYTES)}); send it as a file part, -F ${part.name}=@file`
       bytes = await readFile(part.path)
     } catch (e) {
       return `${typed}${part.path} could not be read: ${(e as Error).message}; nothing was sent`

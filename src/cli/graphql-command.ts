@@ -8,6 +8,7 @@ import type { TimelineEvent } from '../shared/timeline'
 import { GRAPHQL_USAGE, parseGraphqlArgs, type GraphqlCliCommand } from './graphql-args'
 import { onInterrupt, signalWords, type Interrupt } from './interrupt'
 import { reportLogCut } from './stream-cut-note'
+import { byteCount, sizeLimit } from './byte-words'
 
 /**
  * `flightdeck graphql <url>`: one GraphQL operation through the engine. A query or mutation prints its result
@@ -130,7 +131,7 @@ async function checkAgainstSchema(file: string, query: string): Promise<string |
   try {
     const size = (await stat(file)).size
     if (size > MAX_SDL_BYTES)
-      return `the schema file ${file} is ${size} bytes, past the ${MAX_SDL_BYTES}-byte limit for --schema`
+      return `the schema file ${file} is ${byteCount(size)}, past the ${sizeLimit(MAX_SDL_BYTES)} limit for --schema`
     sdl = await readFile(file, 'utf8')
   } catch (e) {
     return `cannot read --schema file ${file}: ${e instanceof Error ? e.message : String(e)}`
@@ -159,7 +160,7 @@ async function printQuery(service: EngineService, sid: string, c: Command, io: G
   }
   if (final.body.size > MAX_RESULT) {
     io.err(
-      `flightdeck: the result is ${final.body.size} bytes, more than the ${MAX_RESULT / 1048576} MB this command prints\n`,
+      `flightdeck: the result is ${byteCount(final.body.size)}, more than the ${sizeLimit(MAX_RESULT)} this command prints\n`,
     )
     return 1
   }

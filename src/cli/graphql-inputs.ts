@@ -3,6 +3,7 @@ import type { GraphqlCliCommand } from './graphql-args'
 import type { InputReads } from './input-reads'
 import { MAX_STDIN_BODY_BYTES } from './stdin-body'
 import { unresolvedVariable } from './unresolved-variable'
+import { sizeLimit } from './byte-words'
 
 /**
  * The most of a file `--query @file` takes: 1 MiB. A query is text a person or a code generator writes; large
@@ -68,7 +69,7 @@ async function textOf(
     if (text === null)
       return {
         ok: false,
-        message: `the ${what} file ${given.slice(1)} is longer than ${what} may be: at most ${limit / (1024 * 1024)} MiB (${limit} bytes); nothing was sent`,
+        message: `the ${what} file ${given.slice(1)} is longer than ${what} may be: at most ${sizeLimit(limit)}; nothing was sent`,
       }
     // Its {{variables}} are refused as typed ones are: a plain graphql command has none to give them.
     const unresolved = lookForVariables

@@ -6,6 +6,7 @@ import type { ErrorCode } from '../shared/result'
 import { MAX_MESSAGE_TEXT, STDIN_MESSAGE } from './grpc-message-input'
 import type { InputReads } from './input-reads'
 import { fileVariable, unresolvedVariable } from './unresolved-variable'
+import { sizeLimit } from './byte-words'
 
 /**
  * A client or bidi stream fed a message a line, as the lines are read: `-d -` (stdin) and `-d @file` for a file,
@@ -66,7 +67,7 @@ export async function* readLines(input: Readable, maxBytes = MAX_MESSAGE_TEXT): 
 }
 
 /** The limit on one line, in words. */
-const LINE_LIMIT_WORDS = `64 MiB (${MAX_MESSAGE_TEXT.toLocaleString('en-US')} bytes)`
+const LINE_LIMIT_WORDS = sizeLimit(MAX_MESSAGE_TEXT)
 
 /**
  * Send each line of `input` (`where`: `stdin`, or the file's path) on the call as it is read; half-close at the

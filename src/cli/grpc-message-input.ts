@@ -5,6 +5,7 @@ import type { ErrorCode } from '../shared/result'
 import type { GrpcCliCall } from './grpc-args'
 import type { InputReads } from './input-reads'
 import { textVariable, unresolvedVariable } from './unresolved-variable'
+import { byteCount, sizeLimit } from './byte-words'
 
 /**
  * The messages `flightdeck grpc -d` gives a call when they are read whole: `-d JSON`, `-d @file` for a unary or
@@ -19,7 +20,7 @@ import { textVariable, unresolvedVariable } from './unresolved-variable'
  */
 export const MAX_MESSAGE_TEXT = 64 * 1024 * 1024
 
-const LIMIT_WORDS = `64 MiB (${MAX_MESSAGE_TEXT.toLocaleString('en-US')} bytes)`
+const LIMIT_WORDS = sizeLimit(MAX_MESSAGE_TEXT)
 
 export type Messages =
   { ok: true; value: string[] } | { ok: false; error: { code: ErrorCode; message: string } }
@@ -101,8 +102,7 @@ async function readFileBounded(
   try {
     if (opened === undefined) {
       const info = await stat(path)
-      if (info.isFile() && info.size > MAX_MESSAGE_TEXT)
-        return tooLarge(`is ${info.size.toLocaleString('en-US')} bytes,`)
+      if (info.isFile() && info.size > MAX_MESSAGE_TEXT) return tooLarge(`is ${byteCount(info.size)},`)
     }
     const text = await readBounded(opened ?? (await reads.open(path)))
     return text ?? tooLarge('is')

@@ -9,6 +9,7 @@ import { parseMessagingArgs, type MessagingCliCommand } from './mqtt-socketio-ar
 import { onInterrupt, signalWords } from './interrupt'
 import type { StreamIo } from './stream-command'
 import { reportLogCut } from './stream-cut-note'
+import { byteCount } from './byte-words'
 
 /**
  * `flightdeck mqtt <url>` and `flightdeck socketio <url>`: one session through the engine, its messages printed
@@ -234,7 +235,7 @@ const MAX_TOPIC_HEX_BYTES = 128
 function topicBytes(hex: string): string {
   const bytes = hex.length / 2
   if (bytes <= MAX_TOPIC_HEX_BYTES) return `0x${hex}`
-  return `0x${hex.slice(0, MAX_TOPIC_HEX_BYTES * 2)}… (${bytes} bytes)`
+  return `0x${hex.slice(0, MAX_TOPIC_HEX_BYTES * 2)}… (${byteCount(bytes)})`
 }
 
 function jsonLine(e: TimelineEvent): string | null {

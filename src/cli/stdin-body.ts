@@ -12,6 +12,7 @@ import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { makeTempDir } from '../engine/temp-files'
+import { sizeLimit } from './byte-words'
 
 /** `-d @-`'s path: stdin, as curl reads it (a file named `-` is sent as `-d @./-`). */
 export const STDIN_PATH = '-'
@@ -68,7 +69,7 @@ export async function spoolStdin(
         input.destroy()
         await remove()
         return new Error(
-          `${name.shown} is longer than ${name.piece} read from ${name.what} may be: at most ${limit / (1024 * 1024)} MiB (${limit} bytes); nothing was sent. Save it to a file and send it with ${name.asFile}`,
+          `${name.shown} is longer than ${name.piece} read from ${name.what} may be: at most ${sizeLimit(limit)}; nothing was sent. Save it to a file and send it with ${name.asFile}`,
         )
       }
       if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', r))

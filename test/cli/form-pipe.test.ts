@@ -231,7 +231,7 @@ describe('send -F name=@- (stdin)', () => {
     })
     expect(r.code).toBe(2)
     expect(r.stderr).toBe(
-      'flightdeck: stdin (-F big=@-) is longer than a form part read from stdin may be: at most 64 MiB (67108864 bytes); nothing was sent. Save it to a file and send it with -F big=@file\n',
+      'flightdeck: stdin (-F big=@-) is longer than a form part read from stdin may be: at most 64 MiB (67,108,864 bytes); nothing was sent. Save it to a file and send it with -F big=@file\n',
     )
     expect(received).toHaveLength(0)
     expect(copiesUnder(temp)).toEqual([])

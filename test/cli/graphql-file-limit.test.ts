@@ -41,7 +41,7 @@ describe('flightdeck graphql reads a file up to its limit', () => {
     const r = await runCliChild(['graphql', url, '--query', '@/dev/zero'], { root })
     expect(r.code).toBe(2)
     expect(r.stderr).toBe(
-      'flightdeck: the --query file /dev/zero is longer than --query may be: at most 1 MiB (1048576 bytes); nothing was sent\n',
+      'flightdeck: the --query file /dev/zero is longer than --query may be: at most 1 MiB (1,048,576 bytes); nothing was sent\n',
     )
     expect(requests).toBe(0)
     expect(Date.now() - started).toBeLessThan(30_000)
@@ -52,7 +52,7 @@ describe('flightdeck graphql reads a file up to its limit', () => {
     const r = await runCliChild(['graphql', url, '--query', '{ a }', '--variables', '@/dev/zero'], { root })
     expect(r.code).toBe(2)
     expect(r.stderr).toContain(
-      'is longer than --variables may be: at most 64 MiB (67108864 bytes); nothing was sent',
+      'is longer than --variables may be: at most 64 MiB (67,108,864 bytes); nothing was sent',
     )
     expect(requests).toBe(0)
   }, 70_000)
