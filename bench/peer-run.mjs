@@ -1,13 +1,15 @@
 // One run of a peer load generator in a process of its own, as `flightdeck run` is in the runner bench, so
 // every tool starts cold (no JIT warmed by earlier rounds).
 // Usage: node peer-run.mjs <autocannon|undici|undici-dispatch> <url> <amount> <connections>.
-// Prints one JSON line: {ms, callbackMs, responses, ok, errors, timeouts}.
+// Prints one JSON line: {ms, callbackMs, startAt, endAt, responses, ok, errors, timeouts}.
 //
 // `ms` is from the run's start to its LAST RESPONSE. autocannon itself calls back only at its next sampling
 // tick (every `sampleInt`, 1 s by default), so timing to its callback (`callbackMs`) rounds every run up to
 // whole seconds: 20,000 requests that took 0.5 s read as ~1.0 s.
+//
+// Times are read on the machine's monotonic clock (process.hrtime, CLOCK_MONOTONIC), which every process reads
+// alike: `startAt` and `endAt` (the run's start and last response) can be set beside what the server saw.
 import { createRequire } from 'node:module'
-import { performance } from 'node:perf_hooks'
 
 const require = createRequire(import.meta.url)
 
@@ -28,6 +30,9 @@ if (
   process.exit(2)
 }
 
+/** Milliseconds on the monotonic clock all processes of the machine share. */
+const now = () => Number(process.hrtime.bigint()) / 1e6
+
 function report(line) {
   process.stdout.write(`${JSON.stringify(line)}\n`)
 }
@@ -37,7 +42,7 @@ function runAutocannon() {
   const autocannon = require('autocannon')
   let responses = 0
   let lastResponseAt = 0
-  const start = performance.now()
+  const start = now()
   const instance = autocannon({ url, connections, amount, timeout: 30 }, (err, result) => {
     if (err) {
       process.stderr.write(`autocannon: ${err.message}\n`)
@@ -45,7 +50,9 @@ function runAutocannon() {
     }
     report({
       ms: lastResponseAt - start,
-      callbackMs: performance.now() - start,
+      callbackMs: now() - start,
+      startAt: start,
+      endAt: lastResponseAt,
       responses,
       ok: result['2xx'],
       errors: result.errors,
@@ -54,7 +61,7 @@ function runAutocannon() {
   })
   instance.on('response', () => {
     responses++
-    lastResponseAt = performance.now()
+    lastResponseAt = now()
   })
 }
 
@@ -66,7 +73,7 @@ async function runUndici() {
   let responses = 0
   let ok = 0
   let errors = 0
-  const start = performance.now()
+  const start = now()
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (left > 0) {
@@ -82,8 +89,9 @@ async function runUndici() {
       }
     }),
   )
-  const ms = performance.now() - start
-  report({ ms, callbackMs: ms, responses, ok, errors, timeouts: 0 })
+  const end = now()
+  const ms = end - start
+  report({ ms, callbackMs: ms, startAt: start, endAt: end, responses, ok, errors, timeouts: 0 })
   await dispatcher.close()
 }
 
@@ -127,7 +135,7 @@ async function runUndiciDispatch() {
   let responses = 0
   let ok = 0
   let errors = 0
-  const start = performance.now()
+  const start = now()
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (left > 0) {
@@ -142,8 +150,9 @@ async function runUndiciDispatch() {
       }
     }),
   )
-  const ms = performance.now() - start
-  report({ ms, callbackMs: ms, responses, ok, errors, timeouts: 0 })
+  const end = now()
+  const ms = end - start
+  report({ ms, callbackMs: ms, startAt: start, endAt: end, responses, ok, errors, timeouts: 0 })
   await dispatcher.close()
 }
 

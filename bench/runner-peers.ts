@@ -72,6 +72,9 @@ export interface PeerRun {
   ms: number
   /** From the run's start to its callback (autocannon's comes at its next whole-second sampling tick). */
   callbackMs: number
+  /** The run's start and its last response, in ms on the monotonic clock every process shares (process.hrtime). */
+  startAt: number
+  endAt: number
   responses: number
   ok: number
   errors: number
