@@ -5,6 +5,7 @@ import type { BodyChunk } from '../../shared/contract'
 import { fail, ok, type Result } from '../../shared/result'
 import { Fifo } from '../fifo'
 import { makeTempDir } from '../temp-files'
+import { UNKEPT_BODY_ID, type ResponseBodyWriter } from './unkept-body'
 
 /**
  * Response bodies live here, not in the UI. A body stays in memory up to `memoryLimit` bytes (and while the
@@ -313,6 +314,11 @@ export class BodyStore {
     encoding: 'utf8' | 'base64',
   ): Promise<Result<BodyChunk>> {
     const writer = this.bodies.get(id)
+    if (!writer && id === UNKEPT_BODY_ID)
+      return fail(
+        'not_found',
+        'This response body was not kept: its run reads no bodies and keeps no records',
+      )
     if (!writer) {
       const n = /^b(\d+)$/.exec(id)?.[1]
       return n !== undefined && Number(n) < this.nextId
@@ -352,8 +358,9 @@ export class BodyStore {
    * never-ending body cut at the limit would otherwise leave a file the size of the limit behind.
    * Returns the bytes that were received.
    */
-  discard(writer: BodyWriter): number {
+  discard(writer: ResponseBodyWriter): number {
     const size = writer.size
+    if (!(writer instanceof BodyWriter)) return size
     this.bodies.delete(writer.id)
     void writer.dispose()
     return size

@@ -81,7 +81,8 @@ export interface HopRunner {
 export class Chain implements Runnable {
   /** `METHOD url` of each hop that redirected: the redirect policy tells a loop by it (made at the first). */
   visited: string[] | null = null
-  readonly sids: string[] = []
+  /** Every hop's session id, the root's first (made holding it: most requests have no other hop). */
+  readonly sids: string[]
   readonly events: TimelineEvent[] = []
   current: Exchange | PushExchange | null = null
   /** The hop queued for a slot whose exchange is not made yet: when it was queued, what it will send, where. */
@@ -103,8 +104,9 @@ export class Chain implements Runnable {
   traceId: string | undefined = undefined
   resent = 0
   /**
-   * Nobody reads this request's per-request events (an unwatched engine, and a caller that reads only the result's
-   * final event, headers, trace id and resends): its `queued`, `request-sent` and `response-headers` are not made.
+   * Nobody reads this request's per-request events or its body (an unwatched engine, and a caller that reads only
+   * the result's final event, headers, trace id and resends): its `queued`, `request-sent` and `response-headers`
+   * are not made, the result's `events` stay empty, and its body is counted, not kept (unkept-body.ts).
    */
   lean = false
 
@@ -114,7 +116,9 @@ export class Chain implements Runnable {
     readonly batch: BatchRef | undefined,
     readonly link: SessionLink | undefined,
     private readonly runner: HopRunner,
-  ) {}
+  ) {
+    this.sids = [root]
+  }
 
   /** The scheduler gave the waiting hop its slot. */
   run(): void {

@@ -1,5 +1,5 @@
 import type { HeaderList } from '../../shared/timeline'
-import type { BodyWriter } from './body-store'
+import type { ResponseBodyWriter } from './unkept-body'
 import { connectionPhases, timingOf } from './connector'
 import { classifyError } from './errors'
 import { cancelledEvent, doneEvent, endFailedAttempt, errorEvent } from './exchange-events'
@@ -24,7 +24,7 @@ export function reportResponse(
   init: ExchangeInit,
   marks: ExchangeMarks,
   endAt: number,
-  writer: BodyWriter,
+  writer: ResponseBodyWriter,
   r: CompleteResponse,
 ): void {
   marks.endAt = endAt

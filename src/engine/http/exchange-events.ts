@@ -10,7 +10,7 @@ import type {
   RequestSentEvent,
   ResponseHeadersEvent,
 } from '../../shared/timeline'
-import type { BodyWriter } from './body-store'
+import type { ResponseBodyWriter } from './unkept-body'
 import type { ConnectionTiming } from './connector'
 import { EngineError } from './errors'
 import { headerBlockBytes } from './http-headers'
@@ -101,7 +101,7 @@ export function doneEvent(
   t: number,
   status: number,
   wireBytes: number,
-  writer: BodyWriter,
+  writer: ResponseBodyWriter,
   timings: HarTimings,
   headers: HeaderList,
   trailers: HeaderList,

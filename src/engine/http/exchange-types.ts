@@ -34,8 +34,9 @@ export interface ExchangeInit {
   /** Interim (1xx) responses after which the hop ends (informational.ts' MAX_INFORMATIONAL_RESPONSES unless set). */
   informationalLimit?: number | undefined
   /**
-   * Nobody reads this hop's per-request events (Chain.lean): its request-sent (unless sent again), response-headers
-   * and body-progress are not made; the response's headers go to `owner.exchangeHeaders` instead.
+   * Nobody reads this hop's per-request events or its body (Chain.lean): its request-sent (unless sent again),
+   * response-headers and body-progress are not made, the response's headers go to `owner.exchangeHeaders` instead,
+   * and its body is counted, not kept (unkept-body.ts).
    */
   lean?: boolean
 }

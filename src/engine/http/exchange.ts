@@ -2,7 +2,7 @@ import type { Socket } from 'node:net'
 import type { Dispatcher } from 'undici'
 import type { HeaderList, TimelineEvent } from '../../shared/timeline'
 import { dispatchOn } from './agent-pool'
-import type { BodyWriter } from './body-store'
+import type { ResponseBodyWriter } from './unkept-body'
 import { connectionPhases } from './connector'
 import { pairHeaders, trailerList } from './http-headers'
 import { InformationalResponses, informationalFlood } from './informational'
@@ -70,7 +70,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
   constructor(private readonly init: ExchangeInit) {
     this.marks = newMarks(init.queuedAt)
     // The exchange is the body's owner itself: no closures made per request for it.
-    this.body = new ResponseBody(init.bodies, init.options, this)
+    this.body = new ResponseBody(init.bodies, init.options, this, !init.lean)
     const { clock, url, options } = init
     this.timeouts = new PhaseTimeouts(this, clock, url.host, options.headersTimeoutMs, options.idleTimeoutMs)
   }
@@ -364,7 +364,7 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     )
   }
 
-  private completeResponse(endAt: number, writer: BodyWriter): void {
+  private completeResponse(endAt: number, writer: ResponseBodyWriter): void {
     if (this.isFinished()) return
     this.state = 'finished'
     this.timeouts.stop()

@@ -107,7 +107,7 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
    * Queue `count` copies of a request. Returns their session ids at once; results arrive as events.
    * `fixed`: the caller sends this same spec object again and never changes it (a run's unchanging step),
    * so what is worked out from it is kept for the next send. `lean`: the caller reads only each result's final
-   * event, headers, trace id and resends, not its events (see Chain.lean; it matters only in an unwatched engine).
+   * event, headers, trace id and resends, not its events or body (see Chain.lean; only an unwatched engine heeds it).
    */
   send(
     spec: RequestSpec,
@@ -244,7 +244,7 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
     hop: number,
     initiator: string | undefined,
   ): number {
-    chain.sids.push(sid)
+    if (sid !== chain.root) chain.sids.push(sid)
     this.bySid.set(sid, chain)
     const t = this.clock.now()
     if (chain.lean) return t
@@ -438,17 +438,22 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
   }
 
   private emit(chain: Chain, event: TimelineEvent): void {
-    const last = chain.events[chain.events.length - 1]
-    if (isCountOnly(event) && last && isCountOnly(last) && last.sid === event.sid) {
-      // A flood of interim responses: the newest count replaces the previous one, so a request's event list
-      // stays bounded however long the server keeps sending them.
-      chain.events[chain.events.length - 1] = event
-    } else {
-      chain.events.push(event)
-    }
+    // A lean chain's events are read by nobody: its result's list stays empty (no array grown per request).
+    if (!chain.lean) keepEvent(chain.events, event)
     this.emitOut(event)
     const terminal = event.type === 'done' || event.type === 'error' || event.type === 'cancelled'
     if (terminal && chain.holding) chain.held ??= event
     else if (terminal) this.settled.settle(chain, event)
   }
+}
+
+/**
+ * A chain's event list, with `event` added. A flood of interim responses: the newest count replaces the previous one,
+ * so a request's event list stays bounded however long the server keeps sending them.
+ */
+function keepEvent(events: TimelineEvent[], event: TimelineEvent): void {
+  const last = events[events.length - 1]
+  if (isCountOnly(event) && last && isCountOnly(last) && last.sid === event.sid)
+    events[events.length - 1] = event
+  else events.push(event)
 }

@@ -1,11 +1,12 @@
 import { formatBytes } from '../../shared/format'
 import type { RequestOptions } from '../../shared/request'
 import type { HeaderList } from '../../shared/timeline'
-import type { BodyStore, BodyWriter } from './body-store'
+import type { BodyStore } from './body-store'
 import { makeDecoder, type Decoder } from './decoders'
 import { expansionError, isKnownCoding } from './decompression-guard'
 import { EngineError } from './errors'
 import { groupDigits } from '../../shared/group-digits'
+import { UnkeptBody, type ResponseBodyWriter } from './unkept-body'
 
 const MAX_ENCODINGS = 3
 
@@ -30,16 +31,18 @@ export interface ResponseBodyOwner {
  * body size limit, the decompression-bomb guard, and back-pressure from the store to undici.
  */
 export class ResponseBody {
-  private writer: BodyWriter | null = null
+  private writer: ResponseBodyWriter | null = null
   private decoders: Decoder[] = []
   private decodedBytes = 0
   /** The response's Content-Length, NaN when it has none. */
   declaredLength = NaN
 
+  /** `keep` false: nobody will read the body (a lean exchange's): it is counted, limited and decoded, not kept. */
   constructor(
     private readonly bodies: BodyStore,
     private readonly options: RequestOptions,
     private readonly owner: ResponseBodyOwner,
+    private readonly keep = true,
   ) {}
 
   /** Bytes stored so far. */
@@ -85,7 +88,7 @@ export class ResponseBody {
       this.owner.abort(tooLarge(options.maxBodyBytes))
       return false
     }
-    this.writer = bodies.create(contentType)
+    this.writer = this.keep ? bodies.create(contentType) : new UnkeptBody(contentType)
     const known = encodings.every(isKnownCoding)
     if (known && encodings.length > 0) {
       // Content-Encoding lists codings in the order applied; undo them last-first.
@@ -138,8 +141,8 @@ export class ResponseBody {
   }
 
   /** The finished body's writer (an empty one when the response had none). */
-  finish(): BodyWriter {
-    return this.writer ?? this.bodies.create('')
+  finish(): ResponseBodyWriter {
+    return this.writer ?? (this.keep ? this.bodies.create('') : new UnkeptBody(''))
   }
 
   /**

@@ -26,7 +26,9 @@ const SHORT_WORDS: Record<SentShort, string> = {
 export class SentRequest {
   socket: Socket | undefined = undefined
   info: SocketInfo | null = null
-  private headers: HeaderList = []
+  /** The header block as parsed; null until an event needs it (an HTTP/1.1 attempt's, parsed from `rawHeaders`). */
+  private headers: HeaderList | null = null
+  private rawHeaders = ''
   private headersBytes = 0
   bodyBytes = 0
   note: string | undefined = undefined
@@ -45,11 +47,14 @@ export class SentRequest {
     this.readBefore = socket?.bytesRead ?? 0
     const info = (this.info = socketInfoOf(socket))
     this.headersBytes = Buffer.byteLength(rawHeaders) + 2
-    this.headers = parseSentHeaders(rawHeaders, info.protocol)
+    // Parsed only when its event is made: most attempts of a lean hop (Chain.lean) make none.
+    this.rawHeaders = rawHeaders
+    this.headers = null
     if (info.protocol === 'h2') {
-      const sent = sentOverH2(this.headers)
+      const published = parseSentHeaders(rawHeaders, info.protocol)
+      const sent = sentOverH2(published)
       // The published block still holds what the guard left off: only what went is counted.
-      if (sent.note) this.headersBytes -= headerLinesBytes(this.headers) - headerLinesBytes(sent.headers)
+      if (sent.note) this.headersBytes -= headerLinesBytes(published) - headerLinesBytes(sent.headers)
       this.headers = sent.headers
       if (sent.note) this.note = this.note ? `${this.note}; ${sent.note}` : sent.note
     }
@@ -77,7 +82,7 @@ export class SentRequest {
       start,
       t,
       this.info,
-      this.headers,
+      (this.headers ??= parseSentHeaders(this.rawHeaders, 'http/1.1')),
       this.headersBytes,
       this.bodyBytes,
       this.note,

@@ -2,7 +2,8 @@ import type { ClientHttp2Stream, IncomingHttpHeaders, IncomingHttpStatusHeader }
 import type { RequestBody, RequestOptions } from '../../shared/request'
 import type { HeaderList, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
-import type { BodyStore, BodyWriter } from '../http/body-store'
+import type { BodyStore } from '../http/body-store'
+import type { ResponseBodyWriter } from '../http/unkept-body'
 import { connectionPhases, timingOf } from '../http/connector'
 import { EngineError, classifyError, h2HeadersFailure } from '../http/errors'
 import type { ExchangeOutcome } from '../http/exchange'
@@ -326,7 +327,7 @@ export class PushExchange {
     )
   }
 
-  private completeResponse(endAt: number, writer: BodyWriter): void {
+  private completeResponse(endAt: number, writer: ResponseBodyWriter): void {
     if (this.state === 'finished') return
     this.state = 'finished'
     this.marks.endAt = endAt

@@ -3,7 +3,8 @@ import type { RequestOptions } from '../../shared/request'
 import { serverTimingOf } from '../../shared/server-timing'
 import type { HeaderList, TimelineEvent } from '../../shared/timeline'
 import type { Clock } from '../clock'
-import type { BodyStore, BodyWriter } from '../http/body-store'
+import type { BodyStore } from '../http/body-store'
+import type { ResponseBodyWriter } from '../http/unkept-body'
 import { EngineError, classifyError } from '../http/errors'
 import { ResponseBody } from '../http/response-body'
 import { harTimings, type ExchangeMarks } from '../http/timings'
@@ -221,7 +222,7 @@ export class PushedStream {
     )
   }
 
-  private done(endAt: number, writer: BodyWriter): void {
+  private done(endAt: number, writer: ResponseBodyWriter): void {
     if (this.state === 'finished') return
     this.state = 'finished'
     this.marks.firstByte ??= endAt
