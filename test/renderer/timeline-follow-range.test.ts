@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { followRange, rowsAt, scrollTopToShow, type RowRange } from '../../src/renderer/timeline/follow-range'
+import {
+  endScrollTop,
+  followRange,
+  rowsAt,
+  scrollTopToShow,
+  tailRoom,
+  type RowRange,
+} from '../../src/renderer/timeline/follow-range'
 
 /**
  * The timeline's rows are one height: the rows on screen at a scroll offset, and the scroll that shows a row, are
@@ -63,5 +70,24 @@ describe('the rows the timeline renders', () => {
     expect(scrollTopToShow(500, 100, 100, 20)).toBe(9_920)
     // Row 5 half hidden at 110: its top is brought to the top.
     expect(scrollTopToShow(5, 110, 100, 20)).toBe(100)
+  })
+})
+
+describe("the list's end, where Follow live keeps it", () => {
+  it('starts at a whole row: the part of a row left over is room under the last one', () => {
+    // 8 rows of 22 px in a 166 px viewport: the end was 10 px into the first row, under the header.
+    expect(tailRoom(8, 166, 22)).toBe(12)
+    expect(endScrollTop(8, 166, 22)).toBe(22)
+    expect(endScrollTop(8, 166, 22) % 22).toBe(0)
+    // The newest row is whole at the bottom.
+    expect(8 * 22 - endScrollTop(8, 166, 22)).toBeLessThanOrEqual(166)
+  })
+
+  it('adds nothing while the rows fit or the viewport is whole rows', () => {
+    expect(tailRoom(7, 166, 22)).toBe(0)
+    expect(endScrollTop(7, 166, 22)).toBe(0)
+    expect(tailRoom(20, 176, 22)).toBe(0)
+    expect(endScrollTop(20, 176, 22)).toBe(264)
+    expect(tailRoom(0, 0, 22)).toBe(0)
   })
 })

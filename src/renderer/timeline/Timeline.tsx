@@ -11,7 +11,7 @@ import {
 import { flushSync } from 'react-dom'
 import { useAppStore, useAppStoreApi, useLiveClockApi } from '../store/store-context'
 import { layoutColumns } from './columns'
-import { followRange, rowsAt, scrollTopToShow } from './follow-range'
+import { endScrollTop, followRange, rowsAt, scrollTopToShow, tailRoom } from './follow-range'
 import { rowSlotKeeper } from './row-slots'
 import { TableHeader } from './TableHeader'
 import { GroupRow, rowDomId, TimelineRow } from './TimelineRow'
@@ -109,7 +109,7 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
   }, [])
   useLayoutEffect(() => {
     if (!following || items.length === 0) return
-    followTop.current = Math.max(0, items.length * ROW_HEIGHT - viewportHeight)
+    followTop.current = endScrollTop(items.length, viewportHeight, ROW_HEIGHT)
     const frame = requestAnimationFrame(applyFollow)
     return () => cancelAnimationFrame(frame)
   }, [items.length, following, viewportHeight, applyFollow])
@@ -218,7 +218,12 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
             aria-activedescendant={selectedSid === null ? undefined : rowDomId(selectedSid)}
             tabIndex={0}
             onKeyDown={onKeyDown}
-            style={{ height: Math.max(items.length * ROW_HEIGHT, 1) }}
+            style={{
+              height: Math.max(
+                items.length * ROW_HEIGHT + tailRoom(items.length, viewportHeight, ROW_HEIGHT),
+                1,
+              ),
+            }}
           >
             {rendered.map((index) => {
               const item = items[index]

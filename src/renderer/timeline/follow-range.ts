@@ -35,6 +35,21 @@ export function rowsAt(
 }
 
 /**
+ * The empty room under the last row that lets the list, scrolled to its end, start at a row's top: without it a
+ * list a fraction of a row taller than its viewport showed, scrolled to the end (as Follow live keeps it), its
+ * first row cut in half under the sticky header. Zero while the rows fit.
+ */
+export function tailRoom(count: number, viewportHeight: number, rowHeight: number): number {
+  if (rowHeight <= 0 || viewportHeight <= 0 || count * rowHeight <= viewportHeight) return 0
+  return Math.round(viewportHeight % rowHeight)
+}
+
+/** The scrollTop of the list's end (the newest rows in view, the top row whole): where Follow live keeps it. */
+export function endScrollTop(count: number, viewportHeight: number, rowHeight: number): number {
+  return Math.max(0, count * rowHeight + tailRoom(count, viewportHeight, rowHeight) - viewportHeight)
+}
+
+/**
  * The scrollTop that brings row `index` into view, the least scroll that does (its top at the top when it is
  * above, its bottom at the bottom when below); null when it is in view already.
  */
