@@ -1,4 +1,4 @@
-import { useMemo } from 'react'
+import { useEffect, useMemo } from 'react'
 import type { GrpcMethodKind, GrpcSchemaInfo } from '../../shared/grpc'
 import { useAppStore } from '../store/store-context'
 import { CopyNote } from '../details/CopyNote'
@@ -32,6 +32,10 @@ export function GrpcComposer() {
   const schema = useAppStore((s) => s.grpcSchemas[grpcSchemaKey(target, g)])
   const picked = pickedMethod(schema, g.method)
   const copyText = useAppStore((s) => s.copyText)
+  const tabId = useAppStore((s) => s.activeTabId)
+  const showTabCall = useAppStore((s) => s.showTabGrpcCall)
+  // A gRPC tab brought to the front shows its own call's details, not the one another tab invoked.
+  useEffect(() => showTabCall(), [tabId, showTabCall])
 
   // Said under the bar, copied or not: a window without clipboard access says why instead of 'Copied'.
   const copy = (): void => {
@@ -115,6 +119,12 @@ export function GrpcComposer() {
           Method{' '}
           {schema?.state === 'ready' ? (
             <select aria-label="Method" value={g.method} onChange={(e) => set({ method: e.target.value })}>
+              {/* With none picked the box showed the first method, which Invoke then refused as unpicked. */}
+              {g.method === '' ? (
+                <option value="" disabled>
+                  Pick a method…
+                </option>
+              ) : null}
               {g.method !== '' && !picked ? <option value={g.method}>{g.method}</option> : null}
               {schema.info.services.map((s) => (
                 <optgroup key={s.name} label={s.name}>

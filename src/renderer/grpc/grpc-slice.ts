@@ -61,6 +61,14 @@ export interface GrpcSlice {
   grpcSendable: Readonly<Record<string, true>>
   /** For a sendable call: where its schema is kept and its request type (the Send box's completion). */
   grpcSendTypes: Readonly<Record<string, { schemaKey: string; requestType: string }>>
+  /** The tab each call was invoked from, by sid (the newest MAX_SENDABLE): what a tab's details show. */
+  grpcCallTabs: Readonly<Record<string, string>>
+  /**
+   * Shown when a gRPC tab comes to the front: the details pane leaves a call another tab invoked (its failure
+   * read as this tab's, not yet invoked) for this tab's newest call, or for nothing when it has none; with
+   * nothing shown it shows this tab's newest call.
+   */
+  showTabGrpcCall(): void
   setGrpcDraft(patch: Partial<GrpcDraft>): void
   /** Load the active tab's schema (reflection or protos). */
   loadGrpcSchema(): Promise<void>
@@ -192,6 +200,17 @@ export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [
     grpcSchemas: {},
     grpcSendable: {},
     grpcSendTypes: {},
+    grpcCallTabs: {},
+
+    showTabGrpcCall: () => {
+      const s = get()
+      const calls = s.grpcCallTabs
+      const shown = s.selectedSid
+      // A row of another kind (an HTTP request the person picked) stays: only another tab's call is replaced.
+      if (shown !== null && (calls[shown] === undefined || calls[shown] === s.activeTabId)) return
+      const own = Object.keys(calls).filter((sid) => calls[sid] === s.activeTabId && s.timeline.rows[sid])
+      s.select(own.at(-1) ?? null)
+    },
 
     setGrpcDraft: (patch) => {
       const s = get()
@@ -283,6 +302,10 @@ export function createGrpcSlice(client: ApiClient): StateCreator<AppState, [], [
         ...savedConnectTimeout(s),
       })
       if (!r.ok) return set({ sendError: r.error })
+      const invokedFrom = s.activeTabId
+      set((st) => ({
+        grpcCallTabs: keepNewest({ ...st.grpcCallTabs, [r.value.sid]: invokedFrom }, MAX_SENDABLE),
+      }))
       if (many && grpcSendsMany(r.value.method.kind)) {
         const sid = r.value.sid
         const types = { schemaKey: grpcSchemaKey(target, g), requestType: r.value.method.requestType }
