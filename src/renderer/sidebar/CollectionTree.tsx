@@ -103,27 +103,28 @@ export function CollectionTree({ collection, twinFolder }: TreeProps) {
         <span className="muted small num">{groupDigits(collection.requestCount)}</span>
         <span className="spacer" />
         <span className="head-actions">
-          <FolderActions ctx={ctx} folder={collection.root} label={collection.name} isRoot />
-          <button
-            type="button"
-            className="icon-button row-action"
-            aria-label={`Export ${collection.name}`}
-            title="Export to Postman, Insomnia or Bruno (secrets are left out)"
-            aria-expanded={exporting}
-            ref={exportButton}
-            onClick={() => setExporting((x) => !x)}
-          >
-            ⇪
-          </button>
-          <button
-            type="button"
-            className="icon-button row-action"
-            aria-label={`Close collection ${collection.name}`}
-            title="Close (the folder stays on disk)"
-            onClick={() => void closeCollection(collection.dir)}
-          >
-            ×
-          </button>
+          <FolderActions ctx={ctx} folder={collection.root} label={collection.name} isRoot>
+            <button
+              type="button"
+              className="icon-button row-action"
+              aria-label={`Export ${collection.name}`}
+              title="Export to Postman, Insomnia or Bruno (secrets are left out)"
+              aria-expanded={exporting}
+              ref={exportButton}
+              onClick={() => setExporting((x) => !x)}
+            >
+              ⇪
+            </button>
+            <button
+              type="button"
+              className="icon-button row-action"
+              aria-label={`Close collection ${collection.name}`}
+              title="Close (the folder stays on disk)"
+              onClick={() => void closeCollection(collection.dir)}
+            >
+              ×
+            </button>
+          </FolderActions>
         </span>
       </TreeDropTarget>
       {exporting ? (

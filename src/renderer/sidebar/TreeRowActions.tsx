@@ -1,13 +1,9 @@
-import { useState } from 'react'
+import { useState, type ReactNode } from 'react'
 import type { FolderNode } from '../../shared/collection'
 import { FolderSettingsDialog } from '../environments/FolderSettingsDialog'
 import { useAppStore } from '../store/store-context'
 import type { RowContext } from './tree-context'
 
-/**
- * The buttons beside a folder row or the collection head: run, settings (variables and auth), new request, new
- * folder, and for a folder rename and delete.
- */
 /** The settings dialog of a folder in the collection at `dir`, as the store has it now. */
 function FolderSettingsOf({ dir, folder, onClose }: { dir: string; folder: FolderNode; onClose(): void }) {
   const collection = useAppStore((s) => s.collections.find((c) => c.dir === dir))
@@ -16,21 +12,27 @@ function FolderSettingsOf({ dir, folder, onClose }: { dir: string; folder: Folde
   ) : null
 }
 
+/**
+ * The buttons beside a folder row or the collection head: run, settings (variables and auth), new request, new
+ * folder, for a folder rename and delete, and `children` after them (the head's Export and Close).
+ */
 export function FolderActions({
   ctx,
   folder,
   label,
   isRoot,
+  children,
 }: {
   ctx: RowContext
   folder: FolderNode
   label: string
   isRoot?: boolean
+  children?: ReactNode
 }) {
   const folderPath = folder.path
   const [settings, setSettings] = useState(false)
-  // In a narrow sidebar (collection-tree.css) a folder row shows Run and this toggle, the other five behind it:
-  // all six laid over a 200 px row covered the folder's name from its tenth character.
+  // In a narrow sidebar (collection-tree.css) a folder row or the collection head shows Run and this toggle, the
+  // others behind it: all six laid over a 200 px row covered the name from its tenth character.
   const [more, setMore] = useState(false)
   const openRunner = useAppStore((s) => s.openRunner)
   return (
@@ -53,19 +55,21 @@ export function FolderActions({
       >
         ▶
       </button>
-      {!isRoot ? (
-        <button
-          type="button"
-          className="icon-button row-action row-more"
-          aria-label={`More actions for ${label}`}
-          aria-expanded={more}
-          title="Settings, new request, new folder, rename, delete"
-          onClick={() => setMore((m) => !m)}
-        >
-          ⋯
-        </button>
-      ) : null}
-      {/* Outside the five: a narrow row hides them once the pointer leaves, and the dialog must stay. */}
+      <button
+        type="button"
+        className="icon-button row-action row-more"
+        aria-label={`More actions for ${label}`}
+        aria-expanded={more}
+        title={
+          isRoot
+            ? 'Settings, new request, new folder, export, close'
+            : 'Settings, new request, new folder, rename, delete'
+        }
+        onClick={() => setMore((m) => !m)}
+      >
+        ⋯
+      </button>
+      {/* Outside the others: a narrow row hides them once the pointer leaves, and the dialog must stay. */}
       {settings ? (
         <FolderSettingsOf dir={ctx.dir} folder={folder} onClose={() => setSettings(false)} />
       ) : null}
@@ -111,6 +115,7 @@ export function FolderActions({
             <DeleteButton dir={ctx.dir} path={folderPath} label={label} />
           </>
         ) : null}
+        {children}
       </span>
     </span>
   )
