@@ -17,6 +17,9 @@ const OFFERED: Partial<Record<RequestKind, readonly DefaultHeaderName[]>> = {
   http: ['user-agent', 'accept', 'accept-encoding', 'content-type'],
   graphql: ['user-agent', 'accept', 'accept-encoding', 'content-type'],
   sse: ['user-agent', 'accept', 'cache-control'],
+  // The upgrade's (a Socket.IO session's polls too): the only header of their own the engine adds.
+  ws: ['user-agent'],
+  socketio: ['user-agent'],
 }
 
 const NONE: readonly DefaultHeaderName[] = []

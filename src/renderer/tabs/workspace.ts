@@ -136,6 +136,19 @@ export function snapshotWorkspace(s: AppState): Workspace {
 
 let restoredIds = 0
 
+/**
+ * The file's options with the draft's default headers left out: that edit lives in the tab's options (the
+ * composer has no draft field for it), so a tab restored over its file took the file's list and lost the
+ * unsaved change, where every other unsaved edit came back.
+ */
+function withDraftLeftOut(
+  file: SavedRequest['options'],
+  draft: SavedRequest['options'],
+): SavedRequest['options'] {
+  const { omitDefaultHeaders: _file, ...rest } = file
+  return draft.omitDefaultHeaders?.length ? { ...rest, omitDefaultHeaders: draft.omitDefaultHeaders } : rest
+}
+
 function tabOf(
   dir: string | null,
   path: string | null,
@@ -152,7 +165,7 @@ function tabOf(
     path,
     extras: extrasOf(content),
     draft: savedToDraft(content),
-    baseOptions: base.options,
+    baseOptions: withDraftLeftOut(base.options, content.options),
     baseRun: runFieldsOf(base.run),
     savedKey: base.savedKey,
     version,
