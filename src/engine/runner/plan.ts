@@ -16,7 +16,7 @@ import { effectiveTrace, type TraceSetting } from '../../shared/trace-context'
 import { fail, ok, type Result } from '../../shared/result'
 import { inheritedAuth } from '../send-rules/auth-chain'
 import type { EmptySecrets } from '../send-rules/empty-secrets'
-import { currentRequestFile, stemOf } from '../collections/loader'
+import { currentRequestFile, scannedRequest, stemOf } from '../collections/loader'
 import type { CollectionManager } from '../collections/manager'
 import { COLLECTION_FILE, ENVIRONMENTS_DIR } from '../collections/collection-file-format'
 import { absPath } from '../collections/store'
@@ -131,21 +131,27 @@ export async function planRun(
       unreadable.set(p, unreadableStep(problem))
       continue
     }
-    let read
-    try {
-      read = await currentRequestFile(open.cache, absPath(dir, p), stemOf(basename(p)), openedNow)
-    } catch (e) {
-      const message = `Cannot read: ${e instanceof Error ? e.message : String(e)}`
-      unreadable.set(p, unreadableStep({ path: p, line: 0, column: 0, message }))
-      continue
+    // A path of the tree (a chosen request, or a dependency found in it): the scan just now parsed it, unless it
+    // could not, which its problem above said. Else (or opened before) the file is looked at again.
+    let request = openedNow ? scannedRequest(open.cache, dir, p) : null
+    if (!request) {
+      let read
+      try {
+        read = await currentRequestFile(open.cache, absPath(dir, p), stemOf(basename(p)), openedNow)
+      } catch (e) {
+        const message = `Cannot read: ${e instanceof Error ? e.message : String(e)}`
+        unreadable.set(p, unreadableStep({ path: p, line: 0, column: 0, message }))
+        continue
+      }
+      if (!read.ok) {
+        unreadable.set(p, unreadableStep({ path: p, line: read.line, column: 0, message: read.problem }))
+        continue
+      }
+      request = read.request
     }
-    if (!read.ok) {
-      unreadable.set(p, unreadableStep({ path: p, line: read.line, column: 0, message: read.problem }))
-      continue
-    }
-    saved.set(p, read.request)
+    saved.set(p, request)
     const list: string[] = []
-    for (const d of read.request.dependsOn ?? []) {
+    for (const d of request.dependsOn ?? []) {
       const target = resolveDependency(p, d)
       if (target === null || (!order.has(target) && !info.problems.some((x) => x.path === target)))
         return fail('invalid_request', `${p}: dependsOn "${d}" is not a request in this collection`)
