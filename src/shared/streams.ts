@@ -44,6 +44,11 @@ export interface StreamPage {
   total: number
   /** False while a filtered scan has not reached the end of the log yet; ask again to continue it. */
   complete: boolean
+  /**
+   * With a filter: where its scan stands, the first `scanned` entries of the log looked at (all of them once
+   * `complete`). A read scans a bounded number of entries and time, so a long log takes several reads.
+   */
+  scanned?: number
   /** Index (in the log, or among the matches) of the first entry returned. */
   from: number
   entries: StreamEntry[]

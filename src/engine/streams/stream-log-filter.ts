@@ -3,7 +3,10 @@ import { KINDS, OUT } from './stream-log-kinds'
 import { makeFilterState, scanInSlices, SCAN_BUDGET_MS, type FilterState } from './stream-log-search'
 import type { TopicMatcher } from './stream-log-topic'
 
-/** Most entries one filtered read scans before answering (it says `complete: false` and resumes next call). */
+/**
+ * Most entries one filtered read scans before answering: it says `complete: false` and how far it got
+ * (`scanned`), and the next read of the same filter goes on from there.
+ */
 export const DEFAULT_SCAN_PER_READ = 250_000
 
 /** What a filtered read asks of its log (stream-log.ts). */
@@ -76,6 +79,7 @@ export class LogFilter {
     return {
       total: f.matches.length,
       complete: f.scanned >= this.log.entries,
+      scanned: f.scanned,
       from,
       entries,
       ...this.log.cutFields(),
