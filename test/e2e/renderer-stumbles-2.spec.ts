@@ -131,6 +131,7 @@ test("a gRPC tab shows its own call's details, not the failure of another tab's;
   await expect(page.getByRole('alert').filter({ hasText: 'FAILED_PRECONDITION' })).toHaveCount(0)
   // The box showed "Say — unary" while Invoke refused with "Pick a method".
   await expect(method.locator('option:checked')).toHaveText('Pick a method…')
+  await expect(page.getByText('Pick a method: the editor then completes its fields.')).toBeVisible()
   await pictures(page, 'grpc-second-tab')
 
   await method.selectOption({ label: 'Say — unary' })
@@ -195,6 +196,8 @@ test('the collection head in a narrow sidebar keeps its name in sight: Run and M
   await expect(page.getByRole('dialog', { name: 'Export Shop' })).toBeVisible()
   await page.keyboard.press('Escape')
   await expect(page.getByRole('dialog', { name: 'Export Shop' })).toHaveCount(0)
+  // Export, hidden again behind More, could not take the focus back: it fell to the page's start.
+  await expect(sidebar.getByRole('button', { name: 'More actions for Shop' })).toBeFocused()
   await page.getByRole('button', { name: 'Details below' }).click()
 })
 

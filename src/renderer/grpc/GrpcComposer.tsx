@@ -206,7 +206,8 @@ export function GrpcMessagePanel() {
         </div>
       ) : !picked ? (
         <div className="muted small">
-          Load the methods and pick one: the editor then completes its fields.
+          {schema?.state === 'ready' ? 'Pick a method' : 'Load the methods and pick one'}: the editor then
+          completes its fields.
         </div>
       ) : null}
     </div>

@@ -132,7 +132,12 @@ export function CollectionTree({ collection, twinFolder }: TreeProps) {
           collection={collection}
           onClose={() => {
             setExporting(false)
-            exportButton.current?.focus()
+            // In a narrow sidebar Export is behind More, which closed as the dialog took the focus: More
+            // gets it back (a hidden button takes none, and the focus fell to the page's start).
+            const button = exportButton.current
+            const more = section.current?.querySelector<HTMLElement>('.collection-head .row-more')
+            if (button && button.getClientRects().length > 0) button.focus()
+            else more?.focus()
           }}
         />
       ) : null}
