@@ -26,7 +26,9 @@ test.beforeAll(async () => {
       req.resume()
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')
     },
-    (write) =>
+    (write, base) => {
+      // A name the head's Run and More leave room for at 200 px, and its six buttons covered from "pay…".
+      write('collection.yaml', `flightdeck: 1\nname: Shop payments\nvariables:\n  base: ${base}\n`)
       write(
         'bare.yaml',
         [
@@ -37,7 +39,8 @@ test.beforeAll(async () => {
           '  omitDefaultHeaders: [user-agent, accept]',
           '',
         ].join('\n'),
-      ),
+      )
+    },
   )
 })
 
@@ -163,7 +166,7 @@ test('the collection head in a narrow sidebar keeps its name in sight: Run and M
     // The details beside the timeline squeeze the sidebar to ~200 px at 1024.
     await page.getByRole('button', { name: 'Details on the right' }).click()
     const sidebar = page.getByRole('complementary', { name: 'Collections' })
-    const name = sidebar.locator('.collection-head .collection-name', { hasText: 'Shop' })
+    const name = sidebar.locator('.collection-head .collection-name', { hasText: 'Shop payments' })
     await name.hover()
     const covered = await name.evaluate((el) => {
       const box = el.getBoundingClientRect()
@@ -187,17 +190,17 @@ test('the collection head in a narrow sidebar keeps its name in sight: Run and M
   await openShop(page, shop.host, 1024, 768)
   await page.getByRole('button', { name: 'Details on the right' }).click()
   const sidebar = page.getByRole('complementary', { name: 'Collections' })
-  await sidebar.locator('.collection-head .collection-name', { hasText: 'Shop' }).hover()
-  const export_ = sidebar.getByRole('button', { name: 'Export Shop' })
+  await sidebar.locator('.collection-head .collection-name', { hasText: 'Shop payments' }).hover()
+  const export_ = sidebar.getByRole('button', { name: 'Export Shop payments' })
   await expect(export_).toBeHidden()
-  await sidebar.getByRole('button', { name: 'More actions for Shop' }).click()
-  await expect(sidebar.getByRole('button', { name: 'Close collection Shop' })).toBeVisible()
+  await sidebar.getByRole('button', { name: 'More actions for Shop payments' }).click()
+  await expect(sidebar.getByRole('button', { name: 'Close collection Shop payments' })).toBeVisible()
   await export_.click()
-  await expect(page.getByRole('dialog', { name: 'Export Shop' })).toBeVisible()
+  await expect(page.getByRole('dialog', { name: 'Export Shop payments' })).toBeVisible()
   await page.keyboard.press('Escape')
-  await expect(page.getByRole('dialog', { name: 'Export Shop' })).toHaveCount(0)
+  await expect(page.getByRole('dialog', { name: 'Export Shop payments' })).toHaveCount(0)
   // Export, hidden again behind More, could not take the focus back: it fell to the page's start.
-  await expect(sidebar.getByRole('button', { name: 'More actions for Shop' })).toBeFocused()
+  await expect(sidebar.getByRole('button', { name: 'More actions for Shop payments' })).toBeFocused()
   await page.getByRole('button', { name: 'Details below' }).click()
 })
 
