@@ -138,15 +138,10 @@ describe('Copy as HTTPie', () => {
     expect(t.stub.arrived.at(-1)?.body).toBe('')
   })
 
-  it('refuses a multipart body in words and names what HTTPie changes in a URL', async () => {
+  it('writes a multipart body as --multipart items (copy-as-httpie-multipart.test.ts) and names what HTTPie changes in a URL', async () => {
     await opened()
-    const parts = await t.service.invoke('export.request', {
-      dir: t.dir,
-      path: 'parts.yaml',
-      target: 'shell:httpie',
-    })
-    expect(parts.ok ? parts.value.text : parts.error.message).toBe(
-      'No HTTPie snippet for a multipart request: Copy as cURL, JavaScript (fetch), Python (requests) or Go writes its parts',
+    expect(await composerCode('parts.yaml')).toMatch(
+      /^http --ignore-stdin --multipart POST \S+ \\\n {2}'Accept:\*\/\*' \\\n {2}a=1$/,
     )
     const { codes } = await sentAndRow(t, 'braces.yaml', [])
     expect(codes).toEqual([])

@@ -60,7 +60,13 @@ async function composer(path: string, target: SnippetTarget): Promise<{ text: st
   return r.ok ? { text: r.value.text } : { error: r.error.message }
 }
 
-const MULTIPART = new Set<SnippetTarget>(['shell:curl', 'javascript:fetch', 'python:requests', 'go:native'])
+const MULTIPART = new Set<SnippetTarget>([
+  'shell:curl',
+  'shell:httpie',
+  'javascript:fetch',
+  'python:requests',
+  'go:native',
+])
 
 describe("The composer's Copy as", () => {
   it('writes the request in every language of the timeline row, HTTPie and PowerShell among them', async () => {
@@ -114,7 +120,7 @@ describe("The composer's Copy as", () => {
       if (MULTIPART.has(id)) expect(code, id).toHaveProperty('text')
       else
         expect(code, id).toEqual({
-          error: `No ${label} snippet for a multipart request: Copy as cURL, JavaScript (fetch), Python (requests) or Go writes its parts`,
+          error: `No ${label} snippet for a multipart request: Copy as cURL, HTTPie, JavaScript (fetch), Python (requests) or Go writes its parts`,
         })
     }
   })

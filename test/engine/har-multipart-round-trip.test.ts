@@ -294,7 +294,7 @@ describe('HAR export of a multipart request', () => {
     // PowerShell would get httpsnippet's own multipart text, the file empty and its name unescaped: refused.
     const ps = await service.invoke('session.snippet', { sid, target: 'powershell:restmethod' })
     expect(!ps.ok && ps.error.message).toBe(
-      'No powershell:restmethod snippet for a multipart request: Copy as cURL, JavaScript (fetch), Python (requests) or Go writes its parts',
+      'No powershell:restmethod snippet for a multipart request: Copy as cURL, HTTPie, JavaScript (fetch), Python (requests) or Go writes its parts',
     )
   })
 })

@@ -1,13 +1,21 @@
 import type { MultipartPart } from '../../shared/request'
 import type { SnippetTarget } from '../../shared/snippet-targets'
 
-/** The languages whose code reads a file part from its path and writes each part as a literal (snippet-parts.ts). */
+/**
+ * The languages whose code reads a file part from its path and writes each part as a literal (snippet-parts.ts;
+ * HTTPie's `--multipart` items, snippet-httpie.ts).
+ */
 export const MULTIPART_TARGETS: ReadonlySet<SnippetTarget> = new Set([
   'shell:curl',
+  'shell:httpie',
   'javascript:fetch',
   'python:requests',
   'go:native',
 ])
+
+/** Those languages, in the words a refusal names them. */
+export const MULTIPART_LANGUAGES =
+  'Copy as cURL, HTTPie, JavaScript (fetch), Python (requests) or Go writes its parts'
 
 /** A form-data part as httpsnippet reads it from a HAR's `postData.params`. */
 export interface SnippetParam {
@@ -15,6 +23,8 @@ export interface SnippetParam {
   value?: string
   fileName?: string
   contentType?: string
+  /** A file part's own file name, sent instead of its file's (HTTPie cannot send one: snippet-httpie.ts refuses it). */
+  partFileName?: string
 }
 
 /**
@@ -46,7 +56,7 @@ export function snippetParams(
       const typed = type ? { contentType: type } : {}
       return p.kind === 'text'
         ? { name: p.name, value: p.value, ...typed }
-        : { name: p.name, fileName: p.path, ...typed }
+        : { name: p.name, fileName: p.path, ...typed, ...(p.fileName ? { partFileName: p.fileName } : {}) }
     })
 }
 

@@ -14,7 +14,7 @@ import { unfilledBasic, unfilledBasicHeader } from './snippet-basic'
 import { confineBody, type FileScope } from '../files/confine'
 import { graphqlSnippetRefusal, graphqlSnippetRequest } from '../graphql/graphql-snippet'
 import { finishLeftOut, leaveOut, untypedFetchBody, type LeftOut } from './snippet-left-out'
-import { MULTIPART_TARGETS, snippetParams } from './snippet-multipart'
+import { MULTIPART_LANGUAGES, MULTIPART_TARGETS, snippetParams } from './snippet-multipart'
 import { UNTYPED_MULTIPART, untypedMultipart } from '../http/untyped-multipart'
 import { snippetValues } from './snippet-values'
 import { sharedPool, TaskFailed, WorkerDied } from '../workers/pool'
@@ -148,7 +148,7 @@ function harOf(
     if (!MULTIPART_TARGETS.has(target))
       return fail(
         'unsupported',
-        `No ${snippetLabel(target)} snippet for a multipart request: Copy as cURL, JavaScript (fetch), Python (requests) or Go writes its parts`,
+        `No ${snippetLabel(target)} snippet for a multipart request: ${MULTIPART_LANGUAGES}`,
       )
     har.postData = {
       mimeType: 'multipart/form-data',

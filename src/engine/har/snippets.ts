@@ -1,6 +1,6 @@
 import type { SnippetTarget } from '../../shared/body-view'
 import { finishLeftOut, leaveOut, notSent, untypedFetchBody } from '../exporters/snippet-left-out'
-import { MULTIPART_TARGETS, snippetParams } from '../exporters/snippet-multipart'
+import { MULTIPART_LANGUAGES, MULTIPART_TARGETS, snippetParams } from '../exporters/snippet-multipart'
 import type { SessionRecord } from '../sessions/session-records'
 import { sharedPool, TaskFailed } from '../workers/pool'
 import { harRequestOf } from './har-export'
@@ -43,7 +43,7 @@ export function sessionSnippetRequest(
   }
   if (!MULTIPART_TARGETS.has(target))
     return {
-      refused: `No ${target} snippet for a multipart request: Copy as cURL, JavaScript (fetch), Python (requests) or Go writes its parts`,
+      refused: `No ${target} snippet for a multipart request: ${MULTIPART_LANGUAGES}`,
     }
   // A recorded file part has no path until one is chosen: the code names the file the recording sent, which the
   // reader's program reads where it runs (its own choice, in code it can read), as before.
