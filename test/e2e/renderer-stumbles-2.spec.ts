@@ -113,6 +113,12 @@ test("a gRPC tab shows its own call's details, not the failure of another tab's;
   page,
 }) => {
   await openShop(page, shop.host, 1280, 800)
+  // Rows enough to overflow the timeline under a gRPC composer, which Follow live keeps at its end.
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${shop.base}/orders`)
+  const done = page.getByRole('grid', { name: 'Timeline' }).locator('[data-state="done"]')
+  const before = await done.count()
+  await page.getByRole('button', { name: /^Send ×/ }).click()
+  await expect(done).toHaveCount(before + 10)
   const tabs = page.getByRole('tablist', { name: 'Open requests' }).getByRole('tab')
   const first = (await tabs.count()) - 1
   const url = page.getByRole('textbox', { name: 'URL' })
@@ -124,6 +130,10 @@ test("a gRPC tab shows its own call's details, not the failure of another tab's;
   await method.selectOption({ label: 'Fail — unary' })
   await page.getByRole('button', { name: 'Invoke', exact: true }).click()
   await expect(details.getByRole('alert')).toContainText('FAILED_PRECONDITION')
+  // The call, selected as it was listed, is at the end Follow live keeps: following goes on, its row whole.
+  await expect(page.getByRole('button', { name: 'Follow live' })).toHaveAttribute('aria-pressed', 'true')
+  await expect.poll(async () => (await cutRows(page)).top).toBe(0)
+  expect((await cutRows(page)).bottom).toBeLessThanOrEqual(0)
 
   // A second gRPC tab at the same server: its methods are loaded already, none picked yet.
   await page.getByRole('button', { name: 'New request tab' }).click()

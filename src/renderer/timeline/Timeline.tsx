@@ -153,7 +153,9 @@ export function Timeline({ toolbarExtras, children }: { toolbarExtras?: ReactNod
     const own = ownScroll.current
     ownScroll.current = null
     if (own !== null && Math.abs(el.scrollTop - own) <= 1) return
-    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT / 2
+    // By the newest row, not the list's end: the room under it (tailRoom) is no row to follow, and a selected
+    // row shown by its bottom (scrollTopToShow) is at the bottom.
+    const atBottom = items.length * ROW_HEIGHT - el.scrollTop - el.clientHeight < ROW_HEIGHT / 2
     const s = store.getState()
     // Scrolling away from the newest rows stops following; the time window stays where it is.
     if (!atBottom && s.timeView.follow)
