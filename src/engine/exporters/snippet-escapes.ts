@@ -14,7 +14,9 @@
  *   URL as sent, with `--globoff` where it holds braces or brackets, which curl would otherwise expand.
  * - JavaScript fetch and Node axios: the body's object literal (stringify-object) leaves backslashes
  *   unescaped, so `\\"` in a string ends it. A body with a backslash is written as its JSON instead, which is a
- *   valid object literal. * - curl: `--data @name` sends the file `name`, so a text body `@secret.txt` uploaded the copier's own file
+ *   valid object literal. * - curl: a form's fields went unencoded (`--data 'a=x y&z=1'`), and a text body typed as a form was dropped: the
+ *   form goes as the text Send sends.
+ * - curl: `--data @name` sends the file `name`, so a text body `@secret.txt` uploaded the copier's own file
  *   (and a JSON or form body typed so). A body whose text starts with `@` goes as `--data-raw`, which sends it
  *   as written. A file body (`@path`, its HAR comment `file path`) goes as `--data-binary`: `--data @path`
  *   drops the file's CR and LF.
@@ -38,7 +40,30 @@ function escapedJson(har: unknown): string | null {
   }
 }
 
+/** A form's type, with or without parameters (`; charset=UTF-8`). */
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i
+
+/**
+ * curl's form as the text sent. httpsnippet writes a form's fields as `--data 'a=x y&z=1'`, each value unencoded
+ * (sent as typed, another form), and a form typed body given as text as `--data ''` (it keeps a form's
+ * fields only). curl gets the text Send sends, encoded as Send encodes fields, with no type of httpsnippet's own:
+ * `--data` sends form-urlencoded by itself, and a typed Content-Type is among the headers.
+ */
+function curlFormAsText(
+  har: HarLike & { postData: { params?: { name: string; value?: string }[] } },
+): unknown {
+  const post = har.postData
+  const text =
+    post.params && post.params.length > 0
+      ? new URLSearchParams(post.params.map((p): [string, string] => [p.name, p.value ?? ''])).toString()
+      : (post.text ?? '')
+  return { ...har, postData: { mimeType: '', text } }
+}
+
 export function snippetInput(har: unknown, target: string): unknown {
+  const post = (har as HarLike | null)?.postData
+  if (target === 'shell' && post && FORM_TYPE.test(post.mimeType ?? ''))
+    return curlFormAsText(har as Parameters<typeof curlFormAsText>[0])
   if (target !== 'python' || escapedJson(har) === null) return har
   const h = har as HarLike
   const headers = h.headers ?? []
