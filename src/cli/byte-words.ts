@@ -1,3 +1,5 @@
+import { groupDigits } from '../shared/group-digits'
+
 /**
  * Sizes in the command line's messages, in one style: a count of bytes grouped as en-US writes it
  * (`67,108,864 bytes`), and a limit that is a whole number of MiB or KiB said in that unit first
@@ -5,7 +7,8 @@
  * terminal's locale, and a count is never shown rounded where it decides whether something was refused.
  */
 
-const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+// groupDigits, not Intl.NumberFormat: an ICU number format made as this module loads cost every
+// `flightdeck send` ~100M instructions (ICU's locale data), a seventh of its whole start.
 
 const UNITS: readonly (readonly [bytes: number, name: string])[] = [
   [1024 * 1024 * 1024, 'GiB'],
@@ -15,11 +18,11 @@ const UNITS: readonly (readonly [bytes: number, name: string])[] = [
 
 /** `1,048,576 bytes`, `1 byte`. */
 export function byteCount(n: number): string {
-  return `${GROUPED.format(n)} ${n === 1 ? 'byte' : 'bytes'}`
+  return `${groupDigits(Math.round(n))} ${n === 1 ? 'byte' : 'bytes'}`
 }
 
 /** `64 MiB (67,108,864 bytes)` for a whole number of GiB, MiB or KiB; else the count alone (`1,000 bytes`). */
 export function sizeLimit(n: number): string {
   const unit = UNITS.find(([size]) => n >= size && n % size === 0)
-  return unit ? `${GROUPED.format(n / unit[0])} ${unit[1]} (${byteCount(n)})` : byteCount(n)
+  return unit ? `${groupDigits(Math.round(n / unit[0]))} ${unit[1]} (${byteCount(n)})` : byteCount(n)
 }
