@@ -6,7 +6,9 @@
  * random byte and hashes nothing; node:dns ~1 ms for a request to an IP address; node:perf_hooks, whose clock
  * the runner's steps and sign-in waits read when they time something, ~1 % of a send's instructions; node:module
  * (with its source-map code, ~3M instructions under an ES module entry), whose createRequire the engine calls only
- * to load a package from node_modules (yaml, ws, a JSONPath library) when first used.
+ * to load a package from node_modules (yaml, ws, a JSONPath library) when first used; node:fs/promises (~16M
+ * instructions with the readline and file-watcher modules it loads), which a send reads a file with only when its
+ * body or a certificate is one.
  *
  * Only for the command files compiled with V8's code cache (command-loader.ts): the bundle turns each
  * `import { randomUUID } from 'node:crypto'` into `const m = require('node:crypto')` at the importing module's
@@ -19,6 +21,7 @@ export const LAZY_BUILTINS: ReadonlySet<string> = new Set([
   'node:dns',
   'node:perf_hooks',
   'node:module',
+  'node:fs/promises',
 ])
 
 /**

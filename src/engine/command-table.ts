@@ -26,7 +26,9 @@ export type CommandTable = {
  * the compiler checks the list against both the contract and what the group's module builds.
  */
 export function createCommandTable(parts: EngineParts, options: EngineServiceOptions): CommandTable {
-  const { clock, http, streams, collections, auth, jobs, runs } = parts
+  const { clock, http, streams, collections, jobs, runs } = parts
+  // The auth runner and the webhook inbox are parts built on first need, as every handler using them is.
+  const { auth, inbox } = parts
   const capabilities: HostCapabilities = {
     nativeDialogs: Boolean(options.pickFolder && options.pickFile && options.pickSavePath),
     downloads: options.capabilities?.downloads ?? false,
@@ -54,15 +56,17 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
   })
   // Variables in an MQTT or Socket.IO URL and headers resolve as a request's do.
   const messaging = async () => {
-    const [{ messagingResolver }, { messagingTokens }, { manager, ready }, engine] = await Promise.all([
-      import('./mqtt/messaging-resolve'),
-      import('./mqtt/messaging-token'),
-      collections.get(),
-      streams.get(),
-    ])
+    const [{ messagingResolver }, { messagingTokens }, { manager, ready }, engine, runner] =
+      await Promise.all([
+        import('./mqtt/messaging-resolve'),
+        import('./mqtt/messaging-token'),
+        collections.get(),
+        streams.get(),
+        auth.get(),
+      ])
     return {
       resolve: messagingResolver(manager, ready),
-      tokens: messagingTokens(manager, auth, ready),
+      tokens: messagingTokens(manager, runner, ready),
       engine,
     }
   }
@@ -109,16 +113,19 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
         'export.request',
       ],
       async () => {
-        const [{ createCollectionHandlers }, { SendScripts }, { manager, ready }] = await Promise.all([
-          import('./collections/handlers'),
-          import('./scripts/send-scripts'),
-          collections.get(),
-        ])
+        const [{ createCollectionHandlers }, { SendScripts }, { manager, ready }, runner, webhooks] =
+          await Promise.all([
+            import('./collections/handlers'),
+            import('./scripts/send-scripts'),
+            collections.get(),
+            auth.get(),
+            inbox.get(),
+          ])
         return createCollectionHandlers({
           manager,
-          auth,
+          auth: runner,
           ready,
-          webhookValues: () => webhookValues(parts.inbox),
+          webhookValues: () => webhookValues(webhooks),
           traces: parts.traces,
           scripts: new SendScripts({
             http,
@@ -132,11 +139,12 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
       },
     ),
     ...onFirstCall(['oauth2.token', 'oauth2.cancelSignIn'], async () => {
-      const [{ createOAuth2TokenHandler }, { manager, ready }] = await Promise.all([
+      const [{ createOAuth2TokenHandler }, { manager, ready }, runner] = await Promise.all([
         import('./auth/oauth2-token-command'),
         collections.get(),
+        auth.get(),
       ])
-      return createOAuth2TokenHandler({ manager, auth, ready })
+      return createOAuth2TokenHandler({ manager, auth: runner, ready })
     }),
     ...onFirstCall(['draft.fromCurl', 'draft.snippet', 'draft.completePath', 'draft.pickFile'], async () => {
       const [{ createDraftHandlers }, { manager, ready }] = await Promise.all([
@@ -161,12 +169,13 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
     ),
     // Stream opens resolve variables and auth as request.send does; ws.send resolves a saved message's.
     ...onFirstCall(['sse.open', 'ws.open', 'ws.send'], async () => {
-      const [{ createStreamOpenHandlers }, { manager, ready }, engine] = await Promise.all([
+      const [{ createStreamOpenHandlers }, { manager, ready }, engine, runner] = await Promise.all([
         import('./streams/stream-open'),
         collections.get(),
         streams.get(),
+        auth.get(),
       ])
-      return createStreamOpenHandlers({ manager, auth, streams: engine, ready })
+      return createStreamOpenHandlers({ manager, auth: runner, streams: engine, ready })
     }),
     ...onFirstCall(['ws.ping', 'ws.close', 'stream.read', 'stream.data'], async () => {
       const engine = await streams.get()
@@ -185,16 +194,17 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
       return createMqttHandlers(engine, resolve, tokens)
     }),
     ...onFirstCall(['grpc.describe', 'grpc.open', 'grpc.grpcurl', 'grpc.send', 'grpc.end'], async () => {
-      const [{ createGrpcHandlers }, { manager, ready }, engine] = await Promise.all([
+      const [{ createGrpcHandlers }, { manager, ready }, engine, runner] = await Promise.all([
         import('./grpc/grpc-handlers'),
         collections.get(),
         streams.get(),
+        auth.get(),
       ])
       return createGrpcHandlers({
         streams: engine,
         manager,
         ready,
-        authorize: (s, a, k) => auth.authorize(s, a, k),
+        authorize: (s, a, k) => runner.authorize(s, a, k),
       })
     }),
     ...onFirstCall(['socketio.open', 'socketio.emit'], async () => {
@@ -239,12 +249,13 @@ export function createCommandTable(parts: EngineParts, options: EngineServiceOpt
       }
     }),
     ...onFirstCall(['graphql.send', 'graphql.schemaFile'], async () => {
-      const [{ createGraphqlHandlers }, { manager, ready }, engine] = await Promise.all([
+      const [{ createGraphqlHandlers }, { manager, ready }, engine, runner] = await Promise.all([
         import('./graphql/graphql-handlers'),
         collections.get(),
         streams.get(),
+        auth.get(),
       ])
-      return createGraphqlHandlers({ manager, auth, http, streams: engine, emit: parts.emit, ready })
+      return createGraphqlHandlers({ manager, auth: runner, http, streams: engine, emit: parts.emit, ready })
     }),
     ...onFirstCall(
       ['webhook.start', 'webhook.stop', 'webhook.status', 'job.follow', 'request.longPoll'],

@@ -3,8 +3,7 @@ import type { HostEvent } from '../shared/contract'
 import { ok } from '../shared/result'
 import type { RequestBody } from '../shared/request'
 import type { TimelineEvent } from '../shared/timeline'
-import { AuthRunner } from './auth/auth-runner'
-import { openSignInPage } from './auth/oauth2-open'
+import type * as EngineAuthModule from './auth/engine-auth'
 import { createClock } from './clock'
 import type * as CollectionHandlersModule from './collections/handlers'
 import type * as CollectionManagerModule from './collections/manager'
@@ -20,7 +19,7 @@ import { SessionEnds } from './sessions/session-bodies'
 import { forgetSessions, SessionRecords } from './sessions/session-records'
 import { TimelineJournal } from './sessions/timeline-journal'
 import type * as StreamEngineModule from './streams/stream-engine'
-import { WebhookInbox } from './webhooks/webhook-inbox'
+import type * as WebhookInboxModule from './webhooks/webhook-inbox'
 import { TraceIndex } from './trace/trace-index'
 import { withSentTrace } from './trace/trace-headers'
 
@@ -32,12 +31,14 @@ export interface PartModules {
   secrets: typeof SecretStoreModule
   jobs: typeof AsyncHandlersModule
   runs: typeof RunManagerModule
+  auth: typeof EngineAuthModule
+  webhooks: typeof WebhookInboxModule
 }
 
 /**
  * How each of those modules is had: already imported (service.ts: the hosts that build every part at start, and
  * hand tests the parts themselves) or imported when its part is first needed (service-on-demand.ts: the CLI's
- * one-request `send`, which needs none of them).
+ * one-request `send`, which needs none of them: a plain URL is sent with no auth runner and no webhook inbox).
  */
 export type PartModuleLoaders = { [K in keyof PartModules]: () => Maybe<PartModules[K]> }
 
@@ -131,67 +132,69 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
       }),
     ),
   )
-  const openExternalHook = options.openExternal
-  const auth = new AuthRunner(http, undefined, {
-    ...(options.oauthSignIn
-      ? { openSignIn: options.oauthSignIn }
-      : openExternalHook
-        ? { openSignIn: (url: string) => openSignInPage(openExternalHook, url) }
-        : {}),
-    ...(options.oauthTimeoutMs !== undefined ? { signInTimeoutMs: options.oauthTimeoutMs } : {}),
-    ...(options.oauthNotice ? { onNotice: options.oauthNotice } : {}),
-  })
+  // Every part that authorizes (a saved request, a stream, a job, the runner) shares the one runner: its tokens.
+  const auth = new OnDemand(() => chain(modules.auth(), (m) => m.createEngineAuth(http, options)))
   // Following jobs, long polls and the webhook inbox; runs use the same inbox (it listens only once started).
-  const inbox = new WebhookInbox({ clock, bodies: http.bodies })
+  const inbox = new OnDemand(() =>
+    chain(modules.webhooks(), (m) => new m.WebhookInbox({ clock, bodies: http.bodies })),
+  )
   const jobs = new OnDemand(() =>
     chain(modules.jobs(), (m) =>
       chain(modules.collectionHandlers(), (h) =>
-        m.createAsyncService({
-          http,
-          auth,
-          clock,
-          inbox,
-          emit,
-          traces,
-          prepare: async (request, a, context, dyn, adHocTrace) => {
-            const { manager, ready } = await collections.get()
-            await ready
-            const prepared = await h.prepareRequest(manager, request, a, context, [], dyn)
-            if (!prepared.ok) return prepared
-            const trace = h.tracePlanOf(manager, context, adHocTrace, traces)
-            return ok({
-              ...prepared.value,
-              name: h.savedRequestName(manager, context),
-              ...(trace ? { trace } : {}),
-            })
-          },
-        }),
+        chain(auth.use(), (authRunner) =>
+          chain(inbox.use(), (webhooks) =>
+            m.createAsyncService({
+              http,
+              auth: authRunner,
+              clock,
+              inbox: webhooks,
+              emit,
+              traces,
+              prepare: async (request, a, context, dyn, adHocTrace) => {
+                const { manager, ready } = await collections.get()
+                await ready
+                const prepared = await h.prepareRequest(manager, request, a, context, [], dyn)
+                if (!prepared.ok) return prepared
+                const trace = h.tracePlanOf(manager, context, adHocTrace, traces)
+                return ok({
+                  ...prepared.value,
+                  name: h.savedRequestName(manager, context),
+                  ...(trace ? { trace } : {}),
+                })
+              },
+            }),
+          ),
+        ),
       ),
     ),
   )
   const runs = new OnDemand(() =>
     chain(modules.runs(), (m) =>
       chain(collections.use(), ({ manager }) =>
-        chain(
-          streams.use(),
-          (engine) =>
-            new m.RunManager({
-              http,
-              auth,
-              collections: manager,
-              streams: { streams: engine, subscribe: (l) => sink.subscribe(l) },
-              webhooks: inbox,
-              traces,
-              emit: (payload) => publish({ name: 'run.progress', payload }),
-              scripts: { http, clock, emit },
-              ...(options.runResults ? { keep: options.runResults } : {}),
-              ...(options.runResults === 'failures'
-                ? {
-                    release: (sids) =>
-                      ends ? ends.forget(http.bodies, sids) : forgetSessions(records, http.bodies, sids),
-                  }
-                : {}),
-            }),
+        chain(streams.use(), (engine) =>
+          chain(auth.use(), (authRunner) =>
+            chain(
+              inbox.use(),
+              (webhooks) =>
+                new m.RunManager({
+                  http,
+                  auth: authRunner,
+                  collections: manager,
+                  streams: { streams: engine, subscribe: (l) => sink.subscribe(l) },
+                  webhooks,
+                  traces,
+                  emit: (payload) => publish({ name: 'run.progress', payload }),
+                  scripts: { http, clock, emit },
+                  ...(options.runResults ? { keep: options.runResults } : {}),
+                  ...(options.runResults === 'failures'
+                    ? {
+                        release: (sids) =>
+                          ends ? ends.forget(http.bodies, sids) : forgetSessions(records, http.bodies, sids),
+                      }
+                    : {}),
+                }),
+            ),
+          ),
         ),
       ),
     ),
@@ -220,6 +223,8 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
     keepsLastSession,
     /** Every part at once, in the order they depend on each other (their modules must be imported already). */
     buildAll(): void {
+      auth.now()
+      inbox.now()
       streams.now()
       collections.now()
       jobs.now()
@@ -231,17 +236,18 @@ export function createEngineParts(options: EngineServiceOptions, modules: PartMo
     },
     async dispose(): Promise<void> {
       // A part still being built is disposed once it is, with the others; none is built after this.
-      for (const p of [streams, collections, jobs, runs]) p.close()
+      const built = [auth, inbox, streams, collections, jobs, runs]
+      for (const p of built) p.close()
       // A sign-in still awaited ends now (its loopback listener closes), not at its timeout after the engine.
-      auth.cancelOAuth2SignIn('all')
-      await Promise.all([streams, collections, jobs, runs].map((p) => p.settled()))
+      auth.peek()?.cancelOAuth2SignIn('all')
+      await Promise.all(built.map((p) => p.settled()))
       await runs.peek()?.dispose()
       collections.peek()?.manager.dispose()
       disposing = true
       // Closing streams emits their last events; deliver those before the sink goes.
       streams.peek()?.dispose()
       // Runs may have started the inbox without jobs ever being built.
-      await (jobs.peek()?.dispose() ?? inbox.stop())
+      await (jobs.peek()?.dispose() ?? inbox.peek()?.stop())
       // After the closes above, so the kept timeline ends as the window last showed it.
       if (keepsLastSession) {
         const secrets = collections.peek()?.manager.revealedSecrets() ?? []

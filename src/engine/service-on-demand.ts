@@ -10,6 +10,8 @@ const ON_DEMAND: PartModuleLoaders = {
   secrets: () => import('./secrets/secret-store'),
   jobs: () => import('./jobs/async-handlers'),
   runs: () => import('./runner/run-manager'),
+  auth: () => import('./auth/engine-auth'),
+  webhooks: () => import('./webhooks/webhook-inbox'),
 }
 
 /**

@@ -1,3 +1,4 @@
+import * as auth from './auth/engine-auth'
 import * as collectionHandlers from './collections/handlers'
 import * as collections from './collections/manager'
 import { createEngineParts, type PartModuleLoaders } from './engine-parts'
@@ -7,6 +8,7 @@ import * as secrets from './secrets/secret-store'
 import { serviceOver } from './service-commands'
 import type { EngineService, EngineServiceOptions } from './service-types'
 import * as streams from './streams/stream-engine'
+import * as webhooks from './webhooks/webhook-inbox'
 
 export type { CliHooks, CommandService, EngineService, EngineServiceOptions } from './service-types'
 
@@ -18,6 +20,8 @@ const IMPORTED: PartModuleLoaders = {
   secrets: () => secrets,
   jobs: () => jobs,
   runs: () => runs,
+  auth: () => auth,
+  webhooks: () => webhooks,
 }
 
 /**
@@ -34,7 +38,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     clock: parts.clock,
     http: parts.http,
     collections: parts.collections.now().manager,
-    auth: parts.auth,
+    auth: parts.auth.now(),
     streams: parts.streams.now(),
     runs: parts.runs.now(),
   }

@@ -67,6 +67,8 @@ const REAL: PartModuleLoaders = {
   secrets: () => import('../../src/engine/secrets/secret-store'),
   jobs: () => import('../../src/engine/jobs/async-handlers'),
   runs: () => import('../../src/engine/runner/run-manager'),
+  auth: () => import('../../src/engine/auth/engine-auth'),
+  webhooks: () => import('../../src/engine/webhooks/webhook-inbox'),
 }
 
 function sseOpen(s: CommandService, path: string): ReturnType<CommandService['call']> {

@@ -1,12 +1,14 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { builtCli, root, startupFixture } from './cli-startup-probe'
+import { startAuthServer } from '../fixtures/auth-server'
+import { builtCli, counted, root, startupFixture } from './cli-startup-probe'
 
 /**
  * `send` is built as two files (scripts/cli-split-command.mjs): the one its start evaluates, and the code it
- * reaches only through a lazy import (other protocols, the runner, collections, importers, multipart bodies),
- * which a plain `send` never reads: half of the one file it was, whose text and code cache every start paid for.
+ * reaches only through a lazy import (other protocols, the runner, collections, importers, multipart bodies, the
+ * auth runner, the webhook inbox), which a plain `send` never reads: half of the one file it was, whose text and code cache every start paid for.
  * Needs `npm run build` first (or FLIGHTDECK_TEST_CLI: a private build).
  */
 
@@ -25,6 +27,11 @@ const REACHED_LATER = [
   'src/engine/graphql/',
   'src/engine/jobs/async-handlers.ts',
   'src/engine/exporters/',
+  // Built by the engine on first need (engine-parts.ts): a saved request's auth, a job's or run's webhook wait.
+  'src/engine/auth/',
+  'src/engine/webhooks/webhook-inbox.ts',
+  'src/engine/webhooks/webhook-http.ts',
+  'src/engine/webhooks/webhook-waiters.ts',
 ]
 
 function sourcesOf(file: string): string[] {
@@ -78,4 +85,61 @@ describe("send's start evaluates none of the code it reaches only lazily", () =>
       ])
     }
   }, 60_000)
+
+  it('a plain send loads no node:fs/promises (nor the readline and file-watcher modules it loads)', async () => {
+    // As bin/flightdeck.js starts it (its CommonJS entry): builtCli's ES module entry has Node's ES module loader,
+    // which loads node:fs/promises itself. Each Node module a process loads is compiled from source here.
+    const listing = `process.on('exit', () => process.stderr.write('[modules] ' + JSON.stringify(process.moduleLoadList) + '\\n')); require(process.argv[1]).main(process.argv.slice(2))`
+    const child = await runNode(['-e', listing, entry.replace(/\.js$/, '.cjs'), 'send', url()], {
+      FLIGHTDECK_CONFIG_DIR: join(dir, 'config'),
+      FLIGHTDECK_CODE_CACHE_DIR: join(dir, 'modules-code-cache'),
+    })
+    expect(child.stdout).toContain('HTTP/1.1 200 OK')
+    const modules = (counted(child.stderr, 'modules') ?? []) as string[]
+    expect(modules).toContain('NativeModule net')
+    expect(modules.filter((m) => /fs\/promises|readline|fs\/watchers/.test(m))).toEqual([])
+  }, 30_000)
+
+  it('a saved request with digest auth loads the auth runner from the lazy file and signs in', async () => {
+    const server = await startAuthServer()
+    try {
+      const collection = join(dir, 'digest-collection')
+      mkdirSync(collection, { recursive: true })
+      writeFileSync(join(collection, 'collection.yaml'), 'flightdeck: 1\nname: Digest\n')
+      writeFileSync(
+        join(collection, 'me.yaml'),
+        `name: Me\nmethod: GET\nurl: ${server.url}/digest\nauth:\n  type: digest\n  username: alice\n  password: s3cret\n`,
+      )
+      const env = { FLIGHTDECK_CODE_CACHE_DIR: join(dir, 'digest-code-cache') }
+      const signed = await builtCli(dir, ['send', '--collection', collection, '--request', 'me'], {}, env)
+      expect(signed.stderr).toBe('')
+      expect(signed.code).toBe(0)
+      expect(signed.stdout).toContain('HTTP/1.1 200 OK')
+      expect(signed.compiled.map((c) => c.file)).toEqual([
+        expect.stringMatching(/send-command-\w+\.cjs$/),
+        expect.stringMatching(/send-lazy-\w+\.cjs$/),
+      ])
+      // The wrong password: the runner answered the challenge and the server still refused.
+      writeFileSync(
+        join(collection, 'wrong.yaml'),
+        `name: Wrong\nmethod: GET\nurl: ${server.url}/digest\nauth:\n  type: digest\n  username: alice\n  password: nope\n`,
+      )
+      const refused = await builtCli(dir, ['send', '--collection', collection, '--request', 'wrong'], {}, env)
+      expect(refused.stdout).toContain('HTTP/1.1 401')
+    } finally {
+      await server.close()
+    }
+  }, 60_000)
 })
+
+/** `node args…` with env added, killed after 20 s; its output either way. */
+function runNode(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      args,
+      { env: { ...process.env, ...env }, timeout: 20_000, maxBuffer: 4 * 1024 * 1024 },
+      (_error, stdout, stderr) => done({ stdout, stderr }),
+    )
+  })
+}
