@@ -45,6 +45,8 @@ export interface StoredCookies {
 }
 
 const noneStored = (): StoredCookies => ({ stored: 0, tooLarge: 0, evicted: 0, refused: [], refusedCount: 0 })
+/** What a response that set no cookie stored (shared: never changed). */
+const NONE_STORED: Readonly<StoredCookies> = Object.freeze(noneStored())
 
 /** What a response's event carries when the jar refused or let go of a cookie; undefined when it kept them all. */
 export function cookieJarNote(r: StoredCookies): CookieJarNote | undefined {
@@ -95,13 +97,16 @@ export class EngineCookies {
 
   /** Keep the cookies a response to `url` set, within a browser's limits; says what it kept and let go. */
   store(url: URL, headers: HeaderList): StoredCookies {
-    const result = noneStored()
-    for (const [k, v] of headers) {
+    // Most responses set none: they share one empty answer, read only (nothing is made for them).
+    let result: StoredCookies | null = null
+    for (let i = 0; i < headers.length; i++) {
+      const [k, v] = headers[i] as readonly [string, string]
       if (k.length === 10 && k.toLowerCase() === 'set-cookie') {
+        result ??= noneStored()
         if (this.keep(url, v, result)) result.stored++
       }
     }
-    return result
+    return result ?? NONE_STORED
   }
 
   private keep(url: URL, setCookie: string, result: StoredCookies): boolean {

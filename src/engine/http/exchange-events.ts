@@ -107,7 +107,7 @@ export function doneEvent(
   trailers: HeaderList,
 ): DoneEvent {
   const serverTiming = serverTimingOfResponse(headers, trailers)
-  return {
+  const done: DoneEvent = {
     type: 'done',
     sid,
     t,
@@ -116,8 +116,10 @@ export function doneEvent(
     bodyBytes: writer.size,
     body: { id: writer.id, size: writer.size, contentType: writer.contentType, onDisk: writer.onDisk },
     timings,
-    ...(serverTiming ? { serverTiming } : {}),
   }
+  // Set only when there is one (most responses have none): no empty object spread into every event.
+  if (serverTiming) done.serverTiming = serverTiming
+  return done
 }
 
 /** How far the body has come: on the wire, and decoded into the store. */

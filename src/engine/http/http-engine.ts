@@ -124,10 +124,12 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
       // A CA file is read at each send (it may have changed); such a plan is not kept.
       if (fixed && !plan.options.caFile) this.plans.set(spec, plan)
     }
+    // One copy (every send of a run's step): its id in a list made to its size, no batch.
+    if (count === 1) return ok({ sids: [this.startChain(plan, link?.batch, link, link?.sid, lean)] })
     const sids: string[] = []
     for (let i = 0; i < count; i++) {
       const batch: BatchRef | undefined = batchId ? { id: batchId, index: i, size: count } : link?.batch
-      sids.push(this.startChain(plan, batch, link, count === 1 ? link?.sid : undefined, lean))
+      sids.push(this.startChain(plan, batch, link, undefined, lean))
     }
     return ok(batchId ? { sids, batchId } : { sids })
   }

@@ -9,6 +9,8 @@ import { groupDigits } from '../../shared/group-digits'
 import { UnkeptBody, type ResponseBodyWriter } from './unkept-body'
 
 const MAX_ENCODINGS = 3
+/** Shared by the bodies without a Content-Encoding (most): only read. */
+const NO_DECODERS: readonly Decoder[] = []
 
 /** What a response body tells its exchange. */
 export interface ResponseBodyOwner {
@@ -32,7 +34,7 @@ export interface ResponseBodyOwner {
  */
 export class ResponseBody {
   private writer: ResponseBodyWriter | null = null
-  private decoders: Decoder[] = []
+  private decoders: readonly Decoder[] = NO_DECODERS
   private decodedBytes = 0
   /** The response's Content-Length, NaN when it has none. */
   declaredLength = NaN
@@ -151,7 +153,7 @@ export class ResponseBody {
    */
   discard(): number {
     for (const d of this.decoders) d.destroy()
-    this.decoders = []
+    this.decoders = NO_DECODERS
     const writer = this.writer
     if (!writer) return 0
     this.writer = null
