@@ -123,8 +123,9 @@ describe('a request run N times', () => {
     expect(report.results.every((r) => !r.passed)).toBe(true)
   })
 
-  it('ends with the error of a result listener that throws', async () => {
+  it('ends with the error of a result listener that throws, and sends nothing after it', async () => {
     let calls = 0
+    const before = server.served.ok
     const run = runSteps(service.http, [step(`${server.url}/plain`)], {
       concurrency: 5,
       iterations: 200,
@@ -133,6 +134,12 @@ describe('a request run N times', () => {
       },
     })
     await expect(run).rejects.toThrow('listener broke')
+    // Those in flight as it threw still end; then nothing more goes (the run has ended on that error).
+    await expect.poll(() => service.http.inFlight, { timeout: 10_000 }).toBe(0)
+    await new Promise((r) => setTimeout(r, 200))
+    expect(service.http.inFlight).toBe(0)
+    expect(server.served.ok - before).toBeLessThanOrEqual(30 + 5)
+    expect(calls).toBe(30)
   })
 
   it('fails every iteration on a refused connection, none passing', async () => {

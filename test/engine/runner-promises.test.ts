@@ -16,7 +16,7 @@ import { countingPromises } from './promise-count'
 // an async frame around its resolution waited on its exchange's promise (10), and a step waiting for the gate
 // made an async frame's promise as well as its own (8 now). A request run N times made 4.1 a step run (its step's
 // async frame, the engine's waitFor and the worker's await) before its workers were told of each result by the
-// engine (bare-run.ts): none now, but the first runs' that resolve the request.
+// engine (bare-run.ts): one now, the microtask each result is taken up in.
 
 let server: AnsweringServer
 let base = ''
@@ -32,7 +32,7 @@ afterAll(async () => {
 })
 
 describe('a run of one request, per step run', () => {
-  it('makes no promise per step run once the request is resolved, and every iteration still passes', async () => {
+  it('makes one promise per step run once the request is resolved, and every iteration still passes', async () => {
     const step: RunStep = {
       id: 'hit',
       name: 'hit',
@@ -51,7 +51,7 @@ describe('a run of one request, per step run', () => {
     )
     expect(report.stats.passed).toBe(iterations)
     expect(report.results.every((r) => r.status === 200 && r.assertions[0]?.passed)).toBe(true)
-    expect(promises / iterations).toBeLessThanOrEqual(0.1)
+    expect(promises / iterations).toBeLessThanOrEqual(1.1)
   })
 })
 
