@@ -74,8 +74,10 @@ export function httpStep(
  * body to read): the most common step, and every iteration of a request run N times. Its own small async
  * function: one await, a frame with a handful of slots, nothing made for the cases it does not have.
  */
-function plain(step: RunStep, pacer: Pacer): boolean {
+function plain(step: RunStep, pacer: Pacer, options: InternalOptions): boolean {
   return (
+    // A test script reads the response's body after the step: a lean request counts its body and keeps none.
+    !(options.scripts?.enabled && step.scripts !== undefined && step.scripts.post.length > 0) &&
     step.retry === undefined &&
     !step.followJob &&
     !step.longPoll &&
@@ -167,7 +169,7 @@ export function planOf(step: RunStep, pacer: Pacer, options: InternalOptions): S
   let planned = options.sendPlans.get(step)
   if (planned) return planned
   planned = {
-    plain: plain(step, pacer),
+    plain: plain(step, pacer, options),
     link: firstLink(step, options),
     readsHeaders: step.extract.length > 0 || step.assertions.some((a) => a.kind === 'header'),
   }
