@@ -42,26 +42,40 @@ type ClientOptions = RequestOptions & Pick<ConnectionOptions, 'ALPNProtocols'> &
  */
 function h1(url: string, options: ClientOptions = {}): Promise<Reply> {
   const { body, ...given } = options
-  const reqOptions = given.agent === undefined ? { ...given, agent: false as const } : given
+  const owned = given.agent === undefined
+  const reqOptions = owned ? { ...given, agent: false as const } : given
   const send = url.startsWith('https:') ? httpsRequest : httpRequest
   const start = performance.now()
   return new Promise((resolve, reject) => {
     const req = send(url, reqOptions, (res) => {
       const headersMs = performance.now() - start
       // Read now: a keep-alive agent detaches the socket from the response once the body ends.
-      const alpn = (res.socket as TLSSocket).alpnProtocol ?? null
+      const socket = res.socket
+      const alpn = (socket as TLSSocket).alpnProtocol ?? null
+      // A connection of its own is closed before the exchange counts as over, so no test ends with it open.
+      let closed = !owned
+      const socketClosed = new Promise<void>((done) => {
+        if (closed) done()
+        else
+          socket.once('close', () => {
+            closed = true
+            done()
+          })
+      })
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('error', reject)
       res.on('end', () => {
-        resolve({
+        const reply: Reply = {
           status: res.statusCode ?? 0,
           headers: res.headers,
           body: Buffer.concat(chunks),
           alpn,
           headersMs,
           totalMs: performance.now() - start,
-        })
+        }
+        if (closed) resolve(reply)
+        else void socketClosed.then(() => resolve(reply))
       })
     })
     req.on('error', reject)
