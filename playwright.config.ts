@@ -28,7 +28,7 @@ const OUTPUT = process.env['FLIGHTDECK_E2E_OUTPUT'] || 'test-results'
  * Specs that measure the page's own time and want the machine to themselves: frames painted while a request is
  * held, main-thread tasks' CPU time while a 5,000-type schema loads, bars' widths against their times, 2,000
  * requests at a concurrency of 200. `npm test` runs them last, one at a time (`--project=alone --workers=1`), once
- * everything else has ended; the others run two at a time (`--project=shared --workers=2`) beside vitest.
+ * everything else has ended; the others run two at a time before them (`--project=shared --workers=2`).
  */
 const ALONE = [
   'timeline.spec.ts',
