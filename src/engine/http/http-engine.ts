@@ -8,41 +8,25 @@ import { BodyStore } from './body-store'
 import { AgentPool } from './agent-pool'
 import { cookieJarNote, EngineCookies } from './engine-cookies'
 import { EngineError } from './errors'
-import { Exchange, type ExchangeOutcome, type ExchangeOwner } from './exchange'
+import type { Exchange, ExchangeOutcome, ExchangeOwner } from './exchange'
 import type { PushExchange } from '../http2-push/push-exchange'
 import { EnginePushes, type PushHost } from './engine-pushes'
 import { harTimings } from './timings'
 import { Scheduler } from './scheduler'
 import { SettledChains, waitForChain } from './settled-chains'
 import { Chain, type ExchangeResult, type Hop, type HopRunner, type SessionLink } from './chain'
-import { isCountOnly, queuedEvent } from './queued-event'
+import { queuedEvent } from './queued-event'
+import { keepEvent } from './chain-events'
+import { exchangeForWaitingHop, type HopExchangeParts } from './hop-exchange'
+import { hopAfterRedirect } from './redirect-hop'
 import { warmHttpParser } from './warm-parser'
 import { planSend, type SendPlan } from './send-plan'
-import { followRedirect, isFollowableRedirect, type RedirectRefusal } from '../send-rules/redirect-policy'
 import { startTempSweep } from '../temp-files'
 import { withSentTrace, withTraceHeaders } from '../trace/trace-headers'
+import { DEFAULT_SETTINGS, type HttpEngineOptions } from './http-engine-options'
 
 export type { ExchangeResult, SessionLink } from './chain'
-
-export interface HttpEngineOptions {
-  clock: Clock
-  emit: (e: TimelineEvent) => void
-  settings?: Partial<EngineSettings>
-  tempDir?: string
-  memoryBodyLimit?: number
-  /** Told the body each hop is sent with (it is in no event): HAR export keeps it. */
-  onHopBody?: (sid: string, body: RequestBody) => void
-  /** Interim (1xx) responses after which a hop stops waiting for its final one (tests set a few). */
-  informationalLimit?: number
-  /**
-   * Nobody watches the HTTP timeline or keeps records (a `flightdeck run` without a HAR report): `emit` needs only
-   * each hop's end (done, error, cancelled, redirect) and the request-sent of traced requests, so a `lean` send's
-   * requests make no other per-request events.
-   */
-  unwatched?: boolean
-}
-
-export const DEFAULT_SETTINGS: EngineSettings = { globalConcurrency: 256, perOriginConcurrency: 64 }
+export { DEFAULT_SETTINGS, type HttpEngineOptions } from './http-engine-options'
 
 /**
  * Runs HTTP requests: admission (global and per-origin limits), redirects hop by hop, cookies, TLS profiles,
@@ -53,7 +37,8 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
   private readonly clock: Clock
   private readonly emitOut: (e: TimelineEvent) => void
   private readonly onHopBody: ((sid: string, body: RequestBody) => void) | undefined
-  private readonly informationalLimit: number | undefined
+  /** What every hop's exchange is lent (hop-exchange.ts). */
+  private readonly hopParts: HopExchangeParts
   private readonly unwatched: boolean
   private settings: EngineSettings
   private readonly scheduler: Scheduler
@@ -73,7 +58,6 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
     this.clock = options.clock
     this.emitOut = options.emit
     this.onHopBody = options.onHopBody
-    this.informationalLimit = options.informationalLimit
     this.unwatched = options.unwatched === true
     this.settings = { ...DEFAULT_SETTINGS, ...options.settings }
     this.scheduler = new Scheduler(this.settings.globalConcurrency, this.settings.perOriginConcurrency)
@@ -87,6 +71,13 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
       ...(options.memoryBodyLimit !== undefined ? { memoryLimit: options.memoryBodyLimit } : {}),
     })
     this.pushes = new EnginePushes(this, this.cookies, this.clock, this.bodies, this.emitOut)
+    this.hopParts = {
+      agents: this.agents,
+      clock: this.clock,
+      owner: this,
+      bodies: this.bodies,
+      informationalLimit: options.informationalLimit,
+    }
   }
 
   getSettings(): EngineSettings {
@@ -318,32 +309,7 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
 
   /** The chain's exchange, made now for a hop that was still waiting for its slot. */
   private exchangeOf(chain: Chain): Exchange | PushExchange | null {
-    const hop = chain.waiting
-    if (hop === null) return chain.current
-    chain.waiting = null
-    const { options, ca } = chain.plan
-    const url = hop.url
-    const exchange = new Exchange({
-      sid: hop.sid,
-      method: hop.method,
-      url,
-      origin: chain.waitingOrigin,
-      path: url === chain.plan.url ? chain.plan.path : undefined,
-      headers: chain.waitingHeaders,
-      body: hop.body,
-      options,
-      agent: this.agents.agentFor(options, typeof ca === 'string' ? ca : undefined),
-      clock: this.clock,
-      owner: this,
-      context: hop,
-      bodies: this.bodies,
-      queuedAt: chain.waitingSince,
-      isRedirect: options.followRedirects ? isFollowableRedirect : undefined,
-      informationalLimit: this.informationalLimit,
-      lean: chain.lean,
-    })
-    chain.current = exchange
-    return exchange
+    return chain.waiting === null ? chain.current : exchangeForWaitingHop(chain, this.hopParts)
   }
 
   // ---- ExchangeOwner: an exchange reports to the engine with its hop as context. ----
@@ -389,54 +355,30 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
       return
     }
     if (outcome.kind !== 'response' || !outcome.redirect) return
-    const { sid } = hop
-    const location = outcome.headers.find(([k]) => k.toLowerCase() === 'location')?.[1] ?? ''
-    const trail = { visited: (chain.visited ??= []), followed: hop.hop }
-    const { maxRedirects } = chain.plan.options
-    const step = followRedirect(
-      hop,
-      outcome.status,
-      location,
-      trail,
-      maxRedirects,
-      chain.plan.credentialHeaders,
-    )
-    if (!step.ok) {
-      this.emitHopError(chain, sid, outcome, step.error.code, step.error.message)
+    const next = hopAfterRedirect(chain, hop, outcome, () => this.newSid())
+    if (!next.ok) {
+      this.emit(chain, {
+        type: 'error',
+        sid: hop.sid,
+        t: outcome.endAt,
+        code: next.code,
+        message: next.message,
+        timings: outcome.timings,
+      })
       return
     }
-    const next = step.hop
-    const nextSid = this.newSid()
     this.emit(chain, {
       type: 'redirect',
-      sid,
+      sid: hop.sid,
       t: outcome.endAt,
       status: outcome.status,
-      location: next.url.href,
-      next: nextSid,
+      location: next.hop.url.href,
+      next: next.hop.sid,
     })
     // The outcome is reported from within undici's completion callback, before its client counts the connection
     // free: a hop dispatched now found it busy and opened another. A microtask later (no timer, cancel or
     // command can come between) the connection is settling and the pool gives it the next hop (reusing-pool.ts).
-    queueMicrotask(() =>
-      this.startHop(chain, {
-        chain,
-        sid: nextSid,
-        hop: hop.hop + 1,
-        ...next,
-        initiator: sid,
-      }),
-    )
-  }
-
-  private emitHopError(
-    chain: Chain,
-    sid: string,
-    outcome: Extract<ExchangeOutcome, { kind: 'response' }>,
-    code: RedirectRefusal['code'],
-    message: string,
-  ): void {
-    this.emit(chain, { type: 'error', sid, t: outcome.endAt, code, message, timings: outcome.timings })
+    queueMicrotask(() => this.startHop(chain, next.hop))
   }
 
   private emit(chain: Chain, event: TimelineEvent): void {
@@ -447,15 +389,4 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
     if (terminal && chain.holding) chain.held ??= event
     else if (terminal) this.settled.settle(chain, event)
   }
-}
-
-/**
- * A chain's event list, with `event` added. A flood of interim responses: the newest count replaces the previous one,
- * so a request's event list stays bounded however long the server keeps sending them.
- */
-function keepEvent(events: TimelineEvent[], event: TimelineEvent): void {
-  const last = events[events.length - 1]
-  if (isCountOnly(event) && last && isCountOnly(last) && last.sid === event.sid)
-    events[events.length - 1] = event
-  else events.push(event)
 }
