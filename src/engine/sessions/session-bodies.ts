@@ -1,4 +1,5 @@
 import type { DoneEvent, RedirectEvent, TimelineEvent } from '../../shared/timeline'
+import { UNKEPT_BODY_ID } from '../http/unkept-body'
 
 /** Sessions whose ends are held, at most: past it the oldest go (their bodies then stay, as past the records'). */
 export const MAX_HELD_ENDS = 20_000
@@ -11,7 +12,9 @@ interface BodyDeleter {
 /**
  * How each HTTP session ended, when the engine keeps no records (a run nothing exports or shows): only what
  * letting a step's bodies go needs, its `done` event (the body's id) or its `redirect` (the next hop), held from
- * the end until the step is let go of. The events are the engine's own; nothing is made per session.
+ * the end until the step is let go of. The events are the engine's own; nothing is made per session. A session whose
+ * body was never kept (a lean request's, unkept-body.ts) has nothing to let go of: its end is not held, so a run's
+ * plain steps cost the map no write and no delete.
  */
 export class SessionEnds {
   private readonly ends = new Map<string, DoneEvent | RedirectEvent>()
@@ -25,7 +28,9 @@ export class SessionEnds {
 
   /** Feed every HTTP timeline event through here: one type check, and a map write for a session's end. */
   record(e: TimelineEvent): void {
-    if (e.type !== 'done' && e.type !== 'redirect') return
+    if (e.type === 'done') {
+      if (e.body.id === UNKEPT_BODY_ID) return
+    } else if (e.type !== 'redirect') return
     this.ends.set(e.sid, e)
     if (this.ends.size > this.limit) {
       const oldest = this.ends.keys().next()
