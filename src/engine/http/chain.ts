@@ -106,7 +106,8 @@ export class Chain implements Runnable {
   /**
    * Nobody reads this request's per-request events or its body (an unwatched engine, and a caller that reads only
    * the result's final event, headers, trace id and resends): its `queued`, `request-sent` and `response-headers`
-   * are not made, the result's `events` stay empty, and its body is counted, not kept (unkept-body.ts).
+   * are not made, the result's `events` stay empty, and its body is counted, not kept (unkept-body.ts). Its result
+   * is told to those who wait when it ends, then forgotten (settled-chains.ts): a `waitFor` after that finds no session.
    */
   lean = false
 

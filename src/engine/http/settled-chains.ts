@@ -8,7 +8,7 @@ export const KEEP_SETTLED = 256
  * How a request's chain ends for those who wait on it: its result is fixed once, its waiters are told, and the
  * newest KEEP_SETTLED settled chains stay findable by any of their session ids (a ring), so a `waitFor` that
  * comes just after the end still gets the result; older ones are forgotten, keeping memory bounded however
- * many requests a process sends.
+ * many requests a process sends. A lean chain (Chain.lean) that had waiters is forgotten once they are told.
  */
 export class SettledChains {
   private readonly ring: (Chain | undefined)[] = new Array<Chain | undefined>(KEEP_SETTLED)
@@ -34,6 +34,12 @@ export class SettledChains {
     chain.waiters = null
     if (typeof waiters === 'function') waiters(chain.settled)
     else if (waiters) for (const w of waiters) w(chain.settled)
+    if (chain.lean && waiters !== null) {
+      // Its one reader has its result (Chain.lean): nobody looks it up again, so it is forgotten now rather than
+      // held through the next KEEP_SETTLED requests, which kept each one alive across a young-generation GC.
+      for (const s of chain.sids) this.bySid.delete(s)
+      return
+    }
     const slot = this.count++ % KEEP_SETTLED
     const old = this.ring[slot]
     this.ring[slot] = chain
