@@ -2,7 +2,7 @@ import type { StateCreator, StoreApi } from 'zustand/vanilla'
 import type { LastSessionInfo } from '../../shared/workspace-schemas'
 import type { ApiClient } from '../client/api-client'
 import type { AppState } from '../store/app-state'
-import { isTabDirty, numberUntitled } from './request-tab'
+import { isTabDirty, numberUntitled, type RequestTab } from './request-tab'
 import { restoreTabs, snapshotWorkspace } from './workspace'
 
 export interface WorkspaceSlice {
@@ -17,10 +17,39 @@ export interface WorkspaceSlice {
   dismissLastSession(): void
 }
 
-/** A window whose only tab is an untouched Untitled: nothing the person did would be replaced by a restore. */
+/**
+ * A window nobody has used yet: its only tab an untouched Untitled, no composer part chosen, no request being
+ * opened. Anything the person did before the saved workspace arrived (a part clicked, a request clicked in the
+ * sidebar, a tab opened, a key typed) counts, so a late restore adds the saved tabs beside theirs instead.
+ */
 function pristine(s: AppState): boolean {
   const only = s.tabs[0]
-  return s.tabs.length === 1 && only !== undefined && only.path === null && !isTabDirty(only)
+  if (s.tabs.length !== 1 || only === undefined || only.path !== null || isTabDirty(only)) return false
+  return Object.keys(s.composerParts).length === 0 && s.pendingOpen() === null
+}
+
+const sameFile = (a: RequestTab, b: RequestTab): boolean =>
+  a.path !== null && a.dir === b.dir && a.path === b.path
+
+/**
+ * The person's tabs, then the saved ones that are not already open. A file open in both shows the saved draft in
+ * the person's tab (same id, so it stays in front with its chosen part) unless the person changed it already:
+ * then theirs is kept, and `dropped` names the file whose saved draft was not brought back.
+ */
+function joinTabs(
+  mine: readonly RequestTab[],
+  saved: readonly RequestTab[],
+): { tabs: RequestTab[]; dropped: string[] } {
+  const dropped: string[] = []
+  const joined = mine.map((tab) => {
+    const twin = saved.find((t) => sameFile(t, tab))
+    if (twin === undefined) return tab
+    if (!isTabDirty(tab)) return { ...twin, id: tab.id }
+    if (isTabDirty(twin)) dropped.push(twin.path ?? '')
+    return tab
+  })
+  const rest = saved.filter((t) => !mine.some((m) => sameFile(m, t)))
+  return { tabs: numberUntitled([...joined, ...rest]), dropped }
 }
 
 export function createWorkspaceSlice(client: ApiClient): StateCreator<AppState, [], [], WorkspaceSlice> {
@@ -48,7 +77,10 @@ export function createWorkspaceSlice(client: ApiClient): StateCreator<AppState, 
         const fresh = pristine(get())
         if (!fresh) {
           // The person started before the restore finished: their tab stays in front, the saved ones join it.
-          set((s) => ({ tabs: numberUntitled([...s.tabs, ...tabs]) }))
+          const { tabs: joined, dropped } = joinTabs(get().tabs, tabs)
+          set({ tabs: joined })
+          for (const path of dropped)
+            notes.push(`"${path}" had unsaved changes last time; the ones made since the start were kept.`)
         } else if (active) {
           // Every tab goes in, then the active one is shown through the tabs slice's own path (its scope).
           set({ tabs: numberUntitled(tabs), activeTabId: '' })
