@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineConfig } from '@playwright/test'
 import { chromiumLaunchOptions } from './test/e2e/chromium'
+import { loopbackTestEnv } from './test/setup/loopback-env'
 
 /**
  * End-to-end tests through the browser host in Debian's Chromium (never a downloaded browser), plus the
@@ -16,6 +17,8 @@ if (!process.env['FLIGHTDECK_E2E_CONFIG_HOME']) {
   process.env['FLIGHTDECK_CONFIG_DIR'] = join(home, 'flightdeck')
   process.env['XDG_CONFIG_HOME'] = home
 }
+// No machine CA bundle for the hosts and workers, which only talk to loopback (test/setup/loopback-env.ts).
+loopbackTestEnv()
 
 /**
  * Where traces, failure screenshots and a test's own files go: FLIGHTDECK_E2E_OUTPUT when set, so two people (or

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 import { cliProcessFiles } from './test/setup/cli-process-files'
+import { loopbackTestEnv } from './test/setup/loopback-env'
 import { ownProcessFiles } from './test/setup/own-process-files'
 
 // No test may touch the person's config folder: the whole run (workers and the processes they start) gets a
@@ -12,6 +13,8 @@ import { ownProcessFiles } from './test/setup/own-process-files'
 const isolatedConfig = mkdtempSync(join(tmpdir(), 'flightdeck-vitest-config-'))
 process.env['FLIGHTDECK_CONFIG_DIR'] = join(isolatedConfig, 'flightdeck')
 process.env['XDG_CONFIG_HOME'] = isolatedConfig
+// No machine CA bundle for processes that only talk to loopback (test/setup/loopback-env.ts).
+loopbackTestEnv()
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 const TEST_FILES = ['test/**/*.test.ts', 'test/**/*.test.tsx']
