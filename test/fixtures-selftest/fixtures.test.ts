@@ -6,7 +6,7 @@ import {
 } from 'node:http2'
 import { request as httpsRequest, type RequestOptions } from 'node:https'
 import { connect as netConnect } from 'node:net'
-import type { ConnectionOptions, TLSSocket } from 'node:tls'
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls'
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -106,12 +106,35 @@ function h2(session: ClientHttp2Session, path: string): Promise<H2Reply> {
   })
 }
 
+/** Each session's TLS connection, opened by the test itself so that it can be closed for sure: destroySession. */
+const sessionSockets = new WeakMap<ClientHttp2Session, TLSSocket>()
+
 function h2Session(fixture: TlsFixture): Promise<ClientHttp2Session> {
   return new Promise((resolve, reject) => {
-    const session = http2Connect(fixture.url, { ca: fixture.caPem })
+    let socket: TLSSocket | undefined
+    const session = http2Connect(fixture.url, {
+      createConnection: () =>
+        (socket = tlsConnect({
+          host: '127.0.0.1',
+          port: fixture.port,
+          ca: fixture.caPem,
+          ALPNProtocols: ['h2'],
+        })),
+    })
+    if (socket) sessionSockets.set(session, socket)
     session.once('connect', () => resolve(session))
     session.once('error', reject)
   })
+}
+
+/**
+ * Destroys the session and its connection. Node's session.destroy() ends the socket from a callback that, when the
+ * server has just dropped the connection, sometimes never comes, and the socket, no longer read, stays open: in one
+ * run of this file in about six, 'TCPSocketWrap +1' at its end, traced to the session of the h2 close() case.
+ */
+function destroySession(session: ClientHttp2Session): void {
+  session.destroy()
+  sessionSockets.get(session)?.destroy()
 }
 
 function closeSession(session: ClientHttp2Session): Promise<void> {
@@ -362,7 +385,7 @@ describe('close()', () => {
     stream.end()
     while (fx.requests.length === 0) await new Promise((r) => setTimeout(r, 5))
     expect(await turnsUntil(Promise.all([fx.close(), fx.close()]), 50)).toBeLessThan(50)
-    session.destroy()
+    destroySession(session)
   })
 })
 

@@ -28,10 +28,7 @@ export const NEEDS_ITS_OWN_PROCESS: readonly { why: string; pattern: RegExp }[] 
  * someone finds why: each a defect of the file to mend (close what it starts; bound what it measures), then drop it
  * here. test/scripts/vitest-projects.test.ts checks that each still exists.
  */
-export const FAILED_SHARING: Readonly<Record<string, string>> = {
-  'test/fixtures-selftest/fixtures.test.ts':
-    "left 'TCPSocketWrap +1' at its end in three clean-clone CIs (330c3d7a, 08004207, d26651b8), never in a run of its own",
-}
+export const FAILED_SHARING: Readonly<Record<string, string>> = {}
 
 /** A flood tests fairness and memory under a burst: alone, so no earlier file's leftovers skew it. */
 const FLOOD_NAME = /flood/
