@@ -1,7 +1,7 @@
 import { oauthCliOptions } from './oauth-args'
-import { stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { writeFileAtomic } from '../engine/collections/atomic-write'
+import { stat } from '../engine/collections/callback-fs'
 import { folderBlocker } from '../engine/files/folder-blocker'
 import { makeFolder } from '../engine/files/make-folder'
 import { readCaPemText } from '../engine/files/pem-file'

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
-import { readdir, readFile, realpath } from 'node:fs/promises'
 import { basename, join, sep } from 'node:path'
 import type { CollectionInfo, EnvironmentInfo, FileProblem, SavedRequest } from '../../shared/collection'
 import { isTempFile, tempWriterOf } from './atomic-write'
+import { readdirEntries, readUtf8, realpath } from './callback-fs'
 import { Slicer, statFile } from './scan-slicer'
 import { buildTree } from './collection-tree'
 import { isYamlName, stemOf } from './file-names'
@@ -121,7 +121,7 @@ export async function loadCollection(
     }
     let entries
     try {
-      entries = await readdir(abs, { withFileTypes: true })
+      entries = await readdirEntries(abs)
     } catch (e) {
       problems.push({
         path: rel,
@@ -197,7 +197,7 @@ export async function loadCollection(
   const envDir = join(dir, ENVIRONMENTS_DIR)
   let envNames: string[] = []
   try {
-    const entries = await readdir(envDir, { withFileTypes: true })
+    const entries = await readdirEntries(envDir)
     for (const e of entries) noteTemp(join(envDir, e.name), e.name)
     const yaml = entries.filter((e) => isYamlName(e.name) && !skipped(e.name))
     for (const e of yaml)
@@ -328,7 +328,7 @@ export async function readRequestFile(
   if (st && !st.isFile()) return { ok: false, problem: NOT_A_FILE, line: 0 }
   if (st && st.size > MAX_FILE_BYTES)
     return { ok: false, problem: `File is larger than ${MAX_FILE_BYTES} bytes`, line: 0 }
-  const text = await readFile(abs, 'utf8')
+  const text = await readUtf8(abs)
   const r = parseRequestText(text, stem)
   if (!r.ok) return { ok: false, problem: r.problem.message, line: r.problem.line }
   return { ok: true, request: r.value, version: versionOf(text), text }

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import type {
   CollectionInfo,
@@ -13,6 +12,7 @@ import type { SecretStore } from '../secrets/secret-store'
 import type { EmptySecrets } from '../send-rules/empty-secrets'
 import { FileAccess } from '../files/file-access'
 import { writeFileAtomic } from './atomic-write'
+import { stat } from './callback-fs'
 import { COLLECTION_FILE, ENVIRONMENT_KEYS } from './collection-file-format'
 import { ConfigFolderError, configFolderError, ensureConfigFolder } from '../files/config-folder'
 import { environmentPlain } from './collection-file-write'

@@ -1,6 +1,6 @@
-import { lstat, opendir, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { tempWriterOf } from './atomic-write'
+import { lstat, opendir, rm } from './callback-fs'
 
 /**
  * Temp files an atomic write leaves when its process is killed between writing and renaming (`kill -9`, a

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { configFolderError, ensureConfigFolder } from '../files/config-folder'
 import { writeFileAtomic } from './atomic-write'
+import { readUtf8 } from './callback-fs'
 
 /**
  * workspace.json in the config folder: which collection folders are open, the recent ones, and the environment
@@ -26,7 +26,7 @@ export function emptyWorkspace(): Workspace {
 /** A file's text, or null when it cannot be read. */
 export async function readText(path: string): Promise<string | null> {
   try {
-    return await readFile(path, 'utf8')
+    return await readUtf8(path)
   } catch {
     return null
   }
