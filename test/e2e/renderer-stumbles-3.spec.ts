@@ -1,12 +1,37 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { expect, test, type Page, type WebSocketRoute } from '@playwright/test'
+import { Server } from 'socket.io'
+import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 import { openShop, startShop, type UsersEyeShop } from './users-eye-steps'
 
 /**
  * What a person still stumbled on: a saved workspace that arrived late (a slow start) took back the composer
- * part they had clicked. Pictures go to each test's output folder, light and dark.
+ * part they had clicked; the sidebar's head wrapped Import… and Open… to a second line at 200 px; a gRPC
+ * composer left the timeline three rows at 1024x768; Socket.IO's "leave out User-Agent" had no test through the
+ * page. Pictures go to each test's output folder, light and dark.
  */
 
 let shop: UsersEyeShop
+let grpc: GrpcTestServer
+/** A Socket.IO server of this spec's own: what each connection's handshake carried. */
+let io: { url: string; handshakes: IncomingHttpHeaders[]; close(): Promise<void> }
+
+async function startSocketIo(): Promise<typeof io> {
+  const http = createServer()
+  const server = new Server(http)
+  const handshakes: IncomingHttpHeaders[] = []
+  server.on('connection', (socket) => {
+    handshakes.push(socket.handshake.headers)
+    socket.emit('welcome', 'hi')
+  })
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    handshakes,
+    close: () => new Promise<void>((resolve) => void server.close(() => resolve())),
+  }
+}
 
 test.beforeAll(async () => {
   shop = await startShop(
@@ -17,10 +42,14 @@ test.beforeAll(async () => {
     },
     (write) => write('bare.yaml', 'name: Bare\nmethod: GET\nurl: "{{base}}/bare"\n'),
   )
+  grpc = await startGrpcServer()
+  io = await startSocketIo()
 })
 
 test.afterAll(async () => {
   await shop?.stop()
+  await grpc?.close()
+  await io?.close()
 })
 
 /** `<name>-<width>-light.png` and `-dark.png` in the test's output folder, the pointer out of the way. */
@@ -104,4 +133,90 @@ test('a composer part clicked before a late restore stays chosen; the saved tabs
   await expect(strip.getByRole('tab', { selected: true })).toHaveText(mineName ?? '')
   await expect(parts.getByRole('tab', { name: 'Auth' })).toHaveAttribute('aria-selected', 'true')
   await pictures(page, 'late-restore-auth-kept')
+})
+
+test("the sidebar's head keeps Files…, Import… and Open… on one line in a 200 px sidebar", async ({
+  page,
+}) => {
+  for (const [width, height] of [
+    [1024, 768],
+    [1280, 800],
+  ] as const) {
+    await openShop(page, shop.host, width, height)
+    const splitter = page.getByRole('separator', { name: 'Resize collections' })
+    await splitter.focus()
+    while (Number(await splitter.getAttribute('aria-valuenow')) > 200) await page.keyboard.press('ArrowLeft')
+    await expect(splitter).toHaveAttribute('aria-valuenow', '200')
+    const sidebar = page.getByRole('complementary', { name: 'Collections' })
+    const box = (await sidebar.boundingBox())!
+    const tops: number[] = []
+    for (const name of ['Files…', 'Import…', 'Open…']) {
+      const link = (await sidebar.getByRole('button', { name, exact: true }).boundingBox())!
+      tops.push(Math.round(link.y))
+      expect(link.x + link.width, `${width}: ${name} inside the sidebar`).toBeLessThanOrEqual(
+        box.x + box.width,
+      )
+    }
+    // Import… and Open… went to a second line, 19 px lower.
+    expect(new Set(tops).size, `${width}: the links' tops ${tops.join(', ')}`).toBe(1)
+    await pictures(page, 'sidebar-head-200')
+    while (Number(await splitter.getAttribute('aria-valuenow')) < 260) await page.keyboard.press('ArrowRight')
+    // At its default width the title is there as well.
+    await expect(sidebar.getByText('Collections', { exact: true })).toBeInViewport()
+  }
+})
+
+test('a gRPC composer with a method picked leaves the timeline six whole rows at 1024x768', async ({
+  page,
+}) => {
+  await openShop(page, shop.host, 1024, 768)
+  await page.getByRole('textbox', { name: 'URL' }).fill(`${shop.base}/orders`)
+  const done = page.getByRole('grid', { name: 'Timeline' }).locator('[data-state="done"]')
+  const before = await done.count()
+  await page.getByRole('button', { name: /^Send ×/ }).click()
+  await expect(done).toHaveCount(before + 10)
+  await page.getByRole('button', { name: 'New request tab' }).click()
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'gRPC' })
+  await page.getByRole('textbox', { name: 'URL' }).fill(`grpc://${grpc.target}`)
+  await page.getByRole('button', { name: 'Load methods' }).click()
+  const bar = page.getByRole('group', { name: 'gRPC method' })
+  await bar.getByRole('combobox', { name: 'Method' }).selectOption({ label: 'Say — unary' })
+  await expect(bar.getByText('flightdeck.test.SayRequest → flightdeck.test.SayReply')).toBeVisible()
+  // Deadline and Fill with defaults stay on the method's line.
+  const method = (await bar.getByRole('combobox', { name: 'Method' }).boundingBox())!
+  const fill = (await bar.getByRole('button', { name: 'Fill with defaults' }).boundingBox())!
+  expect(Math.abs(fill.y + fill.height / 2 - (method.y + method.height / 2))).toBeLessThan(4)
+  const whole = await page.locator('.tl-scroll').evaluate((el) => {
+    const box = el.getBoundingClientRect()
+    return [...el.querySelectorAll('[role="row"]')]
+      .map((r) => r.getBoundingClientRect())
+      .filter((r) => r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5).length
+  })
+  // Three, under a composer of 45% of the window.
+  expect(whole).toBeGreaterThanOrEqual(6)
+  await pictures(page, 'grpc-timeline-rows')
+})
+
+test("Socket.IO's Headers leave out its User-Agent, and the handshake goes without", async ({ page }) => {
+  await openShop(page, shop.host, 1280, 800)
+  await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'Socket.IO' })
+  const url = page.getByRole('textbox', { name: 'URL' })
+  await url.fill(io.url)
+  await url.press('Enter')
+  await expect.poll(() => io.handshakes.length).toBe(1)
+  expect(io.handshakes[0]?.['user-agent']).toMatch(/Flightdeck/)
+  await page.getByRole('button', { name: 'Disconnect', exact: true }).click()
+
+  await page
+    .getByRole('tablist', { name: 'Request parts' })
+    .getByRole('tab', { name: /^Headers/ })
+    .click()
+  const note = page.getByRole('group', { name: 'Default headers left out' })
+  await note.getByRole('combobox', { name: 'Leave out a default header' }).selectOption('user-agent')
+  await expect(note.getByRole('note')).toHaveText('Left out: User-Agent')
+  await pictures(page, 'socketio-headers-left-out')
+  await url.press('Enter')
+  await expect.poll(() => io.handshakes.length).toBe(2)
+  expect(io.handshakes[1]?.['user-agent']).toBeUndefined()
+  await page.getByRole('button', { name: 'Disconnect', exact: true }).click()
 })

@@ -147,7 +147,10 @@ export function GrpcComposer() {
           )}
         </label>
         {picked ? (
-          <span className="muted small mono">
+          <span
+            className="muted small mono grpc-types"
+            title={`${picked.requestType} → ${picked.responseType}`}
+          >
             {picked.requestType} → {picked.responseType}
           </span>
         ) : null}
