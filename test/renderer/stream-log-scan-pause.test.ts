@@ -8,8 +8,8 @@ import { renderOverStore } from './render-over-store'
 import { startEngine, stopEngines, type TestEngine } from './store-over-engine'
 
 /**
- * A long search pauses: the log view asks the engine's scan again at most MAX_SCAN_ASKS times, then says so and
- * offers "Search on". The engine here scans one entry a read (its `scanPerRead` option), so a log of a few
+ * A long search pauses: the log view asks the engine's scan again at most MAX_SCAN_ASKS times, then says so, how
+ * far into the log it looked (the engine's `scanned`), and offers "Search on". The engine here scans one entry a read (its `scanPerRead` option), so a log of a few
  * hundred messages is one such search. Real engine, real WebSocket server.
  */
 
@@ -50,6 +50,10 @@ describe('a search the log view stops asking after MAX_SCAN_ASKS reads', () => {
     const paused = renderOverStore(store, createElement(MessageLog, { sid, startT: 0 }))
     expect(paused).toContain(PAUSE_WORDS)
     expect(paused).toContain('>Search on</button>')
+    // What was searched: the scan looked at one entry a read, the first `asked` of the log's N + 1.
+    expect(paused).toContain(
+      `It looked at the first ${asked.toLocaleString()} of ${(N + 1).toLocaleString()} messages; the matches shown are among those.`,
+    )
     expect(paused).toContain(`${asked.toLocaleString()} matches… of ${(N + 1).toLocaleString()}`)
 
     // "Search on" (its click): the scan goes on to the end, and the pause and its words go.

@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { formatBytes } from '../../shared/format'
+import { groupDigits } from '../../shared/group-digits'
 import { streamLogCutText } from '../../shared/stream-log-cut'
 import type { StreamEntry } from '../../shared/streams'
 import { bidiVisible, VisibleControls } from '../app/VisibleControls'
@@ -137,6 +138,9 @@ export function MessageLog({
       {view.scanPaused && !view.complete ? (
         <div className="stream-log-pieces muted small" data-testid="log-scan-paused">
           The search paused after {MAX_SCAN_ASKS} reads of the log, before its end.
+          {view.scanned !== null
+            ? ` It looked at the first ${groupDigits(view.scanned)} of ${groupDigits(Math.max(lastSeq + 1, view.scanned))} messages; the matches shown are among those.`
+            : null}
           <button type="button" className="link-button" onClick={() => void continueScan(visibleRows)}>
             Search on
           </button>

@@ -19,6 +19,8 @@ export interface LogView {
   complete: boolean
   /** The filtered scan stopped asking after MAX_SCAN_ASKS reads, incomplete: the person may go on. */
   scanPaused: boolean
+  /** With a filter: how many of the log's entries (from its start) the engine's scan has looked at; null without. */
+  scanned: number | null
   loading: boolean
   error: AppError | null
   /** Keep the newest message in view as messages arrive. */
@@ -45,6 +47,7 @@ export function emptyLogView(sid: string): LogView {
     total: 0,
     complete: true,
     scanPaused: false,
+    scanned: null,
     loading: false,
     error: null,
     follow: true,
