@@ -1,4 +1,5 @@
 import { liftoffOnly } from '../engine/wasm-tiering'
+import { runProcessGc } from '../engine/http/run-gc'
 import { parseCliArgs, USAGE } from './args'
 import { loadCommand } from './command-loader'
 import { DirectOutput } from './direct-output'
@@ -176,6 +177,9 @@ export async function main(argv: readonly string[]): Promise<void> {
   // (src/engine/wasm-tiering.ts). A run's script sandbox (QuickJS) stays there too: its compiles cost more than
   // they saved.
   if (argv[0] === 'send' || argv[0] === 'run') liftoffOnly()
+  // A run's request objects die young: they are collected young, not moved to the old generation by incremental
+  // marking (src/engine/http/run-gc.ts).
+  if (argv[0] === 'run') runProcessGc()
   const code = await runCli(argv)
   process.exitCode = code
   // Only streams someone made have writes to wait for (making one to ask would load what direct output spared).
