@@ -11,6 +11,7 @@ import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   COMPRESSIBLE_JSON,
+  FIXTURE_KEEP_ALIVE_MS,
   refusedPort,
   startHttp2Server,
   startHttpServer,
@@ -208,9 +209,11 @@ describe('plain HTTP fixture', () => {
     const fresh = await startHttpServer()
     const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 })
     try {
-      await h1(`${fresh.url}/hello`, { agent })
+      const first = await h1(`${fresh.url}/hello`, { agent })
       await h1(`${fresh.url}/json`, { agent })
       expect(fresh.connections).toBe(1)
+      // Open for as long as any test runs, not Node's 5 s (FIXTURE_KEEP_ALIVE_MS), and the client is told so.
+      expect(first.headers['keep-alive']).toBe(`timeout=${FIXTURE_KEEP_ALIVE_MS / 1000}`)
       expect(fresh.requests.map((r) => r.url)).toEqual(['/hello', '/json'])
       expect(fresh.requests[0]?.remotePort).toBe(fresh.requests[1]?.remotePort)
       expect(fresh.requests[0]?.httpVersion).toBe('1.1')
