@@ -104,7 +104,7 @@ describe('a HAR whose recorded traffic holds {{apiKey}}', () => {
     })
     if (!curl.ok) throw new Error(curl.error.message)
     expect(curl.value.text).toContain("'X-Note: key {{apiKey}}'")
-    expect(curl.value.text).toContain('"key": "{{apiKey}}"')
+    expect(curl.value.text).toContain('"key":"{{apiKey}}"')
     expect(curl.value.text).not.toContain('SECRET')
     const exported = await service.invoke('export.collection', { dir, format: 'postman' })
     if (!exported.ok) throw new Error(exported.error.message)

@@ -24,6 +24,11 @@ const PY_NAME = 'note": __import__("os").system("touch pwned-py"), "x'
 const JS_NAME = "memo', require('fs').writeFileSync('pwned-js', 'x'), '"
 const SH_PATH = "it's;$(touch pwned-sh);'.txt"
 const TYPE = "text/plain';touch pwned-type;'"
+/** form.yaml's body as Send sends it, which every language's code sends as one string (snippet-escapes.ts). */
+const FORM_SENT = new URLSearchParams([
+  [JS_NAME, "it's"],
+  [PY_NAME, 'x'],
+]).toString()
 const MARKERS = ['pwned-py', 'pwned-js', 'pwned-sh', 'pwned-type']
 const PLAIN = 'plain.txt'
 // Ruby runs #{…} and PHP {${…}} inside double quotes.
@@ -130,7 +135,8 @@ type Target = 'curl' | 'javascript-fetch' | 'python-requests'
 /** Where each snippet is written and what runs it, as a person would. */
 const RUNNERS: Record<Target, [file: string, bin: string]> = {
   curl: ['snippet.sh', 'sh'],
-  'javascript-fetch': ['snippet.cjs', process.execPath],
+  // An ES module: a file part is read with `await openAsBlob(…)`.
+  'javascript-fetch': ['snippet.mjs', process.execPath],
   'python-requests': ['snippet.py', 'python3'],
 }
 
@@ -268,16 +274,14 @@ describe('a hostile collection’s form-data request as a snippet', () => {
     },
   )
 
-  it('a timeline row’s Copy as Node.js (axios) of a urlencoded form writes each field as a string literal', async () => {
-    // axios is not here to run it: the field must be one JSON string, not code.
+  it('a timeline row’s Copy as Node.js (axios) of a urlencoded form writes it as a string literal', async () => {
+    // axios is not here to run it: the form must be one JSON string, not code.
     const code = await service.invoke('session.snippet', {
       sid: await sentSid('form.yaml'),
       target: 'node:axios',
     })
     if (!code.ok) throw new Error(code.error.message)
-    expect(code.value.code).toContain(
-      `encodedParams.set(${JSON.stringify(JS_NAME)}, ${JSON.stringify("it's")});`,
-    )
+    expect(code.value.code).toContain(`data: ${JSON.stringify(FORM_SENT)}`)
     const folder = mkdtempSync(join(work, 'axios-'))
     writeFileSync(join(folder, 'snippet.mjs'), code.value.code)
     const parsed = await new Promise<string>((resolve) =>
@@ -319,14 +323,13 @@ describe('a hostile collection’s form-data request as a snippet', () => {
     },
   )
 
-  it('a timeline row’s Copy as C# (HttpClient) of a urlencoded form writes each field as a string literal', async () => {
-    // No .NET on this machine to run it: a field closing C#'s double quotes must stay one JSON string.
+  it('a timeline row’s Copy as C# (HttpClient) of a urlencoded form writes it as a string literal', async () => {
+    // No .NET on this machine to run it: a field closing C#'s double quotes must stay in one JSON string.
     const code = await service.invoke('session.snippet', {
       sid: await sentSid('form.yaml'),
       target: 'csharp:httpclient',
     })
     if (!code.ok) throw new Error(code.error.message)
-    expect(code.value.code).toContain(`{ ${JSON.stringify(PY_NAME)}, ${JSON.stringify('x')} },`)
-    expect(code.value.code).toContain(`{ ${JSON.stringify(JS_NAME)}, ${JSON.stringify("it's")} },`)
+    expect(code.value.code).toContain(`new StringContent(${JSON.stringify(FORM_SENT)})`)
   })
 })

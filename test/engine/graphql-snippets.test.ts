@@ -200,9 +200,11 @@ describe('GraphQL code snippets', () => {
     const axios = await service.invoke('session.snippet', { sid: sent.value.sid, target: 'node:axios' })
     if (!axios.ok) throw new Error(axios.error.message)
     const literal = /const options = (\{[\s\S]*?\n\});\n/.exec(axios.value.code)?.[1] ?? ''
-    const options = new Function(`return ${literal}`)() as { data: { query: string; variables: unknown } }
-    expect(options.data.query).toBe(QUERY)
-    expect(options.data.variables).toEqual({ id: 4, text: ANSWER.data.said })
+    // The body goes as the text Send sent (snippet-escapes.ts), one string.
+    const options = new Function(`return ${literal}`)() as { data: string }
+    const data = JSON.parse(options.data) as { query: string; variables: unknown }
+    expect(data.query).toBe(QUERY)
+    expect(data.variables).toEqual({ id: 4, text: ANSWER.data.said })
   })
 
   it('a mutation by GET has no snippet, as Send refuses it', async () => {

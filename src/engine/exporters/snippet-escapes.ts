@@ -1,21 +1,14 @@
 /**
- * Where httpsnippet's code does not send what the request holds, and how Flightdeck works around it. All three
- * bite GraphQL first (its documents span lines, name variables with `$` and escape quotes in strings), but any
- * JSON body can hit them:
+ * Where httpsnippet's code does not send what the request holds, and how Flightdeck works around it:
  *
- * - curl: a JSON body with a `'` is written as an unquoted heredoc (`--data @- <<EOF`), in which the shell
- *   expands `$id`, backticks and `\\`. The delimiter is quoted (`<<'EOF'`), so the body goes as written.
- * - Python requests: a JSON body becomes a dict literal whose strings escape only `"`, so a newline or a
- *   backslash inside a string breaks the program (or changes the value). Such a body is given to the
- *   generator as text (its type kept in the headers), which it writes as a JSON string literal: valid Python,
- *   the same bytes sent.
+ * - Every language: a JSON body was parsed and written again (curl pretty-printed it, Python and JavaScript
+ *   wrote an object serialised their own way, and a Python dict's strings broke on a newline or a backslash), a
+ *   text body typed as a form was written empty, and a form's fields were encoded each language's own way. Such
+ *   a body goes to the generator as the text Send sends, its type in the headers, so each writes it as a string
+ *   literal: the same bytes sent (snippet-strings.ts writes the literal where httpsnippet's escapes fall short).
  * - curl: httpsnippet rebuilds the query, percent-encoding what a send puts on the wire as typed (`{{`, `[]`,
  *   `|`), so a server that reads the raw line (a signature, a router) saw another request. The command gets the
  *   URL as sent, with `--globoff` where it holds braces or brackets, which curl would otherwise expand.
- * - JavaScript fetch and Node axios: the body's object literal (stringify-object) leaves backslashes
- *   unescaped, so `\\"` in a string ends it. A body with a backslash is written as its JSON instead, which is a
- *   valid object literal. * - curl: a form's fields went unencoded (`--data 'a=x y&z=1'`), and a text body typed as a form was dropped: the
- *   form goes as the text Send sends.
  * - curl: `--data @name` sends the file `name`, so a text body `@secret.txt` uploaded the copier's own file
  *   (and a JSON or form body typed so). A body whose text starts with `@` goes as `--data-raw`, which sends it
  *   as written. A file body (`@path`, its HAR comment `file path`) goes as `--data-binary`: `--data @path`
@@ -27,71 +20,57 @@ interface HarLike {
   postData?: { mimeType?: string; text?: string; comment?: string }
 }
 
-/** The JSON body's text when it has a backslash (an escape in some string), else null. */
-function escapedJson(har: unknown): string | null {
-  if (typeof har !== 'object' || har === null) return null
-  const pd = (har as HarLike).postData
-  if (!pd || pd.mimeType !== 'application/json' || !(pd.text ?? '').includes('\\')) return null
-  try {
-    JSON.parse(pd.text ?? '')
-    return pd.text ?? null
-  } catch {
-    return null
-  }
-}
+/**
+ * The types whose body httpsnippet rewrites: a JSON body is parsed and written again (curl pretty-printed it,
+ * fetch, axios and Python wrote an object of the language, serialised their own way), and a form type keeps only
+ * a form's fields (a text body so typed was written empty) and encodes them its own way.
+ */
+const REWRITTEN_TYPE = /json|^application\/x-www-form-urlencoded\s*(;|$)/i
 
-/** A form's type, with or without parameters (`; charset=UTF-8`). */
-const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i
+/** The type httpsnippet is given for a JSON or form body written as its text: one no generator knows. */
+const AS_TEXT = /^fdtype\d+x$/
 
 /**
- * curl's form as the text sent. httpsnippet writes a form's fields as `--data 'a=x y&z=1'`, each value unencoded
- * (sent as typed, another form), and a form typed body given as text as `--data ''` (it keeps a form's
- * fields only). curl gets the text Send sends, encoded as Send encodes fields, with no type of httpsnippet's own:
- * `--data` sends form-urlencoded by itself, and a typed Content-Type is among the headers.
+ * A JSON or form body as the text Send sends (a form's fields encoded as Send encodes them), its type in the
+ * headers. curl is given no type (it types the body from the headers); the others a placeholder, which
+ * `snippetOutput` replaces with the body's type where a generator writes it (Java's MediaType, C#'s
+ * MediaTypeHeaderValue).
  */
-function curlFormAsText(
-  har: HarLike & { postData: { params?: { name: string; value?: string }[] } },
-): unknown {
-  const post = har.postData
+export function snippetInput(har: unknown, target: string): unknown {
+  const h = har as (HarLike & { postData?: { params?: { name: string; value?: string }[] } }) | null
+  const post = h?.postData
+  if (!h || !post || !REWRITTEN_TYPE.test(post.mimeType ?? '')) return har
   const text =
     post.params && post.params.length > 0
       ? new URLSearchParams(post.params.map((p): [string, string] => [p.name, p.value ?? ''])).toString()
       : (post.text ?? '')
-  return { ...har, postData: { mimeType: '', text } }
-}
-
-export function snippetInput(har: unknown, target: string): unknown {
-  const post = (har as HarLike | null)?.postData
-  if (target === 'shell' && post && FORM_TYPE.test(post.mimeType ?? ''))
-    return curlFormAsText(har as Parameters<typeof curlFormAsText>[0])
-  if (target !== 'python' || escapedJson(har) === null) return har
-  const h = har as HarLike
   const headers = h.headers ?? []
   const typed = headers.some((x) => x.name.toLowerCase() === 'content-type')
+  const all = JSON.stringify(har)
+  let n = 0
+  while (all.includes(`fdtype${n}x`)) n++
   return {
     ...h,
-    headers: typed ? headers : [...headers, { name: 'Content-Type', value: 'application/json' }],
-    postData: { ...h.postData, mimeType: 'text/plain' },
+    headers: typed ? headers : [...headers, { name: 'Content-Type', value: post.mimeType ?? '' }],
+    // A file body's comment says so (curlDataAsSent).
+    postData: { ...post, params: undefined, mimeType: target === 'shell' ? '' : `fdtype${n}x`, text },
   }
 }
 
-/** Where the JavaScript targets write the body's object literal (the last key of their options). */
-const JS_BODY: Record<string, { key: string; close: string }> = {
-  'javascript:fetch': { key: '\n  body: JSON.stringify(', close: ')' },
-  'node:axios': { key: '\n  data: ', close: '' },
+/** The code with the placeholder type of `snippetInput` replaced by the body's type, where it is written. */
+function typeAsSent(code: string, har: unknown): string {
+  const h = har as HarLike
+  const placeholder = h.postData?.mimeType ?? ''
+  if (!AS_TEXT.test(placeholder)) return code
+  const type = h.headers?.find((x) => x.name.toLowerCase() === 'content-type')?.value ?? ''
+  const out = code.split(JSON.stringify(placeholder)).join(JSON.stringify(type))
+  if (out.includes(placeholder)) throw new Error('its body type could not be written into the code')
+  return out
 }
 
 export function snippetOutput(code: string, har: unknown, target: string, client: string): string {
-  if (target === 'shell' && client === 'curl')
-    return curlUrlAsSent(curlDataAsSent(code, har).replace(/ @- <<EOF\n/g, " @- <<'EOF'\n"), har)
-  const js = JS_BODY[`${target}:${client}`]
-  const text = js ? escapedJson(har) : null
-  if (!js || text === null) return code
-  const start = code.indexOf(js.key)
-  const end = start < 0 ? -1 : code.indexOf('\n};\n', start)
-  if (end < 0) return code
-  const json = JSON.stringify(JSON.parse(text) as unknown, null, 2).replace(/\n/g, '\n  ')
-  return `${code.slice(0, start)}${js.key}${json}${js.close}${code.slice(end)}`
+  if (target === 'shell' && client === 'curl') return curlUrlAsSent(curlDataAsSent(code, har), har)
+  return typeAsSent(code, har)
 }
 
 /** httpsnippet's `--url 'http://…'` (quoted when it needs to be). */

@@ -6,8 +6,8 @@ import type { SnippetParam } from './snippet-multipart'
  * multipart text, a file part's bytes left empty (it cannot read the file), so the Go program uploaded empty
  * files. Here that string is replaced by a body built with Go's mime/multipart when the program runs: each text
  * part as it is (with its own type when it has one), each file part read from its path (relative to the
- * collection folder, where the program is meant to run, as curl's `-F name=@path`), with the name and type
- * Flightdeck sends it with. The boundary stays the one httpsnippet's Content-Type header names.
+ * collection folder, where the program is meant to run, as curl's `-F name=@path`), with the name, file name
+ * and type Flightdeck sends it with. The boundary stays the one httpsnippet's Content-Type header names.
  */
 
 const PAYLOAD = /^\tpayload := strings\.NewReader\("[^\n]*"\)$/m
@@ -35,7 +35,7 @@ export function goMultipart(code: string, params: readonly SnippetParam[]): stri
   ]
   for (const p of params) {
     const file = p.fileName !== undefined && p.fileName !== ''
-    const disposition = `form-data; name="${quoted(p.name)}"${file ? `; filename="${quoted(basename(p.fileName ?? ''))}"` : ''}`
+    const disposition = `form-data; name="${quoted(p.name)}"${file ? `; filename="${quoted(p.partFileName ?? basename(p.fileName ?? ''))}"` : ''}`
     const header = [
       `"Content-Disposition": {${goString(disposition)}}`,
       ...(p.contentType ? [`"Content-Type": {${goString(p.contentType)}}`] : []),

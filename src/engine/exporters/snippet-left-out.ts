@@ -1,4 +1,5 @@
 import type { SnippetTarget } from '../../shared/snippet-targets'
+import { javascriptString } from './snippet-strings'
 
 /**
  * Default headers a request sends none of (its `omitDefaultHeaders`, or a timeline row whose recorded headers
@@ -174,15 +175,12 @@ export function notSent(sent: readonly { name: string }[]): string[] {
 
 /**
  * fetch sends a string body typed `text/plain;charset=UTF-8`; a body Flightdeck sends with no Content-Type goes
- * as a Blob with no type, which fetch sends untyped, its bytes the text's UTF-8, as Send's. The text is written
- * as its JSON string (httpsnippet's literal leaves a backslash unescaped, so `\u00e9` went as `é`).
+ * as a Blob with no type, which fetch sends untyped, its bytes the text's UTF-8, as Send's. The body's literal is
+ * the one snippet-strings.ts wrote.
  */
 export function untypedFetchBody(code: string, text: string): string {
-  // The body is the options' last entry, its literal on one line (line breaks escaped), ending it.
-  const start = code.lastIndexOf("body: '")
-  const lineEnd = code.indexOf('\n', start)
-  const line = code.slice(start, lineEnd < 0 ? code.length : lineEnd)
-  const end = line.lastIndexOf("'")
-  if (start < 0 || end <= 6) return code
-  return `${code.slice(0, start)}body: new Blob([${JSON.stringify(text)}])${code.slice(start + end + 1)}`
+  const written = `body: ${javascriptString(text)}`
+  const at = code.lastIndexOf(written)
+  if (at < 0) return code
+  return `${code.slice(0, at)}body: new Blob([${javascriptString(text)}])${code.slice(at + written.length)}`
 }

@@ -1,13 +1,14 @@
+import { basename } from 'node:path'
 import type { HarRequest } from '@readme/httpsnippet'
 
 /**
- * Form fields written into a snippet's code safely. httpsnippet writes a form-data part's name, value, file
- * name and type into the code as they are: curl's `--form name='@path'`, fetch's `form.append('name',
- * 'value')`, requests' `files = {"name": ("path", open("path", "rb"), "type")}`, and a urlencoded field into
- * Node axios's `encodedParams.set('name', 'value')`. A shared collection's part named `x', require('fs')…, '`
- * (C#'s FormUrlEncodedContent too, in double quotes) or a file `it's;$(cmd);'.txt` made the snippet run that code in the shell, Node or Python of the person who
- * copied it (a value with a quote or a line break made it fail to parse). Both the Code dialog and a
- * timeline row's Copy as come through here (the worker's snippet task).
+ * Form-data parts written into a snippet's code safely. httpsnippet writes a part's name, value, file name and
+ * type into the code as they are: curl's `--form name='@path'`, fetch's `form.append('name', 'value')`,
+ * requests' `files = {"name": ("path", open("path", "rb"), "type")}`. A shared collection's part named
+ * `x', require('fs')…, '` or a file `it's;$(cmd);'.txt` made the snippet run that code in the shell, Node or
+ * Python of the person who copied it (a value with a quote or a line break made it fail to parse). Both the Code
+ * dialog and a timeline row's Copy as come through here (the worker's snippet task). (A form's fields go to
+ * every language as the text Send sends, snippet-escapes.ts.)
  *
  * So httpsnippet gets a placeholder for each (letters and digits, which every generator writes as it is), and
  * each placeholder, with the quotes the generator put around it, is replaced afterwards by a literal of the
@@ -22,6 +23,13 @@ interface Param {
   value?: string
   fileName?: string
   contentType?: string
+  /** A file part's own file name, sent instead of its file's (snippet-multipart.ts). */
+  partFileName?: string
+}
+
+/** The file name Send sends a file part under: its own, else the one its path ends with. */
+function sentFileName(p: Param): string {
+  return p.partFileName ?? basename(p.fileName ?? '')
 }
 
 /**
@@ -30,15 +38,27 @@ interface Param {
  * write the body whole as one escaped string.
  */
 const MASKED: Readonly<
-  Record<string, { mimeType: string; quote: "'" | '"' | 'shell'; typed: boolean; textAsFile?: true }>
+  Record<
+    string,
+    { mimeType: string; quote: "'" | '"' | 'shell'; typed: boolean; textAsFile?: true; blobs?: true }
+  >
 > = {
   'shell:curl': { mimeType: 'multipart/form-data', quote: 'shell', typed: false },
-  'javascript:fetch': { mimeType: 'multipart/form-data', quote: "'", typed: false },
+  'javascript:fetch': { mimeType: 'multipart/form-data', quote: "'", typed: false, blobs: true },
   'python:requests': { mimeType: 'multipart/form-data', quote: '"', typed: true, textAsFile: true },
-  'node:axios': { mimeType: 'application/x-www-form-urlencoded', quote: "'", typed: false },
-  // C#'s FormUrlEncodedContent: `{ "name", "value" },` (a JSON string is a valid C# string literal).
-  'csharp:httpclient': { mimeType: 'application/x-www-form-urlencoded', quote: '"', typed: false },
 }
+
+/**
+ * fetch's FormData takes a file as a Blob: httpsnippet wrote the file's path as a text value. The code reads each
+ * file with Node's `openAsBlob` (its path relative to where it runs, the collection folder, as curl's `-F
+ * name=@path`), typed as Send types it, under the file name Send sends.
+ */
+const FETCH_FILES = [
+  '// Node.js 20 or later, as an ES module (.mjs): each file part is read from its path where this runs',
+  "import { openAsBlob } from 'node:fs';",
+  '',
+  '',
+].join('\n')
 
 export interface MaskedParts {
   har: HarRequest
@@ -106,7 +126,20 @@ export function maskParts(har: HarRequest, target: string, client: string): Mask
       ])
       return { name, fileName: file, ...(typed ? { contentType: type } : {}) }
     }
-    if (isFile) swaps.push([`${quote}${file}${quote}`, jsonString(p.fileName ?? ''), false])
+    if (isFile && rule.blobs) {
+      const typed = p.contentType ? `, { type: ${jsonString(p.contentType)} }` : ''
+      const blob = `await openAsBlob(${jsonString(p.fileName ?? '')}${typed}), ${jsonString(sentFileName(p))}`
+      swaps.push([`${quote}${file}${quote}`, blob, false])
+      return { name, fileName: file }
+    }
+    // requests sends a file part under the tuple's first item: the file name Send sends, not its path.
+    if (isFile && rule.textAsFile)
+      swaps.push([
+        `("${file}", open("${file}", "rb")`,
+        `(${jsonString(sentFileName(p))}, open(${jsonString(p.fileName ?? '')}, "rb")`,
+        false,
+      ])
+    else if (isFile) swaps.push([`${quote}${file}${quote}`, jsonString(p.fileName ?? ''), false])
     else swaps.push([`${quote}${value}${quote}`, jsonString(p.value ?? ''), false])
     if (p.contentType !== undefined)
       swaps.push([`${quote}${type}${quote}`, jsonString(p.contentType), !rule.typed])
@@ -129,7 +162,8 @@ export function maskParts(har: HarRequest, target: string, client: string): Mask
         // Literals never hold the prefix, so a later placeholder cannot be found inside one.
         out = out.split(written).join(literal)
       }
-      return out.includes(prefix) ? new Error(UNSAFE) : out
+      if (out.includes(prefix)) return new Error(UNSAFE)
+      return rule.blobs && params.some((p) => p.fileName) ? FETCH_FILES + out : out
     },
   }
 }
