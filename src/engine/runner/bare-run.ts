@@ -1,9 +1,9 @@
 import type { ExchangeResult, HttpEngine } from '../http/http-engine'
 import type { RequestSpec } from '../../shared/request'
-import { plainRun, queuePlain, type StepSendPlan } from './http-step'
+import { plainResult, queuePlain, type StepSendPlan } from './http-step'
 import type { Pacer, Semaphore } from './pacing'
-import type { InternalOptions, RunStep, StepRun } from './run-step'
-import { readyPlain, runStep } from './step-run'
+import type { InternalOptions, RunStep, StepResult, StepRun } from './run-step'
+import { readyPlain, runStep, type ReadyPlain } from './step-run'
 
 /**
  * A request run N times that nothing of an iteration can change (runner.ts's `bare` run): each worker keeps one
@@ -22,8 +22,8 @@ export interface BareRun {
   gate: Semaphore
   /** The next iteration to run, or undefined when there is none (all started, the run bailed or was cancelled). */
   take(): number | undefined
-  /** A step's run finished: its result reported. */
-  done(run: StepRun): void
+  /** A step's run finished: its result reported (a bare step extracts nothing and unsets nothing). */
+  done(result: StepResult): void
 }
 
 const RESOLVED = Promise.resolve()
@@ -40,6 +40,7 @@ export function runBare(workers: number, run: BareRun): Promise<void> {
     let left = workers
     const state: BareState = {
       broken: false,
+      ready: undefined,
       ended: () => {
         if (--left === 0) resolve()
       },
@@ -53,9 +54,10 @@ export function runBare(workers: number, run: BareRun): Promise<void> {
   })
 }
 
-/** What a run's workers share: whether one threw, and how each says it has ended. */
+/** What a run's workers share: whether one threw, the step's plain send as last worked out, how each says it has ended. */
 interface BareState {
   broken: boolean
+  ready: ReadyPlain | undefined
   ended(): void
   failed(e: unknown): void
 }
@@ -84,7 +86,7 @@ class BareWorker {
           return
         }
         gate.tryAcquire()
-        const ready = readyPlain(step, pacer, options)
+        const ready = (this.state.ready = readyPlain(step, pacer, options, this.state.ready))
         if (!ready) {
           this.iteration = i
           runStep(http, step, i, NO_VARS, pacer, options, NONE_UNSET).then(this.ranStep, this.stepThrew)
@@ -95,7 +97,7 @@ class BareWorker {
           // Not sent (refused before it was queued): that is the step's run.
           const unsent = sid
           gate.release()
-          this.run.done(unsent)
+          this.run.done(unsent.result)
           continue
         }
         this.iteration = i
@@ -132,7 +134,7 @@ class BareWorker {
       if (this.state.broken) return
       const spec = this.spec as RequestSpec
       const planned = this.planned as StepSendPlan
-      this.run.done(plainRun(this.run.step, this.iteration, this.sid, spec, planned, outcome))
+      this.run.done(plainResult(this.run.step, this.iteration, this.sid, spec, planned, outcome))
     } catch (e) {
       this.threw(e)
       return
@@ -144,7 +146,7 @@ class BareWorker {
     try {
       this.run.gate.release()
       if (this.state.broken) return
-      this.run.done(r)
+      this.run.done(r.result)
     } catch (e) {
       this.threw(e)
       return

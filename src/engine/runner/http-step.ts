@@ -18,6 +18,7 @@ import {
   result,
   type InternalOptions,
   type RunStep,
+  type StepResult,
   type StepRun,
   type WebhookOutcome,
 } from './run-step'
@@ -140,6 +141,8 @@ export function plainRun(
   planned: StepSendPlan,
   outcome: ExchangeResult,
 ): StepRun {
+  if (step.extract.length === 0)
+    return { result: plainResult(step, iteration, sid, spec, planned, outcome), extracted: NOTHING }
   const final = outcome.final
   const run =
     final.type === 'done'
@@ -148,9 +151,46 @@ export function plainRun(
           result: failed(step, iteration, [sid], 1, endError(final), [], final.timings.time),
           extracted: NOTHING,
         }
-  if (outcome.traceId !== undefined) run.result.traceId = outcome.traceId
-  if (outcome.resent > 0) run.result.resent = outcome.resent
+  withTrace(run.result, outcome)
   return run
+}
+
+/**
+ * A plain step's result from its request's outcome, for a step that extracts nothing (a request run N times): the
+ * result alone, with no run around it.
+ */
+export function plainResult(
+  step: RunStep,
+  iteration: number,
+  sid: string,
+  spec: RequestSpec,
+  planned: StepSendPlan,
+  outcome: ExchangeResult,
+): StepResult {
+  if (step.extract.length > 0) throw new Error(`plainResult: step ${step.id} extracts values`)
+  const final = outcome.final
+  return withTrace(
+    final.type === 'done'
+      ? checkedResult(
+          step,
+          iteration,
+          [sid],
+          1,
+          final,
+          plainView(final, outcome.headers, planned.readsHeaders),
+          spec,
+          [],
+        )
+      : failed(step, iteration, [sid], 1, endError(final), [], final.timings.time),
+    outcome,
+  )
+}
+
+/** The trace id and resends of a step's request, put on its result. */
+function withTrace(r: StepResult, outcome: ExchangeResult): StepResult {
+  if (outcome.traceId !== undefined) r.traceId = outcome.traceId
+  if (outcome.resent > 0) r.resent = outcome.resent
+  return r
 }
 
 /**
@@ -195,6 +235,11 @@ function endError(final: Exclude<ExchangeResult['final'], DoneEvent>): { code: s
 
 const NO_HEADERS: HeaderList = []
 
+/** What the checks of a step that reads no body see of its response. */
+function plainView(answered: DoneEvent, responseHeaders: HeaderList, readsHeaders: boolean): ResponseView {
+  return { done: answered, headers: readsHeaders ? responseHeaders : NO_HEADERS, body: '' }
+}
+
 /** The checks on a response whose body none of them reads, and the step's result from them. */
 function checked(
   step: RunStep,
@@ -206,14 +251,30 @@ function checked(
   spec: RequestSpec,
   readsHeaders: boolean,
 ): StepRun {
-  const headers = readsHeaders ? responseHeaders : NO_HEADERS
-  const view: ResponseView = { done: answered, headers, body: '' }
-  const assertions = runAssertions(step.assertions, view)
-  if (step.graphqlGet) assertions.push(...getUrlTooLong(view, spec.url))
+  const view = plainView(answered, responseHeaders, readsHeaders)
   // Most steps extract nothing: no map (nor an object around it) made for it.
   let values: Map<string, string> | ReadonlyMap<string, string> = NOTHING
   let missing: MissingValue[] = []
   if (step.extract.length > 0) ({ values, missing } = runExtractions(step.extract, view))
+  return {
+    result: checkedResult(step, iteration, sids, attempts, answered, view, spec, missing),
+    extracted: values,
+  }
+}
+
+/** A plain step's result from its assertions on `view` and its extractions' missing values. */
+function checkedResult(
+  step: RunStep,
+  iteration: number,
+  sids: string[],
+  attempts: number,
+  answered: DoneEvent,
+  view: ResponseView,
+  spec: RequestSpec,
+  missing: MissingValue[],
+): StepResult {
+  const assertions = runAssertions(step.assertions, view)
+  if (step.graphqlGet) assertions.push(...getUrlTooLong(view, spec.url))
   const passed = assertions.every((a) => a.passed) && missing.length === 0
   const r = result(
     step,
@@ -229,7 +290,7 @@ function checked(
     [],
   )
   if (answered.serverTiming) r.serverTiming = answered.serverTiming.entries
-  return { result: r, extracted: values }
+  return r
 }
 
 /** An HTTP step: send (with retries), check the response, then wait for its webhook call when asked. */

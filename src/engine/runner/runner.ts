@@ -99,11 +99,16 @@ async function runAll(
         vars.delete(k)
         unset.add(k)
       }
-    asCancelled(r.result)
-    keep(r.result)
-    options.onResult?.(r.result)
-    if (!r.result.passed && options.bail) bailed = true
-    return r.result
+    return reported(r.result)
+  }
+
+  /** A result taken in: counted or kept, handed to the run's listener, the run bailing on a failure when asked. */
+  const reported = (r: StepResult): StepResult => {
+    asCancelled(r)
+    keep(r)
+    options.onResult?.(r)
+    if (!r.passed && options.bail) bailed = true
+    return r
   }
 
   /** One step's run in an iteration, its dependencies done: a slot of the gate, the step, its result reported. */
@@ -248,8 +253,6 @@ async function runAll(
   const workers = Math.min(iterations, Math.max(1, options.concurrency))
   if (bare) {
     const step = bare
-    const noVars = new Map<string, string>()
-    const noneUnset = new Set<string>()
     await runBare(workers, {
       http,
       step,
@@ -259,8 +262,8 @@ async function runAll(
       take: () => (next < iterations && !stopped() ? next++ : undefined),
       done: (r) => {
         if (step.scriptsNotRun !== undefined)
-          scriptsNotRun(step.scriptsNotRun, r.result, options, step.scriptsKeptIn)
-        report(r, noVars, noneUnset)
+          scriptsNotRun(step.scriptsNotRun, r, options, step.scriptsKeptIn)
+        reported(r)
       },
     })
   } else await Promise.all(Array.from({ length: workers }, worker))

@@ -13,7 +13,15 @@ import type { AuthSpec } from '../../shared/collection'
 import type { StreamEngine } from '../streams/stream-engine'
 import { runStreamStep, type StreamStepInput } from './stream-step'
 import { messagingMaySendToken } from './messaging-token-use'
-import { failed, NOTHING, result, type InternalOptions, type RunStep, type StepRun } from './run-step'
+import {
+  failed,
+  NOTHING,
+  result,
+  type FixedRequest,
+  type InternalOptions,
+  type RunStep,
+  type StepRun,
+} from './run-step'
 import type { Pacer } from './pacing'
 import { httpStep, planOf, type StepSendPlan } from './http-step'
 import { namesFile, runTls, withBlockCaFile } from './step-files'
@@ -143,21 +151,31 @@ export function runStep(
 export interface ReadyPlain {
   spec: RequestSpec
   planned: StepSendPlan
+  /** The run's cached request the spec is: the plan holds while the cache holds this one. */
+  fixed: FixedRequest
 }
 
 /**
  * What a run of `step` with no variables of its iteration sends without resolving anything, when `runStep` would go
  * straight to the plain send (its request resolved before with the same variables, its assertions without
- * templates, no webhook to mint, a plain step): undefined when the step must go through `runStep`.
+ * templates, no webhook to mint, a plain step): undefined when the step must go through `runStep`. `last`, what
+ * an earlier call gave for the same step and run, is given back while the run's cache still holds the request it
+ * was made from: the rest of it (the assertions' templates, the send plan) follows from the step alone.
  */
-export function readyPlain(step: RunStep, pacer: Pacer, options: InternalOptions): ReadyPlain | undefined {
+export function readyPlain(
+  step: RunStep,
+  pacer: Pacer,
+  options: InternalOptions,
+  last?: ReadyPlain,
+): ReadyPlain | undefined {
   if (step.unreadable !== undefined || step.waitForWebhook || options.webhooks?.baseUrl) return undefined
   const cached = options.resolved.get(step)
+  if (last !== undefined && cached === last.fixed) return last
   if (!cached || cached.vars !== (step.variables ?? NOTHING)) return undefined
   const checks = resolveAssertions(step.assertions, cached.vars, undefined)
   if (checks.assertions !== step.assertions || checks.unknown.length > 0) return undefined
   const planned = planOf(step, pacer, options)
-  return planned.plain ? { spec: cached.spec, planned } : undefined
+  return planned.plain ? { spec: cached.spec, planned, fixed: cached } : undefined
 }
 
 /**
