@@ -14,6 +14,7 @@ import type { RunProgressEvent, StepResultSummary } from '../shared/run-schemas'
 import { USER_ERROR_CODES } from './collection-send'
 import { useSessionVariables } from './env-var-args'
 import { withoutSecrets } from './report-secrets'
+import { sizeLimit } from './byte-words'
 import { parseRunArgs, RUN_USAGE, type RunCommand } from './run-args'
 import { nestedCollectionLines } from './nested-collections'
 import { onInterrupt } from './interrupt'
@@ -253,7 +254,7 @@ async function reportRun(
         const left = har.value.bodiesLeftOut ?? 0
         if (left > 0)
           io.err(
-            `flightdeck: run.har: ${left} response bodies left out (a HAR holds at most ${MAX_EXPORT_BODIES_TOTAL / (1024 * 1024)} MB of bodies)\n`,
+            `flightdeck: run.har: ${left} response bodies left out (a HAR holds at most ${sizeLimit(MAX_EXPORT_BODIES_TOTAL)} of bodies)\n`,
           )
         if (har.value.missing.length > 0)
           io.err(

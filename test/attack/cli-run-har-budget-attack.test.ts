@@ -75,10 +75,10 @@ describe('run.har of a run with many big bodies', () => {
     expect(left.length).toBe(RUNS - kept.length)
     for (const e of left)
       expect(e.response.content.comment).toMatch(
-        /^Body of 1000000 bytes left out \(the HAR's bodies reached 64 MB\)$/,
+        /^Body of 1,000,000 bytes left out \(the HAR's bodies reached 64 MiB \(67,108,864 bytes\)\)$/,
       )
     expect(r.stderr).toContain(
-      `run.har: ${left.length} response bodies left out (a HAR holds at most 64 MB of bodies)`,
+      `run.har: ${left.length} response bodies left out (a HAR holds at most 64 MiB (67,108,864 bytes) of bodies)`,
     )
   }, 120_000)
 })

@@ -1,4 +1,5 @@
 import { MAX_EXPORT_BODIES_TOTAL, type HarExportResult } from '../../shared/body-view'
+import { byteCount, sizeLimit } from '../../shared/byte-words'
 import type { HarTimings, HeaderList, InformationalEvent } from '../../shared/timeline'
 import type { BodyStore } from '../http/body-store'
 import { harTimings } from '../http/timings'
@@ -69,7 +70,7 @@ export async function exportHar(
       continue
     }
     b.body = null
-    b.entry.response.content.comment = `Body of ${b.entry.response.content.size} bytes left out (the HAR's bodies reached ${MAX_EXPORT_BODIES_TOTAL / (1024 * 1024)} MB)`
+    b.entry.response.content.comment = `Body of ${byteCount(b.entry.response.content.size)} left out (the HAR's bodies reached ${sizeLimit(MAX_EXPORT_BODIES_TOTAL)})`
     bodiesLeftOut++
   }
   const doc: HarDocument = {
@@ -232,7 +233,7 @@ function responseOf(
       const writer = bodies.get(term.body.id)
       if (writer?.ended) body = bodySourceOf(writer)
     } else if (term.body.size > options.maxBodyBytes) {
-      content.comment = `Body of ${term.body.size} bytes left out (over ${options.maxBodyBytes})`
+      content.comment = `Body of ${byteCount(term.body.size)} left out (over ${sizeLimit(options.maxBodyBytes)})`
     }
   } else if (term?.type === 'redirect') {
     bodySize = 0
