@@ -220,3 +220,65 @@ test("Socket.IO's Headers leave out its User-Agent, and the handshake goes witho
   expect(io.handshakes[1]?.['user-agent']).toBeUndefined()
   await page.getByRole('button', { name: 'Disconnect', exact: true }).click()
 })
+
+/**
+ * How far (px) the first and the last tab in sight pass the strip's left and right edges: 0 when whole, or cut
+ * by at most a pixel and a half of a tab's padding (10 px; scroll offsets are whole pixels, labels' widths are
+ * not). The label was cut by tens ("…titled 12").
+ */
+function cutTabs(page: Page): Promise<{ overflows: boolean; left: number; right: number; active: boolean }> {
+  return page.getByRole('tablist', { name: 'Open requests' }).evaluate((el) => {
+    const box = el.getBoundingClientRect()
+    const cut = (px: number): number => (px > 1.5 ? Math.round(px) : 0)
+    const tabs = [...el.querySelectorAll('[role="tab"]')]
+    const seen = tabs
+      .map((t) => t.getBoundingClientRect())
+      .filter((r) => r.right > box.left + 1.5 && r.left < box.right - 1.5)
+    const active = tabs.find((t) => t.getAttribute('aria-selected') === 'true')?.getBoundingClientRect()
+    return {
+      overflows: el.scrollWidth > el.clientWidth,
+      left: cut(box.left - Math.min(...seen.map((r) => r.left))),
+      right: cut(Math.max(...seen.map((r) => r.right)) - box.right),
+      active:
+        active !== undefined && cut(box.left - active.left) === 0 && cut(active.right - box.right) === 0,
+    }
+  })
+}
+
+test('many tabs: the tab strip shows whole tabs at both edges, the active one among them', async ({
+  page,
+}) => {
+  for (const [width, height] of [
+    [1024, 768],
+    [1280, 800],
+  ] as const) {
+    await openShop(page, shop.host, width, height)
+    const strip = page.getByRole('tablist', { name: 'Open requests' })
+    for (let i = 0; i < 40 && !(await cutTabs(page)).overflows; i++)
+      await page.getByRole('button', { name: 'New request tab' }).click()
+    for (let more = 0; more < 3; more++) {
+      await page.getByRole('button', { name: 'New request tab' }).click()
+      // "…titled 12": the first label in sight was cut at the strip's left edge.
+      await expect
+        .poll(() => cutTabs(page), `${width}: tab ${more}`)
+        .toEqual({
+          overflows: true,
+          left: 0,
+          right: 0,
+          active: true,
+        })
+    }
+    await pictures(page, 'many-tabs')
+    // The first tab, chosen: the strip goes back to it, with whole tabs at both edges.
+    await strip.getByRole('tab').first().click()
+    await expect.poll(() => cutTabs(page)).toMatchObject({ left: 0, right: 0, active: true })
+  }
+  // The next test starts with few tabs.
+  const strip = page.getByRole('tablist', { name: 'Open requests' })
+  for (let i = 0; i < 80 && (await strip.getByRole('tab').count()) > 3; i++)
+    await strip
+      .getByRole('tab')
+      .last()
+      .getByRole('button', { name: /^Close/ })
+      .click()
+})

@@ -4,6 +4,7 @@ import { useAppStore } from '../store/store-context'
 import { selectActiveTab } from './active-draft'
 import { SnippetDialog } from './SnippetDialog'
 import { tabMethodLabel } from './tab-label'
+import { useWholeTabs } from './use-whole-tabs'
 import { isTabDirty, tabDisplayName, type RequestTab } from './request-tab'
 
 /** Open requests as tabs above the composer: unsaved ones marked, a banner when the file changed on disk. */
@@ -12,12 +13,16 @@ export function RequestTabs() {
   const activeId = useAppStore((s) => s.activeTabId)
   const newTab = useAppStore((s) => s.newTab)
   const tabError = useAppStore((s) => s.tabError)
+  const strip = useRef<HTMLDivElement>(null)
+  // What sets the tabs' widths: not every keystroke in a draft.
+  const shape = tabs.map((t) => `${t.id} ${tabDisplayName(t)} ${isTabDirty(t) ? '*' : ''}`).join('\n')
+  useWholeTabs(strip, [shape, activeId])
 
   return (
     <div className="request-tabs-wrap">
       {/* The tabs scroll; +, Code and Save stay in sight whatever the number of tabs. */}
       <div className="request-tabs-row">
-        <div className="request-tabs" role="tablist" aria-label="Open requests">
+        <div className="request-tabs" role="tablist" aria-label="Open requests" ref={strip}>
           {tabs.map((t) => (
             <TabButton key={t.id} tab={t} active={t.id === activeId} />
           ))}
