@@ -130,6 +130,9 @@ beforeAll(async () => {
     t: 'auth:\n  type: bearer\n  token: plain-token\n',
     q: 'auth:\n  type: apikey\n  key: api_key\n  value: k1\n  in: query\n',
   }
+  // The broker's refusal ends these at once; a 200 ms limit let a loaded machine's late refusal read as a stop
+  // (seen at load 38: "stopped after 200 ms before the MQTT connection opened").
+  const refusedInTime = 'stop:\n  durationMs: 15000\n'
   for (const [folder, auth] of Object.entries(plainAuth)) {
     mkdirSync(join(dir, folder))
     writeFileSync(join(dir, folder, 'folder.yaml'), auth)
@@ -140,7 +143,7 @@ beforeAll(async () => {
     if (broker?.authUrl)
       writeFileSync(
         join(dir, folder, 'broker.yaml'),
-        `name: Broker\nkind: mqtt\nurl: '${broker.authUrl}'\nmqtt:\n  subscriptions: []\n  publishes: []\n${opened}`,
+        `name: Broker\nkind: mqtt\nurl: '${broker.authUrl}'\nmqtt:\n  subscriptions: []\n  publishes: []\n${refusedInTime}`,
       )
   }
   writeFileSync(
