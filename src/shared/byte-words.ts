@@ -7,7 +7,7 @@ import { groupDigits } from './group-digits'
  * terminal's locale, and a count is never shown rounded where it decides whether something was refused.
  */
 
-// groupDigits, not Intl.NumberFormat: an ICU number format made as this module loads cost every
+// groupDigits, not ICU's number formatting: an ICU number format made as this module loads cost every
 // `flightdeck send` ~100M instructions (ICU's locale data), a seventh of its whole start.
 
 const UNITS: readonly (readonly [bytes: number, name: string])[] = [
