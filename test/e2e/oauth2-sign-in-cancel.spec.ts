@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 import { portRefused } from '../fixtures/port-refused'
 
@@ -7,7 +7,8 @@ import { portRefused } from '../fixtures/port-refused'
  * the sign-in link, and the button beside it becomes Cancel sign-in. Clicked, the wait ends at once: the words say
  * the sign-in was cancelled where the link was (a status, not an alarm), the engine's loopback listener is gone
  * (its port refuses), and the button is Get token again. The button keeps its width through the three states,
- * and no "waiting" words show before the link does. Pictures light and dark of the three states (idle, waiting,
+ * and no "waiting" words show before the link does, even when the host's answer with the link comes late (held
+ * here 1.5 s, past the desktop app's 1 s before it says it is waiting). Pictures light and dark of the three states (idle, waiting,
  * cancelled) in the test's output folder. The sign-in page is never visited: its address only has to be a URL.
  */
 
@@ -21,7 +22,33 @@ test.afterAll(async () => {
   await host?.stop()
 })
 
+/** The browser host's first answer to `oauth2.token` (the sign-in link) reaches the page `ms` late. */
+async function lateFirstTokenAnswer(page: Page, ms: number): Promise<void> {
+  await page.routeWebSocket(/./, (ws) => {
+    const host = ws.connectToServer()
+    let tokenAsk: number | null = null
+    ws.onMessage((m) => {
+      if (typeof m === 'string' && tokenAsk === null) {
+        const frame = JSON.parse(m) as { id?: number; name?: string }
+        if (frame.name === 'oauth2.token' && frame.id !== undefined) tokenAsk = frame.id
+      }
+      host.send(m)
+    })
+    let held = false
+    host.onMessage((m) => {
+      const frame = typeof m === 'string' ? (JSON.parse(m) as { kind?: string; id?: number }) : {}
+      if (!held && frame.kind === 'reply' && frame.id === tokenAsk) {
+        held = true
+        setTimeout(() => ws.send(m), ms)
+        return
+      }
+      ws.send(m)
+    })
+  })
+}
+
 test('Cancel sign-in ends the wait for the browser, closes the listener and says so', async ({ page }) => {
+  await lateFirstTokenAnswer(page, 1_500)
   await page.setViewportSize({ width: 1024, height: 700 })
   await page.goto(host.url)
   const composer = page.getByRole('region', { name: 'Request' })

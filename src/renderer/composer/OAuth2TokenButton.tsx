@@ -69,9 +69,9 @@ function SteadyButton({
 }
 
 /**
- * How long a sign-in is awaited with no link before the words say so. The browser host's link comes within
- * moments, so the words never show just before it; the desktop app, which opened the page in the system
- * browser, says it is waiting once this has passed.
+ * How long the desktop app, which opened the sign-in page in the system browser itself, waits before it says
+ * it is waiting for the person. A host that cannot open the page (the browser host) answers with the link
+ * instead, however slowly: no waiting words there, since nothing is open to sign in at yet.
  */
 const WAITING_WORDS_AFTER_MS = 1000
 
@@ -111,7 +111,8 @@ function OAuth2TokenPanel({
   // A sign-in (authorization code) can wait minutes for the browser: while it does, the button ends the wait.
   const signIn = auth.type === 'oauth2' && auth.grant === 'authorization_code'
   const waiting = mine?.busy === true || mine?.signingIn === true
-  const waitingWords = useLater(mine?.busy === true && signIn, WAITING_WORDS_AFTER_MS)
+  const opensSignInPage = useAppStore((s) => s.info?.capabilities.openExternal === true)
+  const waitingWords = useLater(mine?.busy === true && signIn && opensSignInPage, WAITING_WORDS_AFTER_MS)
   const answered = mine?.answeredAt ?? 0
   const block = useRef<HTMLDivElement>(null)
   useEffect(() => {
