@@ -31,9 +31,7 @@ const OUTPUT = process.env['FLIGHTDECK_E2E_OUTPUT'] || 'test-results'
  * Specs that measure the page's own time and want the machine to themselves: frames painted while a request is
  * held, main-thread tasks' CPU time while a 5,000-type schema loads, bars' widths against their times, 2,000
  * requests at a concurrency of 200. `npm test` runs them last, one at a time (`--project=alone --workers=1`), once
- * everything else has ended; the others run three at a time before them (`--project=shared --workers=3`): on the
- * CI machine's two cores two at a time left half its CPU idle (~340 s of CPU over 364 s), the specs waiting on
- * the page, the host and their servers.
+ * everything else has ended; the others run two at a time before them (`--project=shared --workers=2`).
  */
 const ALONE = [
   'timeline.spec.ts',
@@ -50,7 +48,7 @@ const ALONE = [
  * 91 s each there, the median spec 15 s). Playwright hands a worker the next file in alphabetical order, so these
  * (most near the end of the alphabet) ran last, one worker finishing them while the other idled. They form a
  * project of their own, also named `shared` and listed first: `--project=shared` runs both, these first, and the
- * light files then even out the workers' ends.
+ * light files then even out the two workers' ends.
  */
 export const HEAVY_FIRST = [
   'users-eye-3.spec.ts',
@@ -70,7 +68,7 @@ export default defineConfig({
   testMatch: '**/*.spec.ts',
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  // One at a time unless told (`--workers=3` for the shared project): a bare `playwright test` runs the timing
+  // One at a time unless told (`--workers=2` for the shared project): a bare `playwright test` runs the timing
   // specs beside nothing else.
   workers: 1,
   fullyParallel: false,
