@@ -140,7 +140,7 @@ describe('send -d @- stopped while stdin is read', () => {
       whenReady: () => copies().length > 0,
     })
     expect(r.signal).toBeNull()
-    expect(r.code).toBe(130)
+    expect(r.code, `exit code; stderr: ${r.stderr}`).toBe(130)
     expect(r.stderr).toBe('flightdeck: stopped on Ctrl+C while reading stdin (-d @-): nothing was sent\n')
     expect(received).toHaveLength(0)
     expect(copies()).toEqual([])
