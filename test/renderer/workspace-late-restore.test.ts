@@ -67,6 +67,81 @@ function lateWindow(engine: TestEngine): { store: AppStore; release(): void } {
   return { store: createAppStore(slow, { localNow: () => 0 }), release }
 }
 
+/**
+ * A window over `engine` whose answers to the commands named in `hold` wait until `release()`, once `armed`;
+ * `waiting()` resolves when one such call is being held.
+ */
+function holdingWindow(
+  engine: TestEngine,
+  hold: readonly string[],
+): { store: AppStore; arm(): void; waiting: Promise<void>; release(): void } {
+  const client = engineClient(engine.service)
+  let armed = false
+  let release = (): void => undefined
+  let told = (): void => undefined
+  const waiting = new Promise<void>((resolve) => (told = resolve))
+  const held = new Promise<void>((resolve) => (release = resolve))
+  const slow: ApiClient = {
+    invoke: async (name, payload) => {
+      if (armed && hold.includes(name)) {
+        told()
+        await held
+      }
+      return client.invoke(name, payload)
+    },
+    on: (name, listener) => client.on(name, listener),
+  }
+  return { store: createAppStore(slow, { localNow: () => 0 }), arm: () => (armed = true), waiting, release }
+}
+
+/** Two collections open in `store`: the saved workspace's `dir` and another, `other`, the one in front. */
+async function twoCollections(store: AppStore, dir: string): Promise<string> {
+  const other = tempDir('fd-late-other-')
+  writeFileSync(join(other, 'collection.yaml'), 'flightdeck: 1\nname: Other\n')
+  await openCollection(store, dir)
+  await openCollection(store, other)
+  return other
+}
+
+describe('a collection the person chooses while the saved workspace comes back', () => {
+  it('stays chosen when chosen while the restore checks the saved one is open', async () => {
+    const config = tempDir('fd-late-config-')
+    const dir = collection()
+    await savedWorkspace(config, dir)
+    const win = holdingWindow(startEngine({ persistWorkspace: true, configDir: config }), ['collection.list'])
+    const other = await twoCollections(win.store, dir)
+    win.arm()
+    const restoring = win.store.getState().restoreWorkspace()
+    await win.waiting
+    // The saved tab in front (list.yaml) chose its collection; the person clicks the other one in the sidebar.
+    expect(win.store.getState().activeDir).toBe(dir)
+    win.store.getState().setActiveDir(other)
+    win.release()
+    await restoring
+    expect(win.store.getState().activeDir).toBe(other)
+    expect(selectActiveTab(win.store.getState())?.path).toBe('list.yaml')
+  })
+
+  it("stays chosen when chosen before the saved workspace came; the saved tabs join the person's", async () => {
+    const config = tempDir('fd-late-config-')
+    const dir = collection()
+    await savedWorkspace(config, dir)
+    const win = holdingWindow(startEngine({ persistWorkspace: true, configDir: config }), ['workspace.get'])
+    const other = await twoCollections(win.store, dir)
+    const mine = win.store.getState().activeTabId
+    win.arm()
+    const restoring = win.store.getState().restoreWorkspace()
+    await win.waiting
+    win.store.getState().setActiveDir(other)
+    win.release()
+    await restoring
+    const s = win.store.getState()
+    expect(s.activeDir).toBe(other)
+    expect(s.activeTabId).toBe(mine)
+    expect(s.tabs.map((t) => t.path)).toEqual([null, null, 'list.yaml'])
+  })
+})
+
 describe('a restore that arrives after the person started', () => {
   it('keeps the composer part chosen in the untouched Untitled tab; the saved tabs join it', async () => {
     const config = tempDir('fd-late-config-')

@@ -27,6 +27,11 @@ export interface CollectionsSlice {
   recentCollections: string[]
   /** The collection new requests are saved into and whose environment the toolbar shows. */
   activeDir: string | null
+  /**
+   * How many times a collection was chosen (clicked, opened, or brought by a tab shown), whatever the choice: a
+   * late workspace restore compares it across its waits, so a collection the person chose meanwhile stays.
+   */
+  activeDirChoices: number
   /** Chosen environment per collection ('' for none). Remembered in localStorage by the host page. */
   envByDir: Record<string, string>
   sidebarQuery: string
@@ -141,6 +146,7 @@ export function createCollectionsSlice(
       collections: [],
       recentCollections: [],
       activeDir: null,
+      activeDirChoices: 0,
       revealDir: null,
       revealCollection: (dir) => set({ revealDir: dir }),
       envByDir: memory?.load() ?? {},
@@ -205,6 +211,7 @@ export function createCollectionsSlice(
         upsert(info)
         set((s) => ({
           activeDir: info.dir,
+          activeDirChoices: s.activeDirChoices + 1,
           revealDir: info.dir,
           recentCollections: [info.dir, ...s.recentCollections.filter((d) => d !== info.dir)].slice(0, 12),
         }))
@@ -226,7 +233,10 @@ export function createCollectionsSlice(
       },
 
       setActiveDir: (dir) => {
-        if (get().activeDir !== dir) set({ activeDir: dir })
+        set((s) => ({
+          activeDirChoices: s.activeDirChoices + 1,
+          ...(s.activeDir !== dir ? { activeDir: dir } : {}),
+        }))
       },
 
       setEnvironment: (dir, env) => {

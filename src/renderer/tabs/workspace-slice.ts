@@ -19,12 +19,14 @@ export interface WorkspaceSlice {
 
 /**
  * A window nobody has used yet: its only tab an untouched Untitled, no composer part chosen, no request being
- * opened. Anything the person did before the saved workspace arrived (a part clicked, a request clicked in the
- * sidebar, a tab opened, a key typed) counts, so a late restore adds the saved tabs beside theirs instead.
+ * opened, no collection chosen since `choicesAtStart` (the restore's start). Anything the person did before the
+ * saved workspace arrived (a part clicked, a request or a collection clicked in the sidebar, a tab opened, a key
+ * typed) counts, so a late restore adds the saved tabs beside theirs instead.
  */
-function pristine(s: AppState): boolean {
+function pristine(s: AppState, choicesAtStart: number): boolean {
   const only = s.tabs[0]
   if (s.tabs.length !== 1 || only === undefined || only.path !== null || isTabDirty(only)) return false
+  if (s.activeDirChoices !== choicesAtStart) return false
   return Object.keys(s.composerParts).length === 0 && s.pendingOpen() === null
 }
 
@@ -60,6 +62,7 @@ export function createWorkspaceSlice(client: ApiClient): StateCreator<AppState, 
 
     restoreWorkspace: async () => {
       if (get().workspaceRestored) return
+      const choicesAtStart = get().activeDirChoices
       const res = await client.invoke('workspace.get', {})
       if (!res.ok) {
         set({ workspaceRestored: true })
@@ -74,7 +77,7 @@ export function createWorkspaceSlice(client: ApiClient): StateCreator<AppState, 
         })
         notes.push(...workspace.notes)
         const active = tabs[Math.min(workspace.activeTab, tabs.length - 1)]
-        const fresh = pristine(get())
+        const fresh = pristine(get(), choicesAtStart)
         if (!fresh) {
           // The person started before the restore finished: their tab stays in front, the saved ones join it.
           const { tabs: joined, dropped } = joinTabs(get().tabs, tabs)
@@ -93,8 +96,11 @@ export function createWorkspaceSlice(client: ApiClient): StateCreator<AppState, 
         }))
         const dir = workspace.activeDir
         if (fresh && dir !== null) {
+          // The saved tab shown above chose its own collection; one the person chooses while the list is read wins.
+          const choices = get().activeDirChoices
           const list = await client.invoke('collection.list', {})
-          if (list.ok && list.value.open.some((c) => c.dir === dir)) get().setActiveDir(dir)
+          const open = list.ok && list.value.open.some((c) => c.dir === dir)
+          if (open && get().activeDirChoices === choices) get().setActiveDir(dir)
         }
       }
       set({
