@@ -16,6 +16,9 @@ import type { SocketInfo } from '../http/socket-claim'
 /** Concurrent pushed streams the client allows (SETTINGS_MAX_CONCURRENT_STREAMS); the total is capped apart. */
 const MAX_CONCURRENT_PUSHES = 16
 
+/** How long a closing connection waits for the server to end its side before its socket is destroyed. */
+export const CLOSE_GRACE_MS = 1_000
+
 export interface H2Connection {
   session: ClientHttp2Session
   socket: TLSSocket
@@ -87,4 +90,28 @@ export function h2SocketInfo(conn: H2Connection): SocketInfo {
     remotePort: conn.timing.remotePort ?? 0,
     claimed: undefined,
   }
+}
+
+/**
+ * Closes the connection politely (GOAWAY, then the end of our side) and, if the server has not ended its side within
+ * CLOSE_GRACE_MS, destroys the socket. Node's session.close() and session.destroy() leave the socket open until the
+ * peer ends it (and a destroy() racing a peer that just dropped the connection sometimes never ends it at all), so a
+ * server that never answers would otherwise hold the socket for the life of the process.
+ */
+export function closeH2Connection(conn: H2Connection): void {
+  const { session, socket } = conn
+  if (!session.destroyed) session.close()
+  if (socket.destroyed) return
+  const timer = setTimeout(() => {
+    session.destroy()
+    socket.destroy()
+  }, CLOSE_GRACE_MS)
+  timer.unref?.()
+  socket.once('close', () => clearTimeout(timer))
+}
+
+/** Drops the connection at once, its socket with its session (see closeH2Connection for why both). */
+export function destroyH2Connection(conn: H2Connection): void {
+  conn.session.destroy()
+  conn.socket.destroy()
 }

@@ -20,7 +20,13 @@ import { InformationalResponses } from '../http/informational'
 import { prepareBody, wireHeaders, type PreparedBody } from '../http/request-body'
 import { ResponseBody } from '../http/response-body'
 import { harTimings, type ExchangeMarks } from '../http/timings'
-import { h2SocketInfo, openH2Connection, type H2Connection } from './h2-connection'
+import {
+  closeH2Connection,
+  destroyH2Connection,
+  h2SocketInfo,
+  openH2Connection,
+  type H2Connection,
+} from './h2-connection'
 import { h2BlockBytes, h2HeaderList, h2Interim, h2ReceivedList, h2RequestHeaders } from './h2-headers'
 import { PushSet, type PushOwner } from './push-set'
 
@@ -150,7 +156,7 @@ export class PushExchange {
 
   private start(conn: H2Connection, prepared: PreparedBody): void {
     if (this.state === 'finished') {
-      conn.session.destroy()
+      destroyH2Connection(conn)
       return
     }
     this.conn = conn
@@ -360,12 +366,7 @@ export class PushExchange {
   private report(): void {
     if (this.reported || !this.outcome) return
     this.reported = true
-    const session = this.conn?.session
-    if (session && !session.destroyed) {
-      session.close()
-      // A server that never answers our GOAWAY does not hold the socket.
-      setTimeout(() => session.destroy(), 1000).unref?.()
-    }
+    if (this.conn) closeH2Connection(this.conn)
     this.init.owner.exchangeOutcome(this.init.context, this.outcome)
   }
 
