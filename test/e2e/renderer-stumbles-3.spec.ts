@@ -181,7 +181,11 @@ test('a gRPC composer with a method picked leaves the timeline six whole rows at
   await page.getByRole('button', { name: 'Load methods' }).click()
   const bar = page.getByRole('group', { name: 'gRPC method' })
   await bar.getByRole('combobox', { name: 'Method' }).selectOption({ label: 'Say — unary' })
-  await expect(bar.getByText('flightdeck.test.SayRequest → flightdeck.test.SayReply')).toBeVisible()
+  // The types by their short names, whole at 1024 (the full names were cut to "flightdeck…"), the full in the tooltip.
+  const types = bar.getByText('SayRequest → SayReply', { exact: true })
+  await expect(types).toBeVisible()
+  await expect(types).toHaveAttribute('title', 'flightdeck.test.SayRequest → flightdeck.test.SayReply')
+  expect(await types.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true)
   // Deadline and Fill with defaults stay on the method's line.
   const method = (await bar.getByRole('combobox', { name: 'Method' }).boundingBox())!
   const fill = (await bar.getByRole('button', { name: 'Fill with defaults' }).boundingBox())!

@@ -6,6 +6,7 @@ import { useActiveDraft } from '../tabs/use-active-draft'
 import { GrpcMessageEditor } from './GrpcMessageEditor'
 import type { MessageTypes } from './grpc-json-assist'
 import { activeGrpcDraft, grpcSchemaKey, pickedMethod } from './grpc-slice'
+import { shortTypeNames } from './short-type-names'
 import './grpc.css'
 
 const KIND_WORDS: Record<GrpcMethodKind, string> = {
@@ -146,14 +147,7 @@ export function GrpcComposer() {
             />
           )}
         </label>
-        {picked ? (
-          <span
-            className="muted small mono grpc-types"
-            title={`${picked.requestType} → ${picked.responseType}`}
-          >
-            {picked.requestType} → {picked.responseType}
-          </span>
-        ) : null}
+        {picked ? <MethodTypes request={picked.requestType} response={picked.responseType} /> : null}
         <label>
           Deadline{' '}
           <input
@@ -176,6 +170,17 @@ export function GrpcComposer() {
         </button>
       </div>
     </div>
+  )
+}
+
+/** The picked method's types by their short names, the full ones in the tooltip. */
+function MethodTypes({ request, response }: { request: string; response: string }) {
+  const [shortRequest, shortResponse] = shortTypeNames(request, response)
+  const full = `${request} → ${response}`
+  return (
+    <span className="muted small mono grpc-types" title={full}>
+      {shortRequest} → {shortResponse}
+    </span>
   )
 }
 
