@@ -43,8 +43,19 @@ describe('a search the log view stops asking after MAX_SCAN_ASKS reads', () => {
     s().setLogFollow(false)
     s().setLogFilter({ text: 'x' })
 
+    // While the search runs, the toolbar's count says how far it has looked, as the pause's words do.
+    const running: string[] = []
+    const watch = store.subscribe((now) => {
+      const v = now.logView
+      if (running.length > 0 || !v || v.complete || v.scanPaused || v.scanned !== 50 || v.loading) return
+      running.push(renderOverStore(store, createElement(MessageLog, { sid, startT: 0 })))
+    })
     // One read and MAX_SCAN_ASKS more, one entry each: the scan stops short of the log's end.
     await s().readLog(0, 29)
+    watch()
+    expect(running).toHaveLength(1)
+    expect(running[0]).toContain(`50 matches in the first 50 of ${(N + 1).toLocaleString()}…`)
+    expect(running[0]).not.toContain(PAUSE_WORDS)
     const asked = MAX_SCAN_ASKS + 1
     expect(s().logView).toMatchObject({ total: asked, complete: false, scanPaused: true })
     const paused = renderOverStore(store, createElement(MessageLog, { sid, startT: 0 }))
@@ -54,7 +65,9 @@ describe('a search the log view stops asking after MAX_SCAN_ASKS reads', () => {
     expect(paused).toContain(
       `It looked at the first ${asked.toLocaleString()} of ${(N + 1).toLocaleString()} messages; the matches shown are among those.`,
     )
-    expect(paused).toContain(`${asked.toLocaleString()} matches… of ${(N + 1).toLocaleString()}`)
+    expect(paused).toContain(
+      `${asked.toLocaleString()} matches in the first ${asked.toLocaleString()} of ${(N + 1).toLocaleString()}…`,
+    )
 
     // "Search on" (its click): the scan goes on to the end, and the pause and its words go.
     await s().continueLogScan(30)

@@ -30,6 +30,7 @@ export function LogToolbar({
   filtered,
   follow,
   complete,
+  scanned,
 }: {
   sid: string
   total: number
@@ -38,6 +39,8 @@ export function LogToolbar({
   filtered: boolean
   follow: boolean
   complete: boolean
+  /** How many of the log's entries, from its start, a filtered search has looked at (null: not said). */
+  scanned: number | null
 }) {
   const mqtt = useAppStore((s) => s.timeline.rows[sid]?.queued.kind === 'mqtt')
   const filter = useAppStore((s) => s.logView?.filter)
@@ -94,7 +97,7 @@ export function LogToolbar({
       </select>
       <span className="stream-count muted num" aria-live="polite">
         {filtered
-          ? `${groupDigits(total)} match${total === 1 ? '' : 'es'}${complete ? '' : '…'} of ${groupDigits(all)}`
+          ? matchCount(total, all, complete, scanned)
           : `${groupDigits(total)} message${total === 1 ? '' : 's'}`}
         {lane ? ` · ↓ ${formatBytes(lane.bytesIn)} · ↑ ${formatBytes(lane.bytesOut)}` : ''}
       </span>
@@ -115,6 +118,17 @@ export function LogToolbar({
       )}
     </div>
   )
+}
+
+/**
+ * The count of a filtered log: "12 matches of 3,000", and while the search has not reached the log's end, how far
+ * it looked ("12 matches in the first 1,200 of 3,000…"), so a short count is not read as the whole answer.
+ */
+function matchCount(total: number, all: number, complete: boolean, scanned: number | null): string {
+  const matches = `${groupDigits(total)} match${total === 1 ? '' : 'es'}`
+  if (complete) return `${matches} of ${groupDigits(all)}`
+  if (scanned === null) return `${matches}… of ${groupDigits(all)}`
+  return `${matches} in the first ${groupDigits(scanned)} of ${groupDigits(Math.max(all, scanned))}…`
 }
 
 /**

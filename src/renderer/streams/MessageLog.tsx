@@ -134,6 +134,7 @@ export function MessageLog({
         filtered={filtered}
         follow={follow}
         complete={view.complete}
+        scanned={view.scanned}
       />
       {view.scanPaused && !view.complete ? (
         <div className="stream-log-pieces muted small" data-testid="log-scan-paused">
