@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { expect, test, type Page, type WebSocketRoute } from '@playwright/test'
+import { expect, type Page, type WebSocketRoute } from '@playwright/test'
+import { test } from './fixtures'
 import { Server } from 'socket.io'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 import { openShop, startShop, type UsersEyeShop } from './users-eye-steps'
@@ -273,9 +274,11 @@ test('many tabs: the tab strip shows whole tabs at both edges, the active one am
         })
     }
     await pictures(page, 'many-tabs')
+    await hiddenTabCues(page)
     // The first tab, chosen: the strip goes back to it, with whole tabs at both edges.
     await strip.getByRole('tab').first().click()
     await expect.poll(() => cutTabs(page)).toMatchObject({ left: 0, right: 0, active: true })
+    await expect(page.locator('[data-tab-cue="left"]')).toBeDisabled()
   }
   // The next test starts with few tabs.
   const strip = page.getByRole('tablist', { name: 'Open requests' })
@@ -286,3 +289,64 @@ test('many tabs: the tab strip shows whole tabs at both edges, the active one am
       .getByRole('button', { name: /^Close/ })
       .click()
 })
+
+/** Which tabs the strip shows (indexes of the first and the last wholly in sight) and its cues' words. */
+function inSight(
+  page: Page,
+): Promise<{ first: number; last: number; tabs: number; left: string; right: string }> {
+  return page.getByRole('tablist', { name: 'Open requests' }).evaluate((el) => {
+    const box = el.getBoundingClientRect()
+    const tabs = [...el.querySelectorAll('[role="tab"]')].map((t) => t.getBoundingClientRect())
+    const whole = tabs.flatMap((r, i) => (r.left >= box.left - 1.5 && r.right <= box.right + 1.5 ? [i] : []))
+    const cue = (side: string): string =>
+      el.parentElement?.querySelector(`[data-tab-cue="${side}"]`)?.getAttribute('aria-label') ?? ''
+    return {
+      first: whole[0] ?? -1,
+      last: whole.at(-1) ?? -1,
+      tabs: tabs.length,
+      left: cue('left'),
+      right: cue('right'),
+    }
+  })
+}
+
+/**
+ * With the last tab active in an overflowing strip: the cue at the left edge counts the tabs out of sight there
+ * (before, nothing said Untitled 1-6 were hidden), its click shows the tabs just before, and a wheel's notch moves
+ * the strip one whole tab (it could stop mid-tab).
+ */
+async function hiddenTabCues(page: Page): Promise<void> {
+  const width = page.viewportSize()?.width ?? 0
+  const at = await inSight(page)
+  expect(at.last, `${width}: the last tab in sight`).toBe(at.tabs - 1)
+  expect(at).toMatchObject({
+    left: `${at.first} tabs hidden to the left: show them`,
+    right: 'No tabs hidden to the right',
+  })
+  await expect(page.locator('[data-tab-cue="left"]')).toHaveText(`‹ ${at.first}`)
+
+  // The tabs just before the first in sight, up to it.
+  await page.locator('[data-tab-cue="left"]').click()
+  const paged = await inSight(page)
+  expect(paged.last, `${width}: the tab before the first in sight ends the view`).toBe(at.first - 1)
+  expect(paged.right).toBe(`${at.tabs - at.first} tabs hidden to the right: show them`)
+  expect(await cutTabs(page)).toMatchObject({ left: 0, right: 0 })
+  await pictures(page, 'many-tabs-paged')
+
+  // A wheel's notch down: one whole tab on; up: back. A touchpad's small deltas add up to one.
+  const strip = page.getByRole('tablist', { name: 'Open requests' })
+  await strip.hover()
+  await page.mouse.wheel(0, 100)
+  await expect.poll(() => inSight(page).then((s) => s.first)).toBe(paged.first + 1)
+  expect(await cutTabs(page)).toMatchObject({ left: 0, right: 0 })
+  await page.mouse.wheel(0, -100)
+  await expect.poll(() => inSight(page).then((s) => s.first)).toBe(paged.first)
+  for (let i = 0; i < 3; i++) await page.mouse.wheel(0, 20)
+  await expect.poll(() => inSight(page).then((s) => s.first)).toBe(paged.first + 1)
+  expect(await cutTabs(page)).toMatchObject({ left: 0, right: 0 })
+
+  // The right cue goes back to the end.
+  for (let i = 0; i < 10 && !(await inSight(page)).right.startsWith('No'); i++)
+    await page.locator('[data-tab-cue="right"]').click()
+  expect((await inSight(page)).last).toBe(at.tabs - 1)
+}

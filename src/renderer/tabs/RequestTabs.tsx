@@ -16,17 +16,21 @@ export function RequestTabs() {
   const strip = useRef<HTMLDivElement>(null)
   // What sets the tabs' widths: not every keystroke in a draft.
   const shape = tabs.map((t) => `${t.id} ${tabDisplayName(t)} ${isTabDirty(t) ? '*' : ''}`).join('\n')
-  useWholeTabs(strip, [shape, activeId])
+  const { hidden: shown, page } = useWholeTabs(strip, [shape, activeId])
 
   return (
     <div className="request-tabs-wrap">
       {/* The tabs scroll; +, Code and Save stay in sight whatever the number of tabs. */}
       <div className="request-tabs-row">
+        {shown ? <EdgeCue side="left" names={tabNames(tabs.slice(0, shown.left))} onPage={page} /> : null}
         <div className="request-tabs" role="tablist" aria-label="Open requests" ref={strip}>
           {tabs.map((t) => (
             <TabButton key={t.id} tab={t} active={t.id === activeId} />
           ))}
         </div>
+        {shown ? (
+          <EdgeCue side="right" names={tabNames(tabs.slice(tabs.length - shown.right))} onPage={page} />
+        ) : null}
         <button
           type="button"
           className="icon-button new-tab"
@@ -47,6 +51,45 @@ export function RequestTabs() {
         </div>
       ) : null}
     </div>
+  )
+}
+
+const tabNames = (tabs: readonly RequestTab[]): string[] => tabs.map(tabDisplayName)
+
+/** Names listed in a cue's tooltip before "and N more". */
+const CUE_NAMES = 12
+
+/**
+ * The strip's cue at an edge where tabs are out of sight: how many, their names in its tooltip; a click shows the
+ * tabs just beyond that edge. With none hidden there it stays (disabled), so the strip does not shift as it pages.
+ */
+function EdgeCue({
+  side,
+  names,
+  onPage,
+}: {
+  side: 'left' | 'right'
+  names: string[]
+  onPage(direction: -1 | 1): void
+}) {
+  const n = names.length
+  const where = side === 'left' ? 'to the left' : 'to the right'
+  const listed = names.slice(0, CUE_NAMES).map((name) => bidiVisible(name))
+  const more = n > CUE_NAMES ? ` and ${n - CUE_NAMES} more` : ''
+  return (
+    <button
+      type="button"
+      className={`tab-cue tab-cue-${side}`}
+      data-tab-cue={side}
+      disabled={n === 0}
+      aria-label={
+        n === 0 ? `No tabs hidden ${where}` : `${n} tab${n === 1 ? '' : 's'} hidden ${where}: show them`
+      }
+      title={n === 0 ? undefined : `${n} more ${where}: ${listed.join(', ')}${more}`}
+      onClick={() => onPage(side === 'left' ? -1 : 1)}
+    >
+      {side === 'left' ? `‹${n > 0 ? ` ${n}` : ''}` : `${n > 0 ? `${n} ` : ''}›`}
+    </button>
   )
 }
 
