@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react'
+import { useMenuDismiss } from '../hooks/use-menu-dismiss'
 import { useAppStore } from '../store/store-context'
 import { HarNote } from './HarNote'
 import { scopeSids, type HarScope } from './har-slice'
@@ -16,10 +17,11 @@ export function HarMenu({ items }: { items: readonly ViewItem[] }) {
   const importHar = useAppStore((s) => s.importHar)
   const note = useAppStore((s) => s.harNote)
   const clearHarNote = useAppStore((s) => s.clearHarNote)
+  const wrap = useMenuDismiss<HTMLSpanElement>(open, setOpen)
 
   return (
     <span className="har-menu">
-      <span className="menu-wrap">
+      <span className="menu-wrap" ref={wrap}>
         <button
           type="button"
           className="secondary-button small"

@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react'
+import { useMenuDismiss } from '../hooks/use-menu-dismiss'
 import { useAppStore, useAppStoreApi, useLiveClockApi } from '../store/store-context'
 import { COLUMNS } from './columns'
 import { DetailsPlacementSwitch } from './DetailsPlacementSwitch'
@@ -113,8 +114,9 @@ export function TimelineToolbar({
 /** The optional filters that left the line, shown again here (timeline-toolbar.css decides which). */
 function MoreMenu() {
   const [open, setOpen] = useState(false)
+  const wrap = useMenuDismiss<HTMLSpanElement>(open, setOpen)
   return (
-    <span className="menu-wrap tl-more">
+    <span className="menu-wrap tl-more" ref={wrap}>
       <button
         type="button"
         className="secondary-button small"
@@ -140,8 +142,9 @@ function ColumnsMenu() {
   const visible = useAppStore((s) => s.visibleColumns)
   const toggleColumn = useAppStore((s) => s.toggleColumn)
   const [open, setOpen] = useState(false)
+  const wrap = useMenuDismiss<HTMLSpanElement>(open, setOpen)
   return (
-    <span className="menu-wrap">
+    <span className="menu-wrap" ref={wrap}>
       <button
         type="button"
         className="secondary-button small"

@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { useMenuDismiss } from '../hooks/use-menu-dismiss'
 import '../styles/waterfall-legend.css'
 
 /** What each colour and mark on the waterfall means, in the order an exchange goes through them. */
@@ -23,8 +24,9 @@ const ENTRIES: { key: string; label: string; mark?: 'console' | 'hook' }[] = [
  */
 export function WaterfallLegend() {
   const [open, setOpen] = useState(false)
+  const wrap = useMenuDismiss<HTMLSpanElement>(open, setOpen)
   return (
-    <span className="menu-wrap">
+    <span className="menu-wrap" ref={wrap}>
       <button
         type="button"
         className="secondary-button small"
