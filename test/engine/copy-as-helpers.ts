@@ -1,6 +1,7 @@
-import { execFile, execFileSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import type { SnippetTarget } from '../../src/shared/body-view'
 import { savedToSpec } from '../../src/shared/collection'
+import { runTool } from '../setup/hang-guard'
 import { done } from './helpers'
 import type { Arrived, ImportTarget } from './import-formats-helpers'
 import { savedRequest } from './import-formats-helpers'
@@ -9,14 +10,10 @@ import { savedRequest } from './import-formats-helpers'
  * What the Copy as tests compare: what Send sent to the stub, and what a snippet's real tool sends there.
  */
 
-/** A curl command (a Copy as curl) run by curl, bounded at 10 s; what arrived at the stub. */
+/** A curl command (a Copy as curl) run by curl (runTool: ended with its test); what arrived at the stub. */
 export async function ranCurl(t: ImportTarget, command: string): Promise<Arrived> {
   const before = t.stub.arrived.length
-  await new Promise<void>((resolve, reject) =>
-    execFile('sh', ['-c', `${command} --silent --show-error --output /dev/null`], { timeout: 10_000 }, (e) =>
-      e ? reject(e) : resolve(),
-    ),
-  )
+  await runTool('sh', ['-c', `${command} --silent --show-error --output /dev/null`])
   const got = t.stub.arrived[before]
   if (!got) throw new Error('curl sent nothing')
   return got
@@ -39,16 +36,12 @@ export const HTTPIE_MISSING =
   'HTTPie is not installed (apt-get install httpie): its commands were not run against the stub'
 
 /**
- * An HTTPie command run by sh in `cwd` (its file bodies are relative to the collection folder), bounded at 15 s,
- * with stdin a pipe that is not a terminal, as in a script; what arrived at the stub.
+ * An HTTPie command run by sh in `cwd` (its file bodies are relative to the collection folder; runTool: ended
+ * with its test), with stdin a pipe that is not a terminal, as in a script; what arrived at the stub.
  */
 export async function ranHttpie(t: ImportTarget, command: string, cwd: string): Promise<Arrived> {
   const before = t.stub.arrived.length
-  await new Promise<void>((resolve, reject) =>
-    execFile('sh', ['-c', `${command} --quiet`], { timeout: 15_000, cwd }, (e, _out, err) =>
-      e ? reject(new Error(`${e.message}\n${err}`)) : resolve(),
-    ),
-  )
+  await runTool('sh', ['-c', `${command} --quiet`], { cwd })
   const got = t.stub.arrived[before]
   if (!got) throw new Error('http sent nothing')
   return got

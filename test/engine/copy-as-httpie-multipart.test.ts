@@ -1,10 +1,12 @@
-import { execFile } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { guardOnlyAgainstHangs, runTool } from '../setup/hang-guard'
 import { HTTPIE_MISSING, hasHttpie, ranHttpie, sentAndRow } from './copy-as-helpers'
 import { useImportTarget } from './import-formats-helpers'
 import { multipartParts } from './multipart-parts'
+
+guardOnlyAgainstHangs()
 
 /**
  * Copy as HTTPie of a multipart request: `http --multipart` with one item a part, in the request's order, run by the
@@ -111,14 +113,7 @@ describe('Copy as HTTPie, a header value with a backslash before a separator', (
     const tried: string[] = []
     for (const item of ['X-Path:a\\:b', 'X-Path:a\\\\:b', 'X-Path:a\\\\\\:b']) {
       const before = t.stub.arrived.length
-      await new Promise<void>((resolve, reject) =>
-        execFile(
-          'http',
-          ['--ignore-stdin', '--quiet', 'GET', `${t.stub.url}/backslash`, item],
-          { timeout: 15_000 },
-          (e) => (e ? reject(e) : resolve()),
-        ),
-      )
+      await runTool('http', ['--ignore-stdin', '--quiet', 'GET', `${t.stub.url}/backslash`, item])
       tried.push(String(t.stub.arrived[before]?.headers['x-path']))
     }
     expect(tried).toEqual(['a:b', 'a\\\\:b', 'a\\\\:b'])

@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest'
 import { HTTPIE_MISSING, hasHttpie, ranHttpie, sentAndRow } from './copy-as-helpers'
 import type { Arrived } from './import-formats-helpers'
 import { useImportTarget } from './import-formats-helpers'
+import { guardOnlyAgainstHangs } from '../setup/hang-guard'
+
+guardOnlyAgainstHangs()
 
 /**
  * Copy as HTTPie, from the composer (export.request) and from a timeline row (session.snippet): the command, run by

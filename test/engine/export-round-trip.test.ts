@@ -4,6 +4,9 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { fixtureText, runToEnd, useImportTarget, type Arrived } from './import-formats-helpers'
 import { multipartParts } from './multipart-parts'
+import { HANG_GUARD_MS, guardOnlyAgainstHangs } from '../setup/hang-guard'
+
+guardOnlyAgainstHangs()
 
 /**
  * Collections go out the way they came in: a Postman collection of our own writing (form-data rows with their
@@ -38,7 +41,9 @@ const require = createRequire(import.meta.url)
 const newmanRun = (collection: unknown, workingDir: string): Promise<void> =>
   new Promise((resolve, reject) => {
     const { run } = require('newman') as { run: NewmanRun }
-    run({ collection, workingDir, reporters: [], timeout: 20_000 }, (err) => (err ? reject(err) : resolve()))
+    run({ collection, workingDir, reporters: [], timeout: HANG_GUARD_MS - 10_000 }, (err) =>
+      err ? reject(err) : resolve(),
+    )
   })
 
 /** Each request a run sent, as the server saw it: request line, the headers the collection sets, body or parts. */

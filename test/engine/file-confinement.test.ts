@@ -8,6 +8,9 @@ import type { EngineService } from '../../src/engine/service'
 import { emptySavedRequest, type SavedRequest } from '../../src/shared/collection'
 import type { RequestBody } from '../../src/shared/request'
 import { done, makeService } from './helpers'
+import { guardOnlyAgainstHangs } from '../setup/hang-guard'
+
+guardOnlyAgainstHangs()
 
 /**
  * A collection's requests send files from the collection folder only (after links are followed), unless the

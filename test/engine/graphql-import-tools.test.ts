@@ -8,6 +8,9 @@ import type { EngineService } from '../../src/engine/service'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
 import { bodyText, done, makeService } from './helpers'
 import { savedRequest } from './import-formats-helpers'
+import { guardOnlyAgainstHangs } from '../setup/hang-guard'
+
+guardOnlyAgainstHangs()
 
 /**
  * GraphQL requests from Bruno (`.bru` with `meta { type: graphql }`, and its OpenCollection YAML) and from

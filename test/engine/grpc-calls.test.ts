@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { TimelineEvent } from '../../src/shared/timeline'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
+import { HANG_GUARD_MS } from '../setup/hang-guard'
 import { call, grpcRig, invoke, PROTOS, type GrpcRig } from './grpc-helpers'
 import { readLog, settle } from './stream-helpers'
 
@@ -276,36 +277,46 @@ describe('gRPC calls', () => {
     expect(server.calls.filter((c) => !c.path.startsWith('/grpc.reflection'))).toEqual([])
   })
 
-  it('a 100 MB reply past the limit fails with RESOURCE_EXHAUSTED, saying the limit', async () => {
-    server = await startGrpcServer()
-    rig = grpcRig()
-    const before = process.memoryUsage().rss
-    const { outcome } = await invoke(
-      rig,
-      call(server.target, 'flightdeck.test.Echo/Big', [{ size: 100 * 1024 * 1024 }]),
-    )
-    expect(outcome.final).toMatchObject({ type: 'error', code: 'grpc_status' })
-    if (outcome.final.type === 'error') {
-      expect(outcome.final.message).toMatch(
-        /^RESOURCE_EXHAUSTED \(8\): .*larger than max.*past the 4 MB limit on a message/,
+  it(
+    'a 100 MB reply past the limit fails with RESOURCE_EXHAUSTED, saying the limit',
+    async () => {
+      server = await startGrpcServer()
+      rig = grpcRig()
+      const before = process.memoryUsage().rss
+      const { outcome } = await invoke(
+        rig,
+        call(server.target, 'flightdeck.test.Echo/Big', [{ size: 100 * 1024 * 1024 }]),
       )
-    }
-    void before
-  })
+      expect(outcome.final).toMatchObject({ type: 'error', code: 'grpc_status' })
+      if (outcome.final.type === 'error') {
+        expect(outcome.final.message).toMatch(
+          /^RESOURCE_EXHAUSTED \(8\): .*larger than max.*past the 4 MB limit on a message/,
+        )
+      }
+      void before
+      // 100 MB built, encoded and read in this process: CPU-bound work, bounded only against a hang.
+    },
+    HANG_GUARD_MS,
+  )
 
-  it('a 100 MB message to send is refused before anything is sent, saying the size and the limit', async () => {
-    server = await startGrpcServer()
-    rig = grpcRig()
-    const payload = Buffer.alloc(100 * 1024 * 1024, 1).toString('base64')
-    const r = await rig.grpc.open(call(server.target, 'flightdeck.test.Echo/Big', [{ payload }]), {
-      base: '.',
-    })
-    expect(r.ok).toBe(false)
-    if (!r.ok) {
-      expect(r.error.code).toBe('message_too_large')
-      expect(r.error.message).toMatch(
-        /^RESOURCE_EXHAUSTED \(8\): Message 1 is 104,857,605 bytes, past the 4,194,304-byte limit on a message; nothing was sent/,
-      )
-    }
-  })
+  it(
+    'a 100 MB message to send is refused before anything is sent, saying the size and the limit',
+    async () => {
+      server = await startGrpcServer()
+      rig = grpcRig()
+      const payload = Buffer.alloc(100 * 1024 * 1024, 1).toString('base64')
+      const r = await rig.grpc.open(call(server.target, 'flightdeck.test.Echo/Big', [{ payload }]), {
+        base: '.',
+      })
+      expect(r.ok).toBe(false)
+      if (!r.ok) {
+        expect(r.error.code).toBe('message_too_large')
+        expect(r.error.message).toMatch(
+          /^RESOURCE_EXHAUSTED \(8\): Message 1 is 104,857,605 bytes, past the 4,194,304-byte limit on a message; nothing was sent/,
+        )
+      }
+      // 100 MB built, encoded and read in this process: CPU-bound work, bounded only against a hang.
+    },
+    HANG_GUARD_MS,
+  )
 })

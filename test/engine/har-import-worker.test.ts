@@ -7,6 +7,9 @@ import type { TimelineBatch } from '../../src/shared/contract'
 import type { TimelineEvent } from '../../src/shared/timeline'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { makeService, send, spec } from './helpers'
+import { HANG_GUARD_MS, guardOnlyAgainstHangs } from '../setup/hang-guard'
+
+guardOnlyAgainstHangs()
 
 /**
  * Opening a HAR as a user meets it: the parsing and body decoding happen in a pool worker, so a HAR too big
@@ -73,7 +76,7 @@ afterAll(async () => {
 
 describe('opening a HAR in the worker pool', () => {
   it('a HAR too big for its worker fails plainly, adds nothing, and requests in flight finish', async () => {
-    const pool = configureSharedPool({ size: 1, memoryMb: 32, taskTimeoutMs: 30_000 })
+    const pool = configureSharedPool({ size: 1, memoryMb: 32, taskTimeoutMs: HANG_GUARD_MS })
     const chunk = 'x'.repeat(30 * 1024)
     // About 7.5 MB of text (under the 8 MB refused before sending): the worker takes it, and finds its parse
     // and decoded bodies past its budget.
@@ -103,7 +106,7 @@ describe('opening a HAR in the worker pool', () => {
     const added = events.slice(before).filter((e) => e.type === 'queued' && e.batch?.id.startsWith('har:'))
     expect(added).toEqual([])
     await pool.close()
-  }, 60_000)
+  })
 
   it('a HAR of thousands of entries lands whole while the thread stays responsive', async () => {
     configureSharedPool({ size: 1 })
@@ -194,7 +197,7 @@ describe('opening a HAR in the worker pool', () => {
       })
       expect(read.ok && read.value.data).toBe(body)
     }
-  }, 60_000)
+  })
 
   it('refuses what is not a HAR with the same messages', async () => {
     const notJson = await service.invoke('har.import', { text: '{oops' })

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process'
 import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { basename, join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -9,6 +8,9 @@ import { sendChoosingFiles } from './har-files-chosen'
 import { harOfUpload } from './har-upload-entry'
 import { importText, sendSaved, useImportTarget } from './import-formats-helpers'
 import { multipartParts, type ArrivedPart } from './multipart-parts'
+import { guardOnlyAgainstHangs, runTool } from '../setup/hang-guard'
+
+guardOnlyAgainstHangs()
 
 /**
  * A multipart request's HAR keeps each part's type and a file part's filename (HAR 1.2 `params[].contentType`,
@@ -163,14 +165,7 @@ describe('HAR export of a multipart request', () => {
     // The boundary was the sent body's: the snippet's curl makes its own.
     expect(code.value.code).not.toMatch(/boundary=/i)
     const after = stub.arrived.length
-    await new Promise<void>((resolve, reject) =>
-      execFile(
-        'sh',
-        ['-c', `${code.value.code} --silent --show-error`],
-        { cwd: dir, timeout: 15_000 },
-        (e) => (e ? reject(e) : resolve()),
-      ),
-    )
+    await runTool('sh', ['-c', `${code.value.code} --silent --show-error`], { cwd: dir })
     const theirs = stub.arrived[after]
     if (!theirs) throw new Error('curl sent nothing')
     const shape = (p: ArrivedPart) => `${p.name} ${p.filename} ${p.contentType}: ${p.body}`
@@ -273,14 +268,7 @@ describe('HAR export of a multipart request', () => {
     const curl = await service.invoke('session.snippet', { sid, target: 'shell:curl' })
     if (!curl.ok) throw new Error(curl.error.message)
     const before = stub.arrived.length
-    await new Promise<void>((resolve, reject) =>
-      execFile(
-        'sh',
-        ['-c', `${curl.value.code} --silent --show-error`],
-        { cwd: dir, timeout: 15_000 },
-        (e) => (e ? reject(e) : resolve()),
-      ),
-    )
+    await runTool('sh', ['-c', `${curl.value.code} --silent --show-error`], { cwd: dir })
     expect(existsSync(join(dir, 'pwned'))).toBe(false)
     const arrived = stub.arrived[before]
     if (!arrived) throw new Error('curl sent nothing')

@@ -7,6 +7,9 @@ import { createCollection } from '../../src/engine/collections/store'
 import { runImport } from '../../src/engine/importers/index'
 import { MemorySecretStore } from '../../src/engine/secrets/secret-store'
 import { multipartFields, savedRequest, sendSaved, useImportTarget } from './import-formats-helpers'
+import { guardOnlyAgainstHangs } from '../setup/hang-guard'
+
+guardOnlyAgainstHangs()
 
 /**
  * A Bruno collection folder whose requests name files relative to it (`@file(files/a.txt|files/b.txt)` in a

@@ -10,6 +10,9 @@ import { runImport } from '../../src/engine/importers/index'
 import { MemorySecretStore } from '../../src/engine/secrets/secret-store'
 import { savedRequest, useImportTarget } from './import-formats-helpers'
 import { readLog, settle } from './stream-helpers'
+import { guardOnlyAgainstHangs } from '../setup/hang-guard'
+
+guardOnlyAgainstHangs()
 
 /**
  * A Bruno collection whose bruno.json names proto import paths (`protobuf.importPaths`, as Bruno's collection

@@ -16,6 +16,9 @@ import { MemorySecretStore } from '../../src/engine/secrets/secret-store'
 import { PROTO_DIR, startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 import { savedRequest, useImportTarget } from './import-formats-helpers'
 import { readLog, settle } from './stream-helpers'
+import { guardOnlyAgainstHangs } from '../setup/hang-guard'
+
+guardOnlyAgainstHangs()
 
 /**
  * A Bruno folder's gRPC request names its proto relative to the Bruno folder (`protoPath: protos/echo.proto`,

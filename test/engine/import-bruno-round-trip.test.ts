@@ -13,6 +13,9 @@ import {
   type Stub,
 } from './import-formats-helpers'
 import { multipartParts } from './multipart-parts'
+import { guardOnlyAgainstHangs } from '../setup/hang-guard'
+
+guardOnlyAgainstHangs()
 
 /**
  * A Flightdeck collection whose requests send files (a multipart file part, a file body, a part read from a

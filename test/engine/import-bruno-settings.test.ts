@@ -8,6 +8,9 @@ import type { EngineService } from '../../src/engine/service'
 import { startSessionShop } from '../fixtures/session-shop'
 import { isolatedService } from './helpers'
 import { fixturePath, fixtureText, savedRequest, sendSaved, type Stub } from './import-formats-helpers'
+import { guardOnlyAgainstHangs } from '../setup/hang-guard'
+
+guardOnlyAgainstHangs()
 
 /**
  * A Bruno request's `settings` block (`.bru`) and an OpenCollection request's `settings:` map change what goes

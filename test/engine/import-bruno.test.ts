@@ -16,6 +16,9 @@ import {
   startStub,
   type Stub,
 } from './import-formats-helpers'
+import { guardOnlyAgainstHangs } from '../setup/hang-guard'
+
+guardOnlyAgainstHangs()
 
 /** A Bruno collection folder in: counts, mapping, and a run of it against a local stub. */
 

@@ -14,6 +14,9 @@ import {
 } from '../../src/engine/collections/store'
 import { runImport } from '../../src/engine/importers/index'
 import { MemorySecretStore } from '../../src/engine/secrets/secret-store'
+import { guardOnlyAgainstHangs } from '../setup/hang-guard'
+
+guardOnlyAgainstHangs()
 
 const sample = (name: string): string =>
   fileURLToPath(new URL(`../fixtures/samples/writer/${name}`, import.meta.url))

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { HANG_GUARD_MS } from '../setup/hang-guard'
 import { builtCli, oneRequestCollection, root, startupFixture } from './cli-startup-probe'
 
 /**
@@ -11,7 +12,8 @@ import { builtCli, oneRequestCollection, root, startupFixture } from './cli-star
  */
 
 const entry = process.env.FLIGHTDECK_TEST_CLI ?? join(root, 'out/cli/index.js')
-const KILL_AFTER_MS = 18_000
+/** A start that has not ended by then is killed: a hang guard (test/setup/hang-guard.ts), not a speed bound. */
+const KILL_AFTER_MS = HANG_GUARD_MS / 2
 
 /** The CLI's `main` as bin/flightdeck.js runs it, with every Node module the process loaded listed at exit. */
 function nodeModulesOf(
@@ -81,29 +83,33 @@ describe('what a start of the built CLI loads before its command', () => {
     expect(ourEsModules(r.files).filter((f) => f.startsWith('chunks/stream-command-'))).toHaveLength(1)
   })
 
-  it('--help, send and a one-request run do not load node:module (a require is made only for a package)', async () => {
-    const sourceMaps = ['module', 'internal/source_map/source_map']
-    const help = await nodeModulesOf(['--help'], env())
-    expect(help.code).toBe(0)
-    expect(help.out).toContain('usage: flightdeck send')
-    expect(help.modules).toContain('fs')
-    expect(help.modules.filter((m) => sourceMaps.includes(m))).toEqual([])
+  it(
+    '--help, send and a one-request run do not load node:module (a require is made only for a package)',
+    async () => {
+      const sourceMaps = ['module', 'internal/source_map/source_map']
+      const help = await nodeModulesOf(['--help'], env())
+      expect(help.code).toBe(0)
+      expect(help.out).toContain('usage: flightdeck send')
+      expect(help.modules).toContain('fs')
+      expect(help.modules.filter((m) => sourceMaps.includes(m))).toEqual([])
 
-    // Twice: the first start of a build makes the code cache, the second is every later one.
-    for (let i = 0; i < 2; i++) {
-      const send = await nodeModulesOf(['send', url()], env())
-      expect(send.code).toBe(0)
-      expect(send.out).toContain('HTTP/1.1 200 OK')
-      expect(send.modules).toContain('net')
-      expect(send.modules.filter((m) => sourceMaps.includes(m))).toEqual([])
-    }
+      // Twice: the first start of a build makes the code cache, the second is every later one.
+      for (let i = 0; i < 2; i++) {
+        const send = await nodeModulesOf(['send', url()], env())
+        expect(send.code).toBe(0)
+        expect(send.out).toContain('HTTP/1.1 200 OK')
+        expect(send.modules).toContain('net')
+        expect(send.modules.filter((m) => sourceMaps.includes(m))).toEqual([])
+      }
 
-    const collection = oneRequestCollection(dir, 'one-request-modules', url())
-    for (let i = 0; i < 2; i++) {
-      const run = await nodeModulesOf(['run', collection], env())
-      expect(run.code).toBe(0)
-      expect(run.out).toContain('1 passed')
-      expect(run.modules.filter((m) => sourceMaps.includes(m))).toEqual([])
-    }
-  }, 60_000)
+      const collection = oneRequestCollection(dir, 'one-request-modules', url())
+      for (let i = 0; i < 2; i++) {
+        const run = await nodeModulesOf(['run', collection], env())
+        expect(run.code).toBe(0)
+        expect(run.out).toContain('1 passed')
+        expect(run.modules.filter((m) => sourceMaps.includes(m))).toEqual([])
+      }
+    },
+    5 * KILL_AFTER_MS,
+  )
 })
