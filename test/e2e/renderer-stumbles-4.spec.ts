@@ -86,3 +86,31 @@ test("the timeline toolbar's menus close on Esc and on a press outside; Esc canc
   expect(cancelled).toBe(0)
   for (const res of held.splice(0)) res.end()
 })
+
+test("the More menu's filters show their choice whole at 1024", async ({ page }) => {
+  await openShop(page, shop.host, 1024, 768)
+  await page.getByRole('button', { name: 'More', exact: true }).click()
+  const menu = page.getByLabel('More filters', { exact: true })
+  await expect(menu).toBeVisible()
+  // Each select against a copy of it at its own width (its widest choice and its arrow).
+  const cut = await menu.locator('select').evaluateAll((selects) =>
+    selects
+      .filter((el) => el.checkVisibility())
+      .flatMap((el) => {
+        const copy = el.cloneNode(true) as HTMLSelectElement
+        copy.style.maxWidth = 'none'
+        copy.style.width = 'auto'
+        el.after(copy)
+        const needs = copy.getBoundingClientRect().width
+        copy.remove()
+        const has = el.getBoundingClientRect().width
+        return has + 0.5 < needs
+          ? [`${el.getAttribute('aria-label')}: ${Math.round(has)} of ${Math.round(needs)} px`]
+          : []
+      }),
+  )
+  // "No groups" was cut to "No group" (the toolbar's 84 px cap applied in the menu too).
+  expect(cut).toEqual([])
+  await pictures(page, 'more-menu')
+  await page.keyboard.press('Escape')
+})
