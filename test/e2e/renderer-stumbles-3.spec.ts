@@ -1,7 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { expect, type Page, type WebSocketRoute } from '@playwright/test'
-import { test } from './fixtures'
+import { expect, test, type Page, type WebSocketRoute } from '@playwright/test'
 import { Server } from 'socket.io'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 import { openShop, startShop, type UsersEyeShop } from './users-eye-steps'
