@@ -27,6 +27,17 @@ interface HarLike {
  */
 const REWRITTEN_TYPE = /json|^application\/x-www-form-urlencoded\s*(;|$)/i
 
+/**
+ * Java's `MediaType.parse("…")` and C#'s `new MediaTypeHeaderValue("…")` hold the body's type as httpsnippet got
+ * it, unescaped: a shared request typed `text/plain; x="\"); Runtime.getRuntime().exec(…); //"` ran that for
+ * whoever ran its Copy as Java or C#, and a quoted parameter (`charset="utf-8"`) did not compile. Such a type goes
+ * to the generator as the placeholder below too, and comes back as a string literal (`typeAsSent`). Multipart
+ * is not written in either language (snippet-multipart.ts).
+ */
+function typeWrittenBare(target: string, type: string): boolean {
+  return (target === 'java' || target === 'csharp') && type !== '' && !/^multipart\//i.test(type)
+}
+
 /** The type httpsnippet is given for a JSON or form body written as its text: one no generator knows. */
 const AS_TEXT = /^fdtype\d+x$/
 
@@ -39,7 +50,8 @@ const AS_TEXT = /^fdtype\d+x$/
 export function snippetInput(har: unknown, target: string): unknown {
   const h = har as (HarLike & { postData?: { params?: { name: string; value?: string }[] } }) | null
   const post = h?.postData
-  if (!h || !post || !REWRITTEN_TYPE.test(post.mimeType ?? '')) return har
+  const type = post?.mimeType ?? ''
+  if (!h || !post || !(REWRITTEN_TYPE.test(type) || typeWrittenBare(target, type))) return har
   const text =
     post.params && post.params.length > 0
       ? new URLSearchParams(post.params.map((p): [string, string] => [p.name, p.value ?? ''])).toString()
@@ -63,7 +75,14 @@ function typeAsSent(code: string, har: unknown): string {
   const placeholder = h.postData?.mimeType ?? ''
   if (!AS_TEXT.test(placeholder)) return code
   const type = h.headers?.find((x) => x.name.toLowerCase() === 'content-type')?.value ?? ''
-  const out = code.split(JSON.stringify(placeholder)).join(JSON.stringify(type))
+  const written = JSON.stringify(placeholder)
+  // C#'s constructor takes a bare media type and throws FormatException at one with parameters
+  // (`application/json; charset=utf-8`, a boundary); `MediaTypeHeaderValue.Parse` reads the whole value.
+  const out = code
+    .split(`new MediaTypeHeaderValue(${written})`)
+    .join(`MediaTypeHeaderValue.Parse(${written})`)
+    .split(written)
+    .join(JSON.stringify(type))
   if (out.includes(placeholder)) throw new Error('its body type could not be written into the code')
   return out
 }

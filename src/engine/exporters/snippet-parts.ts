@@ -60,6 +60,23 @@ const FETCH_FILES = [
   '',
 ].join('\n')
 
+/**
+ * requests' `files` as a list of `(name, tuple)` pairs: httpsnippet writes a dict, which keeps only the last of
+ * two parts sharing a name (a form's `doc` twice went as one part). Done while the code holds only placeholders,
+ * so no part's own text is in what is rewritten.
+ */
+function filesAsList(code: string, prefix: string): string {
+  return code.replace(/^files = \{([^}]*)\}$/m, (_all, inner: string) => {
+    const entry = new RegExp(`"(${prefix}\\d+n)": (\\((?:[^()]|\\([^()]*\\))*\\))`, 'g')
+    return `files = [${inner.replace(entry, '("$1", $2)')}]`
+  })
+}
+
+/** A `"placeholder": …` dict entry filesAsList left as it was: the code would not be a list. */
+function dictEntryLeft(code: string, prefix: string): boolean {
+  return new RegExp(`"${prefix}\\d+n": `).test(code)
+}
+
 export interface MaskedParts {
   har: HarRequest
   /** The generated code with every placeholder replaced, or why it could not be. */
@@ -153,7 +170,8 @@ export function maskParts(har: HarRequest, target: string, client: string): Mask
     har: { ...har, postData: { ...har.postData, params: masked } },
     fill: (code) => {
       if (refused !== undefined) return new Error(`it has ${refused}`)
-      let out = code
+      let out = rule.textAsFile ? filesAsList(code, prefix) : code
+      if (dictEntryLeft(out, prefix)) return new Error(UNSAFE)
       for (const [written, literal, optional] of swaps) {
         if (!out.includes(written)) {
           if (optional) continue

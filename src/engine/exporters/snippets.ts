@@ -11,6 +11,7 @@ import { resolveRequest } from '../../shared/template'
 import type { RequestSpec } from '../../shared/request'
 import { applySimpleAuth, withHeader } from '../auth/apply-auth'
 import { unfilledBasic, unfilledBasicHeader } from './snippet-basic'
+import { commentLine } from './snippet-comment'
 import { confineBody, type FileScope } from '../files/confine'
 import { graphqlSnippetRefusal, graphqlSnippetRequest } from '../graphql/graphql-snippet'
 import { finishLeftOut, leaveOut, untypedFetchBody, type LeftOut } from './snippet-left-out'
@@ -23,19 +24,6 @@ import { sharedPool, TaskFailed, WorkerDied } from '../workers/pool'
  * A request as a curl command or code, via httpsnippet. Variables are filled in from the collection and
  * environment, except secrets, which stay as `{{name}}`: a snippet is something people paste into chats.
  */
-
-/** Those whose comments start with `#` (the others' with `//`). */
-const HASH_COMMENTS: ReadonlySet<SnippetTarget> = new Set([
-  'shell:curl',
-  'shell:httpie',
-  'python:requests',
-  'ruby:native',
-  'powershell:restmethod',
-])
-
-export function commentLine(target: SnippetTarget, text: string): string {
-  return `${HASH_COMMENTS.has(target) ? '#' : '//'} ${text}\n`
-}
 
 /**
  * `typeOf` is the type a file without one is sent as (the engine's guess from its name, shared/file-type.ts);

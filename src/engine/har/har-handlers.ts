@@ -8,6 +8,7 @@ import type { SessionRecords } from '../sessions/session-records'
 import { DEFAULT_EXPORT_BODY_BYTES, exportHar } from './har-export'
 import { binaryPostWords } from './har-post-data'
 import { literalRequest } from './literal-request'
+import { commentLine } from '../exporters/snippet-comment'
 import { sessionSnippetRequest, snippet } from './snippets'
 import { HarFormatError, HarImportStopped, harOntoTimeline } from './har-onto-timeline'
 import { WorkerDied } from '../workers/pool'
@@ -120,7 +121,8 @@ export function createHarHandlers(deps: HarHandlerDeps): Handlers {
         const why = e instanceof Error ? e.message : String(e)
         return fail('invalid_request', `Cannot make a ${p.target} snippet: ${why}`)
       }
-      return code === null ? fail('unsupported', `No ${p.target} snippet for this request`) : ok({ code })
+      if (code === null) return fail('unsupported', `No ${p.target} snippet for this request`)
+      return ok({ code: request.note === undefined ? code : commentLine(p.target, request.note) + code })
     },
   }
 }

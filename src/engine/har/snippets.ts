@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path'
 import type { SnippetTarget } from '../../shared/body-view'
 import { finishLeftOut, leaveOut, notSent, untypedFetchBody } from '../exporters/snippet-left-out'
 import { MULTIPART_LANGUAGES, MULTIPART_TARGETS, snippetParams } from '../exporters/snippet-multipart'
@@ -22,7 +23,7 @@ export function sessionSnippetRequest(
   r: SessionRecord,
   typeOfFile: FileTypeOf,
   target: SnippetTarget,
-): { request: HarRequest; leftOut: string[] } | { refused: string } {
+): { request: HarRequest; leftOut: string[]; note?: string } | { refused: string } {
   const binary = binaryPostWords(r.imported?.postData)
   if (binary !== null)
     return {
@@ -53,6 +54,9 @@ export function sessionSnippetRequest(
     return { ...rest, path: fileName }
   })
   const params = snippetParams(parts, typeOfFile, target === 'shell:curl')
+  // A sent request's file parts are named by the paths the engine opened (the collection's, resolved): the code
+  // reads those files on this machine from wherever it runs, not the request's relative paths.
+  const absolute = parts.some((p) => p.kind === 'file' && p.enabled && isAbsolute(p.path))
   return {
     request: {
       ...req,
@@ -60,8 +64,13 @@ export function sessionSnippetRequest(
       postData: { mimeType: 'multipart/form-data', params: params.map((p) => ({ value: '', ...p })) },
     },
     leftOut,
+    ...(absolute ? { note: SENT_FILE_PATHS } : {}),
   }
 }
+
+/** What a row's code says of file parts named by the absolute paths they were sent from. */
+export const SENT_FILE_PATHS =
+  "Each file part is read from the absolute path it was sent from; the Code dialog writes the request's own paths, relative to its collection"
 
 /** The type httpsnippet gives a body that has none, which PowerShell's code must write (`-ContentType`). */
 const UNTYPED = { name: 'Content-Type', value: 'application/octet-stream' }
