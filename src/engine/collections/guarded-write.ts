@@ -79,15 +79,20 @@ function parentOf(abs: string): string {
   return abs.slice(0, abs.length - basename(abs).length - 1) || abs
 }
 
-/** A free file or folder name in `folder`: `stem`, then `stem-2`, `stem-3`, ... */
+/**
+ * A free file or folder name in `folder`: `stem`, then `stem-2`, `stem-3`, ... `from`: the first number to try,
+ * for a writer that knows the ones before it are taken (an import writing thousands of requests of one name tried
+ * each taken name again for each, and gave up at the 1,000th).
+ */
 export async function uniqueName(
   dir: string,
   folder: string,
   stem: string,
   ext: string,
   except?: string,
+  from = 1,
 ): Promise<string> {
-  for (let i = 1; i <= MAX_UNIQUE_TRIES; i++) {
+  for (let i = from; i < from + MAX_UNIQUE_TRIES; i++) {
     const name = `${i === 1 ? stem : `${stem}-${i}`}${ext}`
     const rel = joinPath(folder, name)
     if (rel === except || !(await exists(absPath(dir, rel)))) return name

@@ -102,13 +102,15 @@ export async function saveRequest(
   })
 }
 
+/** `from`: the first `-N` suffix worth trying (uniqueName), for a writer that knows the ones before are taken. */
 export async function createRequest(
   dir: string,
   folder: string,
   request: SavedRequest,
+  from = 1,
 ): Promise<Result<string>> {
   return guarded(folder, async (): Promise<Result<string>> => {
-    const name = await uniqueName(dir, folder, slugify(request.name), '.yaml')
+    const name = await uniqueName(dir, folder, slugify(request.name), '.yaml', undefined, from)
     const rel = joinPath(folder, name)
     const inside = await checkInside(dir, rel, absPath(dir, rel), true)
     if (!inside.ok) return inside

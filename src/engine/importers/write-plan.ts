@@ -139,12 +139,19 @@ async function writeChildren(
   depth: number,
 ): Promise<void> {
   const order: string[] = []
+  // Per file stem, the suffix after the last one this folder got: requests sharing a name (a HAR's thousand polls
+  // of one URL) each take the next, not every taken one again.
+  const suffixes = new Map<string, number>()
   for (const node of children) {
     if (node.type === 'request') {
-      const r = await createRequest(ctx.dir, folder, withOwnFile(ctx, withDependencies(ctx, node)))
+      const stem = slugify(node.request.name)
+      const from = (suffixes.get(stem) ?? 0) + 1
+      const r = await createRequest(ctx.dir, folder, withOwnFile(ctx, withDependencies(ctx, node)), from)
       stopOnFileError(r, `request "${node.request.name}"`)
       if (r.ok) {
-        order.push(basename(r.value).replace(/\.yaml$/, ''))
+        const file = basename(r.value).replace(/\.yaml$/, '')
+        suffixes.set(stem, file === stem ? 1 : Number(/-(\d+)$/.exec(file)?.[1] ?? from))
+        order.push(file)
         if (node.ref !== undefined) ctx.refs.set(node.ref, r.value)
       }
       continue
