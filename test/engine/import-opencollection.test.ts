@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -92,5 +92,29 @@ describe('OpenCollection (Bruno YAML)', () => {
     const got = await sendSaved(service, stub, dir, 'pets/add-pet.yaml', 'dev')
     expect(got.url).toBe('/pets')
     expect(multipartFields(got)).toEqual({ name: 'Rex' })
+  })
+
+  it('a folder layout nested past 32 folders imports the first 32 and says the rest were left out', async () => {
+    const src = join(work, 'deep')
+    mkdirSync(src)
+    writeFileSync(join(src, 'opencollection.yml'), 'opencollection: 1.0.0\ninfo:\n  name: Deep\n')
+    let at = src
+    for (let i = 0; i < 34; i++) {
+      at = join(at, `f${i}`)
+      mkdirSync(at)
+      const request = [
+        'info:',
+        `  name: r${i}`,
+        '  type: http',
+        'http:',
+        '  method: GET',
+        `  url: ${stub.url}/${i}`,
+      ]
+      writeFileSync(join(at, `r${i}.yml`), `${request.join('\n')}\n`)
+    }
+    const report = await importFrom({ file: src }, join(work, 'into'))
+    expect(report).toMatchObject({ requests: 32, folders: 32 })
+    const shown = Array.from({ length: 33 }, (_, i) => `f${i}`).join('/')
+    expect(report.unmapped).toContain(`${shown}: folders nested deeper than 32 left out`)
   })
 })

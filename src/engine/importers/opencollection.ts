@@ -290,7 +290,10 @@ export async function importOpenCollectionFolder(dir: string): Promise<ImportPla
         continue
       const where = path ? `${path}/${e.name}` : e.name
       if (e.isDirectory()) {
-        if (depth >= MAX_DEPTH) continue
+        if (depth >= MAX_DEPTH) {
+          u.push(`${where}: folders nested deeper than ${MAX_DEPTH} left out`)
+          continue
+        }
         const f = (await stat(join(d, e.name, 'folder.yml')).catch(() => null))
           ? await readYaml(join(d, e.name, 'folder.yml'), u, `${where}/folder.yml`, count)
           : null
