@@ -7,6 +7,7 @@
  * loudly over the limit.
  */
 
+import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -60,6 +61,10 @@ export async function spoolStdin(
   const remove = (): Promise<void> => rm(dir, { recursive: true, force: true })
   const path = join(dir, copyName)
   const out = createWriteStream(path, { mode: 0o600 })
+  // A write still in flight when the copy is given up (Ctrl+C stops the read just after a chunk came) fails
+  // after destroy(): with no listener that 'error' would end the process, exit 1 instead of 130.
+  let writeFailed: Error | null = null
+  out.on('error', (e) => (writeFailed ??= e))
   let bytes = 0
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
@@ -72,7 +77,8 @@ export async function spoolStdin(
           `${name.shown} is longer than ${name.piece} read from ${name.what} may be: at most ${sizeLimit(limit)}; nothing was sent. Save it to a file and send it with ${name.asFile}`,
         )
       }
-      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', r))
+      if (!out.write(chunk)) await once(out, 'drain')
+      if (writeFailed) throw writeFailed
     }
     await new Promise<void>((resolve, reject) =>
       out.end((err?: Error | null) => (err ? reject(err) : resolve())),
