@@ -299,7 +299,13 @@ describe('import', () => {
     expect(!bin.ok && bin.error.message).toMatch(/binary file/)
     const wrongFormat = await runImport({ file: sample('browser.har') }, 'postman', dir, null)
     expect(!wrongFormat.ok && wrongFormat.error.message).toBe('the file is har, not postman')
-    expect(readdirSync(dir)).toEqual(['binary.bin'])
+    // A YAML spec indented wrong is told by YAML's line, not JSON's first letter ("Unexpected token 'o'").
+    writeFileSync(join(dir, 'bad-indent.yaml'), "openapi: 3.0.3\ninfo:\n  title: Pets\n   version: '1'\n")
+    const yaml = await runImport({ file: join(dir, 'bad-indent.yaml') }, 'auto', dir, null)
+    expect(!yaml.ok && yaml.error.message).toBe(
+      'not JSON or YAML (YAML: bad indentation of a mapping entry at line 4, column 11)',
+    )
+    expect(readdirSync(dir).sort()).toEqual(['bad-indent.yaml', 'binary.bin'])
   })
 })
 

@@ -53,11 +53,23 @@ function parseStructured(text: string): unknown {
       }
     } catch (yamlError) {
       if (yamlError instanceof ImportError) throw yamlError
-      // Fall through to the JSON error, which names a position.
+      // Too deep for the YAML reader's recursion: refused in words as any file nested too deeply.
+      if (yamlError instanceof RangeError) throw yamlError
+      // A file that does not start as JSON is YAML: its error names the line (a YAML spec's bad indentation
+      // was told as "Unexpected token 'o', "openapi: 3"... is not valid JSON").
+      if (!/^\s*[[{"]/.test(text)) throw new ImportError(`not JSON or YAML (${yamlWords(yamlError)})`)
     }
     const message = jsonError instanceof Error ? jsonError.message : String(jsonError)
     throw new ImportError(`not JSON or YAML (${message})`)
   }
+}
+
+/** js-yaml's error as one line: its reason and where, without the excerpt it quotes below. */
+function yamlWords(e: unknown): string {
+  const y = e as { reason?: unknown; mark?: { line?: unknown; column?: unknown } }
+  if (typeof y.reason === 'string' && typeof y.mark?.line === 'number' && typeof y.mark.column === 'number')
+    return `YAML: ${y.reason} at line ${y.mark.line + 1}, column ${y.mark.column + 1}`
+  return `YAML: ${(e instanceof Error ? e.message : String(e)).split('\n')[0] ?? ''}`
 }
 
 export function detectFormat(data: unknown): KnownFormat | null {
