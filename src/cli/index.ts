@@ -1,5 +1,6 @@
 import { liftoffOnly } from '../engine/wasm-tiering'
 import { runProcessGc } from '../engine/http/run-gc'
+import { sendProcessGc } from './send-gc'
 import { parseCliArgs, USAGE } from './args'
 import { loadCommand } from './command-loader'
 import { DirectOutput } from './direct-output'
@@ -180,6 +181,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   // A run's request objects die young: they are collected young, not moved to the old generation by incremental
   // marking (src/engine/http/run-gc.ts).
   if (argv[0] === 'run') runProcessGc()
+  // A send's young generation grows faster: one scavenge fewer (src/cli/send-gc.ts).
+  if (argv[0] === 'send') sendProcessGc()
   const code = await runCli(argv)
   process.exitCode = code
   // Only streams someone made have writes to wait for (making one to ask would load what direct output spared).
