@@ -6,6 +6,12 @@ export interface HiddenTabs {
   right: number
 }
 
+/**
+ * A tab cut by less than this at an edge is whole: scroll offsets are whole pixels where labels' widths are not, so
+ * the first tab in view may lose a fraction of a pixel of its 10 px padding.
+ */
+const EDGE_PX = 1.5
+
 /** A wheel event this far (px) or more is a mouse wheel's notch: one tab. A touchpad's small deltas add up to it. */
 const WHEEL_STEP_PX = 50
 
@@ -44,6 +50,8 @@ export function useWholeTabs(
     }
     let wheel = 0
     const onWheel = (e: WheelEvent): void => {
+      // Ctrl/Cmd+wheel is the window's zoom, not the strip's.
+      if (e.ctrlKey || e.metaKey) return
       const px = wheelPixels(e, el.clientWidth)
       if (px === 0 || el.scrollWidth <= el.clientWidth + 0.5) return
       e.preventDefault()
@@ -104,7 +112,7 @@ function cueRoom(strip: HTMLElement): number {
 
 /** Index of the first tab that starts in view (at scroll offset `at` or after). */
 function firstInView(at: number, layout: Layout): number {
-  const i = layout.places.findIndex((p) => p.left >= at - 0.5)
+  const i = layout.places.findIndex((p) => p.left >= at - EDGE_PX)
   return i < 0 ? layout.places.length - 1 : i
 }
 
@@ -143,8 +151,8 @@ function countHidden(strip: HTMLElement): HiddenTabs {
   let right = 0
   for (const t of strip.children) {
     const r = t.getBoundingClientRect()
-    if (r.left < box.left - 0.5) left++
-    else if (r.right > box.left + strip.clientWidth + 0.5) right++
+    if (r.left < box.left - EDGE_PX) left++
+    else if (r.right > box.left + strip.clientWidth + EDGE_PX) right++
   }
   return { left, right }
 }
@@ -187,7 +195,7 @@ export function pageWholeTabs(strip: HTMLElement, direction: -1 | 1): HiddenTabs
     const before = firstInView(first, layout) - 1
     to = before < 0 ? 0 : startEndingAt(layout, before)
   } else {
-    const after = places.findIndex((p) => p.right > shownEnd + 0.5)
+    const after = places.findIndex((p) => p.right > shownEnd + EDGE_PX)
     to = after < 0 ? lastStart : Math.min(after, lastStart)
   }
   showFrom(strip, layout, to)
