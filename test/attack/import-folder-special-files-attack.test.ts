@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { LINK_LEFT_OUT } from '../../src/engine/importers/bruno'
 import { runImport } from '../../src/engine/importers/index'
 import { MemorySecretStore } from '../../src/engine/secrets/secret-store'
 
@@ -49,6 +50,24 @@ describe('an import folder holding a device and a pipe', () => {
       ]),
     )
   }, 40_000)
+
+  it('Bruno: a linked request file and a linked folder (one leading back up) are left out and said', async () => {
+    const dir = join(root, 'bruno-links')
+    mkdirSync(dir)
+    writeFileSync(join(dir, 'bruno.json'), '{"version":"1","name":"Shared","type":"collection"}')
+    const request = (name: string): string =>
+      `meta {\n  name: ${name}\n  type: http\n  seq: 1\n}\n\nget {\n  url: http://127.0.0.1:9/${name}\n}\n`
+    writeFileSync(join(dir, 'a.bru'), request('a'))
+    writeFileSync(join(root, 'elsewhere.bru'), request('elsewhere'))
+    symlinkSync(join(root, 'elsewhere.bru'), join(dir, 'linked.bru'))
+    symlinkSync(dir, join(dir, 'loop'))
+    const r = await runImport({ file: dir }, 'auto', join(root, 'out'), new MemorySecretStore())
+    if (!r.ok) throw new Error(r.error.message)
+    expect(r.value.requests).toBe(1)
+    expect(r.value.unmapped).toEqual(
+      expect.arrayContaining([`linked.bru: ${LINK_LEFT_OUT}`, `loop: ${LINK_LEFT_OUT}`]),
+    )
+  })
 
   it('OpenCollection: a request file and an environment that are not files are left out and said', async () => {
     const dir = join(root, 'oc')

@@ -121,6 +121,13 @@ function folderSettings(
   }
 }
 
+/** What the report says of a linked request file or folder in the Bruno folder. */
+export const LINK_LEFT_OUT = 'a symbolic link; left out (the import reads the folder’s own files and folders)'
+
+async function isFolder(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null))?.isDirectory() === true
+}
+
 async function children(w: Walk, dir: string, path: string, depth: number): Promise<PlanNode[]> {
   const entries = await readdir(dir, { withFileTypes: true })
   const items: { seq: number; name: string; node: PlanNode }[] = []
@@ -148,6 +155,9 @@ async function children(w: Walk, dir: string, path: string, depth: number): Prom
           folder: { name: (fb && valueOf(fb, 'meta', 'name')) || e.name, ...s, children: below },
         },
       })
+    } else if (e.isSymbolicLink() && (e.name.endsWith('.bru') || (await isFolder(join(dir, e.name))))) {
+      // A link may lead anywhere, back up to this folder too: what it holds is not read, and said.
+      w.u.push(`${where}: ${LINK_LEFT_OUT}`)
     } else if (
       e.isFile() &&
       e.name.endsWith('.bru') &&
