@@ -2,6 +2,7 @@ import type { Socket } from 'node:net'
 import type { Dispatcher } from 'undici'
 import type { HeaderList, TimelineEvent } from '../../shared/timeline'
 import { dispatchOn } from './agent-pool'
+import { noteAnswered } from './reusing-pool'
 import type { ResponseBodyWriter } from './unkept-body'
 import { connectionPhases } from './connector'
 import { pairHeaders, trailerList } from './http-headers'
@@ -248,6 +249,8 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
 
   onComplete(trailers?: unknown): void {
     if (this.state === 'finished') return
+    // Its connection settles now: the pool need not look through all of them for it (reusing-pool.ts).
+    noteAnswered(this.sent.socket)
     if (trailers !== undefined && trailers !== null) this.trailers = trailerList(trailers)
     this.completeAt = this.now()
     this.timeouts.stop()

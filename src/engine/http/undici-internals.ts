@@ -1,4 +1,4 @@
-import { kClients, kGetDispatcher, kNeedDrain } from 'undici/lib/dispatcher/pool-base.js'
+import { kAddClient, kClients, kGetDispatcher, kNeedDrain } from 'undici/lib/dispatcher/pool-base.js'
 import connectH2 from 'undici/lib/dispatcher/client-h2.js'
 import symbols from 'undici/lib/core/symbols.js'
 
@@ -19,7 +19,7 @@ import symbols from 'undici/lib/core/symbols.js'
 export const UNDICI_GOAWAY_LISTENER = 'onHttp2SessionGoAway'
 
 const H2_SYMBOLS = ['kHTTP2Session', 'kHTTPContext', 'kSocket', 'kRunning', 'kSize', 'kMaxConcurrentStreams']
-const POOL_SYMBOLS = ['kQueued', 'kSize', 'kConnected', 'kNeedDrain']
+const POOL_SYMBOLS = ['kQueued', 'kSize', 'kConnected', 'kNeedDrain', 'kClient']
 
 export interface UndiciInsides {
   symbols: Record<string, unknown>
@@ -29,7 +29,7 @@ export interface UndiciInsides {
 
 const installed: UndiciInsides = {
   symbols,
-  poolBase: { kClients, kGetDispatcher, kNeedDrain },
+  poolBase: { kClients, kGetDispatcher, kNeedDrain, kAddClient },
   connectH2,
 }
 
@@ -38,7 +38,7 @@ export function missingForPools(insides: UndiciInsides = installed): string[] {
   const missing = POOL_SYMBOLS.filter((k) => typeof insides.symbols[k] !== 'symbol').map(
     (k) => `core/symbols ${k}`,
   )
-  for (const k of ['kClients', 'kGetDispatcher', 'kNeedDrain'])
+  for (const k of ['kClients', 'kGetDispatcher', 'kNeedDrain', 'kAddClient'])
     if (typeof insides.poolBase[k] !== 'symbol') missing.push(`dispatcher/pool-base ${k}`)
   return missing
 }

@@ -15,6 +15,7 @@ declare module 'undici/lib/dispatcher/pool-base.js' {
   export const kClients: symbol
   export const kNeedDrain: symbol
   export const kGetDispatcher: symbol
+  export const kAddClient: symbol
 }
 declare module 'undici/lib/dispatcher/client.js' {
   import type { Client } from 'undici'
@@ -49,6 +50,7 @@ declare module 'undici/lib/core/symbols.js' {
     | 'kConnected'
     | 'kMaxConcurrentStreams'
     | 'kNeedDrain'
+    | 'kClient'
     | 'kUrl',
     symbol
   >
