@@ -15,6 +15,8 @@ const SHARED_BYTES = 64 * 1024
 let shared: Buffer | null = null
 
 const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)
+/** A name that has become a link since the listing is not followed here (the caller's stat judges it). */
+const NO_LINK_FLAGS = FLAGS | (constants.O_NOFOLLOW ?? 0)
 
 export type ListedFile = { stats: Stats; text: string } | { stats: Stats; error: unknown }
 
@@ -37,6 +39,31 @@ export function readListedFile(abs: string, maxBytes: number): ListedFile | null
     } catch (error) {
       return { stats, error }
     }
+  } catch {
+    return null
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * A small listed file's text, without its stats, for a scan that keeps none (./parse-cache.ts): Node 20 makes a
+ * Stats object with four Dates for each fstat, ~3.6 ms of CPU for 1,000 files cold, a third of reading them. Null
+ * whenever this cannot tell a whole regular file was read: it cannot be opened (gone, a link now), the positioned
+ * read fails (a folder, a pipe: they have no positions), it is empty, or it fills the shared buffer (a big file,
+ * a device). The caller then reads it the way that looks at its stats and words why.
+ */
+export function readSmallListedText(abs: string): string | null {
+  let fd: number
+  try {
+    fd = openSync(abs, NO_LINK_FLAGS)
+  } catch {
+    return null
+  }
+  try {
+    const buf = (shared ??= Buffer.allocUnsafeSlow(SHARED_BYTES))
+    const got = readSync(fd, buf, 0, SHARED_BYTES, 0)
+    return got > 0 && got < SHARED_BYTES ? buf.toString('utf8', 0, got) : null
   } catch {
     return null
   } finally {

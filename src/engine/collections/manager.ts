@@ -179,7 +179,8 @@ export class CollectionManager {
       const made = await createCollection(dir, name?.trim() || basename(dir))
       if (!made.ok) return made
     }
-    const cache = new ParseCache()
+    // Without a watcher nothing rescans it soon: its files are read without their stats (./parse-cache.ts).
+    const cache = new ParseCache({ keepStats: this.options.watch !== false })
     const loaded = await loadCollection(dir, cache)
     // What killed writers left behind goes when the collection is opened (the scan found them anyway).
     await removeStrayTemps(loaded.temps)

@@ -1,7 +1,8 @@
 import { readFileSync, type Stats } from 'node:fs'
+import { isDeepStrictEqual } from 'node:util'
 import type { Parsed } from './collection-file-format'
 import type { TreeMemo } from './collection-tree'
-import { readListedFile } from './listed-file-read'
+import { readListedFile, readSmallListedText } from './listed-file-read'
 import { statFile, type Slicer } from './scan-slicer'
 
 /**
@@ -32,6 +33,13 @@ export class ParseCache {
   nested: ReadonlySet<string> = new Set()
   /** The last scan's tree, folder by folder, for the next scan to reuse what did not change. */
   readonly tree: TreeMemo = new Map()
+
+  /**
+   * `keepStats: false`: nothing will rescan soon (no watcher: a `flightdeck run`), so a listed file under 64 KiB
+   * is read without its mtime and size (./listed-file-read.ts). Its entry then matches no stat: a rescan reads
+   * it again (once: that read keeps its stats) and counts it changed only if it reads differently.
+   */
+  constructor(readonly options: { keepStats?: boolean } = {}) {}
 }
 
 /**
@@ -76,6 +84,15 @@ export function readParsedNow<T>(
 ): Parsed<T> | null {
   const hit = cache.entries.get(abs)
   if (hit) hit.scan = cache.scan
+  if (!hit && listedFile && cache.options.keepStats === false) {
+    const text = readSmallListedText(abs)
+    if (text !== null) {
+      const result = parseText(text, rel, parse)
+      cache.entries.set(abs, { mtimeMs: Number.NaN, size: -1, result, scan: cache.scan })
+      cache.changed.push(rel)
+      return result
+    }
+  }
   // A file that cannot be opened (gone, no permission) takes the stat path, which words it as before.
   const opened = !hit && listedFile ? readListedFile(abs, MAX_FILE_BYTES) : null
   let result: Parsed<T>
@@ -92,6 +109,11 @@ export function readParsedNow<T>(
     // stat follows links: a shared collection's `local.yaml -> /dev/zero` (git keeps symlinks) or a named pipe
     // would be read forever, on the engine's thread, by the synchronous read below.
     result = notRead(st) ?? parseText(() => readFileSync(abs, 'utf8'), rel, parse)
+    // Read before without its stats: changed only if it now reads differently (it keeps its stats from here on).
+    if (hit && Number.isNaN(hit.mtimeMs) && isDeepStrictEqual(hit.result, result)) {
+      cache.entries.set(abs, { mtimeMs: st.mtimeMs, size: st.size, result: hit.result, scan: cache.scan })
+      return hit.result as Parsed<T>
+    }
   }
   cache.entries.set(abs, { mtimeMs: st.mtimeMs, size: st.size, result, scan: cache.scan })
   cache.changed.push(rel)
