@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdir, readdir, rename, rm } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fail, ok, type Result } from '../../shared/result'
-import { writeFileAtomic } from '../collections/atomic-write'
+import { deferDurability, syncDir, writeFileAtomic } from '../collections/atomic-write'
 import type { LoadedCollection } from '../collections/loader'
 import { sharedPool, TaskFailed, WorkerDied, type WorkerPool } from '../workers/pool'
 import { MAX_EXPORT_FILES, type ExportBuilt, type ExportFormat } from './export-build'
@@ -131,18 +131,51 @@ async function writeBruno(
   // Made as a folder of the user's is (mkdtemp's would be private, 0700), under a name no one else chose.
   const staging = `${root}.export-${randomUUID().slice(0, 8)}`
   await mkdir(staging)
+  // The staging folder is thrown away if anything fails, so its files are made durable together just before it
+  // moves into place, not one by one: two fsyncs a file made a 5,000-request export wait ~20 s on the disk.
+  const durability = deferDurability(staging)
   try {
-    for (const [rel, text] of b.files) {
-      const abs = join(staging, ...rel.split('/'))
-      await makeFolder(dirname(abs))
-      await writeFileAtomic(abs, text)
-    }
+    await writeStaged(staging, b.files)
     await copyRequestFiles(b.copies, staging)
+    await durability.flush()
     await rename(staging, root)
+    await syncDir(dirname(root))
   } catch (e) {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined)
     throw e
+  } finally {
+    durability.end()
   }
   const text = `${[...b.files.map(([rel]) => rel), ...b.copies.map((c) => c.rel)].join('\n')}\n`
   return ok({ text, file: root, skipped: b.skipped })
+}
+
+/** Files written at once into the staging folder (the file system's thread pool works on several together). */
+const WRITES_IN_FLIGHT = 8
+
+/** Write `files` below `staging`: each folder made once (parents first), then the files, a few at a time. */
+async function writeStaged(staging: string, files: readonly (readonly [string, string])[]): Promise<void> {
+  const folders = [...new Set(files.map(([rel]) => dirname(join(staging, ...rel.split('/')))))]
+  // A parent's path is a prefix of its children's, so it sorts first.
+  folders.sort()
+  for (const folder of folders) await makeFolder(folder)
+  let next = 0
+  let failed = false
+  const writer = async (): Promise<void> => {
+    while (!failed && next < files.length) {
+      const [rel, text] = files[next++] as readonly [string, string]
+      try {
+        await writeFileAtomic(join(staging, ...rel.split('/')), text)
+      } catch (e) {
+        failed = true
+        throw e
+      }
+    }
+  }
+  // Every writer has stopped before a failure is thrown, so removing the staging folder races no write.
+  const settled = await Promise.allSettled(
+    Array.from({ length: Math.min(WRITES_IN_FLIGHT, files.length) }, writer),
+  )
+  const failure = settled.find((s) => s.status === 'rejected')
+  if (failure) throw failure.reason
 }
