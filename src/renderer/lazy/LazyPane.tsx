@@ -35,11 +35,16 @@ class PaneBoundary extends Component<BoundaryProps, { error: string | null }> {
   }
 }
 
-/** `load` resolves to the pane's component; `name` is what the user is told is loading or failed. */
+/**
+ * `load` resolves to the pane's component; `name` is what the user is told is loading or failed. `Preview`, given
+ * the pane's props, stands in while it loads (what the pane will show, read only, in words) instead of the
+ * empty placeholder.
+ */
 export function lazyPane<P extends object>(
   name: string,
   load: () => Promise<ComponentType<P>>,
   size: PaneSize = 'panel',
+  Preview?: ComponentType<P>,
 ): ComponentType<P> {
   const Lazy = lazy(async () => ({ default: await load() }))
   const Loaded = Lazy as unknown as ComponentType<P>
@@ -48,11 +53,15 @@ export function lazyPane<P extends object>(
       <PaneBoundary name={name}>
         <Suspense
           fallback={
-            <div
-              className={`pane-loading pane-loading-${size}`}
-              role="status"
-              aria-label={`Loading the ${name}`}
-            />
+            Preview ? (
+              <Preview {...props} />
+            ) : (
+              <div
+                className={`pane-loading pane-loading-${size}`}
+                role="status"
+                aria-label={`Loading the ${name}`}
+              />
+            )
           }
         >
           <Loaded {...props} />

@@ -1,3 +1,4 @@
+import { ScriptsPanelPreview, ScriptsPreview } from '../scripts/ScriptsPreview'
 import { lazyPane } from './LazyPane'
 
 /**
@@ -18,11 +19,13 @@ export const ScriptsPanel = lazyPane(
   'Scripts tab',
   () => import('../scripts/ScriptsPanel').then((m) => m.ScriptsPanel),
   'editor',
+  ScriptsPanelPreview,
 )
 export const ScriptEditors = lazyPane(
   'script editors',
   () => import('../scripts/ScriptEditors').then((m) => m.ScriptEditors),
   'editor',
+  ScriptsPreview,
 )
 export const GraphqlComposer = lazyPane(
   'GraphQL editor',
