@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { createElement } from 'react'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HoverCard } from '../../src/renderer/timeline/HoverCard'
+import { TraceSwitch } from '../../src/renderer/timeline/TraceLink'
 import { RunnerPanel } from '../../src/renderer/runner/RunnerPanel'
 import { StreamDetailsSwitch } from '../../src/renderer/streams/StreamDetails'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
@@ -33,6 +34,20 @@ const storeFor = () => {
 }
 
 describe("the toolbar's Trace switch", () => {
+  it('says "Trace on" in words while it is on, not only by its pressed look; its name stays Trace', () => {
+    const store = storeFor()
+    store.getState().setTraceSends(false)
+    const off = renderOverStore(store, createElement(TraceSwitch))
+    expect(textOf(off)).toBe('Trace')
+    expect(off).toContain('aria-pressed="false"')
+    store.getState().setTraceSends(true)
+    const on = renderOverStore(store, createElement(TraceSwitch))
+    expect(textOf(on).replace(/\s+/g, ' ')).toBe('Trace on')
+    expect(on).toContain('aria-pressed="true"')
+    expect(on).toMatch(/<span[^>]*aria-hidden="true"[^>]*> ?on<\/span>/)
+    store.getState().setTraceSends(false)
+  })
+
   it('reaches a stream opened from an Untitled tab: the server gets the traceparent, the row names its id', async () => {
     const store = storeFor()
     store.getState().setTraceSends(true)

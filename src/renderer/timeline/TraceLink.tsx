@@ -28,6 +28,13 @@ export function TraceSwitch() {
       onClick={() => setOn(!on)}
     >
       Trace
+      {/* The state in words beside the pressed look; its name stays "Trace" (aria-pressed says on or off). */}
+      {on ? (
+        <span className="trace-switch-state" aria-hidden="true">
+          {' '}
+          on
+        </span>
+      ) : null}
     </button>
   )
 }
