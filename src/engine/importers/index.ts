@@ -21,6 +21,7 @@ import { importOpenCollection, isOpenCollection } from './opencollection'
 import { importYaak, isYaakExport } from './yaak'
 import { emptyPlan, ImportError, ImportTooLarge, isObj, type ImportPlan } from './plan'
 import { repointFiles } from './repoint-files'
+import { blankTrailingCommas, jsonErrorWords } from './json-lenient'
 import { writePlan } from './write-plan'
 import {
   importPostmanCollection,
@@ -40,16 +41,40 @@ export type KnownFormat = Exclude<ImportFormat, 'auto'>
 
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
-function parseStructured(text: string): unknown {
+/**
+ * The file's data, and a line for the report when it was not read as strict JSON: a JSON file with trailing
+ * commas is read without them (Postman's own importer refuses such a file; its meaning is plain, and the report
+ * says so), and a file that looks like JSON but is not is read as YAML only when it is YAML, and said.
+ */
+function parseStructured(text: string): { data: unknown; note: string | null } {
   try {
-    return JSON.parse(text)
+    return { data: JSON.parse(text), note: null }
   } catch (jsonError) {
+    const looksJson = /^\s*[[{"]/.test(text)
+    const lenient = looksJson ? blankTrailingCommas(text) : { text, commas: 0 }
+    let strictError: unknown = jsonError
+    if (lenient.commas > 0) {
+      try {
+        const data: unknown = JSON.parse(lenient.text)
+        const commas = `${lenient.commas} trailing comma${lenient.commas === 1 ? '' : 's'}`
+        return {
+          data,
+          note: `the file is JSON with ${commas}, which strict JSON (and Postman's importer) refuses: read without ${lenient.commas === 1 ? 'it' : 'them'}`,
+        }
+      } catch (e) {
+        // Another mistake besides: told at its place (the commas were blanked, so places are the file's).
+        strictError = e
+      }
+    }
     try {
       const data: unknown = loadYaml(text, { schema: CORE_SCHEMA, json: true })
       // js-yaml shares what an alias repeats; an importer walking or stringifying it would not.
       if (isObj(data)) {
         refuseExpanding(data)
-        return data
+        const note = looksJson
+          ? `the file is not valid JSON (${jsonErrorWords(strictError, lenient.text)}): read as YAML, which it also is`
+          : null
+        return { data, note }
       }
     } catch (yamlError) {
       if (yamlError instanceof ImportError) throw yamlError
@@ -57,10 +82,9 @@ function parseStructured(text: string): unknown {
       if (yamlError instanceof RangeError) throw yamlError
       // A file that does not start as JSON is YAML: its error names the line (a YAML spec's bad indentation
       // was told as "Unexpected token 'o', "openapi: 3"... is not valid JSON").
-      if (!/^\s*[[{"]/.test(text)) throw new ImportError(`not JSON or YAML (${yamlWords(yamlError)})`)
+      if (!looksJson) throw new ImportError(`not JSON or YAML (${yamlWords(yamlError)})`)
     }
-    const message = jsonError instanceof Error ? jsonError.message : String(jsonError)
-    throw new ImportError(`not JSON or YAML (${message})`)
+    throw new ImportError(`not valid JSON (${jsonErrorWords(strictError, lenient.text)})`)
   }
 }
 
@@ -98,7 +122,7 @@ export async function planImport(
     return { format: 'curl', plan }
   }
   if (text.trim() === '') throw new ImportError('the file is empty')
-  const data = parseStructured(text)
+  const { data, note } = parseStructured(text)
   const detected = detectFormat(data)
   if (!detected) {
     if (isObj(data) && typeof data['swagger'] === 'string') {
@@ -115,6 +139,15 @@ export async function planImport(
   }
   if (format !== 'auto' && format !== detected)
     throw new ImportError(`the file is ${detected}, not ${format}`)
+  const planned = await planDetected(detected, data)
+  if (note !== null) planned.plan.unmapped.unshift(note)
+  return planned
+}
+
+async function planDetected(
+  detected: KnownFormat,
+  data: unknown,
+): Promise<{ format: KnownFormat; plan: ImportPlan }> {
   switch (detected) {
     case 'postman':
       return { format: detected, plan: importPostmanCollection(data) }

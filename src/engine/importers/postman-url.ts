@@ -1,5 +1,6 @@
 import type { KeyValue } from '../../shared/request'
 import { arr, isObj, str, withQuery } from './plan'
+import { jsonKind, jsonText, preview, queryList, TOO_DEEP_FOR_TEXT } from './postman-json-values'
 
 /**
  * A Postman request URL as Flightdeck keeps it: the text sent (`raw`, or built from its parts), with
@@ -22,9 +23,10 @@ type Text = (v: unknown) => string
 /** A `url.query` row; `bare` when its value is null, which Postman sends as the name alone (`?flag`). */
 type QueryRow = KeyValue & { bare: boolean }
 
-function queryRows(v: unknown, text: Text): QueryRow[] {
-  return arr(v)
+function queryRows(v: unknown, text: Text, report: (line: string) => void): QueryRow[] {
+  return queryList(v, report)
     .filter(isObj)
+    .map((q): Record<string, unknown> => ({ ...q, value: rowValue(q, report) }))
     .filter((q) => str(q['key']) !== '' || str(q['value']) !== '')
     .map((q) => ({
       name: text(q['key']),
@@ -32,6 +34,20 @@ function queryRows(v: unknown, text: Text): QueryRow[] {
       enabled: q['disabled'] !== true,
       bare: q['value'] === null || q['value'] === undefined,
     }))
+}
+
+/** A row's value; an object or list as its JSON text (said), as Postman keeps it. */
+function rowValue(q: Record<string, unknown>, report: (line: string) => void): unknown {
+  const value = q['value']
+  if (value === null || typeof value !== 'object') return value
+  const json = jsonText(value)
+  const name = str(q['key']).slice(0, 60)
+  if (json === null) {
+    report(`query parameter "${name}": its value is ${TOO_DEEP_FOR_TEXT}; sent empty`)
+    return ''
+  }
+  report(`query parameter "${name}": its value is ${jsonKind(value)}; sent as its JSON text ${preview(json)}`)
+  return json
 }
 
 /** The name/value pairs already in a URL's query, as written (undecoded). */
@@ -137,7 +153,7 @@ export function postmanUrl(v: unknown, text: Text, report: (line: string) => voi
     return out
   }
   if (!isObj(v)) return out
-  const query = queryRows(v['query'], text)
+  const query = queryRows(v['query'], text, report)
   let raw = text(v['raw'])
   if (raw === '') {
     const protocol = str(v['protocol'])

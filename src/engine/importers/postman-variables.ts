@@ -1,5 +1,6 @@
 import type { Variable } from '../../shared/collection'
 import { arr, isObj, str, varName } from './plan'
+import { jsonKind, jsonText, preview, TOO_DEEP_FOR_TEXT } from './postman-json-values'
 
 /** Postman's variable lists: the collection's and an environment's `variable`/`values` rows, and a folder's. */
 
@@ -30,7 +31,20 @@ export function postmanVariables(
       unmapped.push(`${where}: disabled variable "${name}" left out`)
       continue
     }
-    out.push({ name, value: text(v['value']), secret: v['type'] === 'secret' })
+    const value = v['value']
+    if (value !== null && typeof value === 'object') {
+      const json = jsonText(value)
+      if (json === null) {
+        unmapped.push(`${where}: variable "${name}" left out: its value is ${TOO_DEEP_FOR_TEXT}`)
+        continue
+      }
+      unmapped.push(
+        `${where}: variable "${name}" holds ${jsonKind(value)}; imported as its JSON text ${preview(json)}, as Postman keeps it (newman sends ${Array.isArray(value) ? 'its items joined by commas' : '"[object Object]"'} for {{${name}}})`,
+      )
+      out.push({ name, value: text(json), secret: v['type'] === 'secret' })
+      continue
+    }
+    out.push({ name, value: text(value), secret: v['type'] === 'secret' })
   }
   return out
 }

@@ -19,6 +19,7 @@ import {
 import { applyScripts, eventScripts, levelScripts, linkDependencies, reportScripts } from './postman-events'
 import { keepsBody, mergeProfile, profileOptions, reportProfile, type Profile } from './postman-profile'
 import { postmanUrl } from './postman-url'
+import { jsonText, TOO_DEEP_FOR_TEXT } from './postman-json-values'
 import { postmanVariables, reportFolderVariables, reportLegacyVariables } from './postman-variables'
 import { postmanOAuth2 } from './oauth2-import'
 import { fromPostmanGraphql, postmanGraphqlMethodNote } from '../graphql/graphql-postman'
@@ -216,6 +217,10 @@ function body(v: unknown, unmapped: string[], where: string, headers: KeyValue[]
       } catch {
         unmapped.push(`${where}: GraphQL variables are not JSON; left out`)
       }
+      if (variables !== null && typeof variables === 'object' && jsonText(variables) === null) {
+        unmapped.push(`${where}: ${DEEP_VARIABLES}`)
+        variables = {}
+      }
       return { kind: 'json', text: `${JSON.stringify({ query: str(g['query']), variables }, null, 2)}\n` }
     }
     case '':
@@ -224,6 +229,19 @@ function body(v: unknown, unmapped: string[], where: string, headers: KeyValue[]
       unmapped.push(`${where}: body mode "${mode}" is not supported; left out`)
       return { kind: 'none' }
   }
+}
+
+const DEEP_VARIABLES = `GraphQL variables left out: they are ${TOO_DEEP_FOR_TEXT}`
+
+/** JSON text whose value nests too deeply to keep (writing it back as JSON, to send it, would fail). */
+function tooDeepToWrite(text: string): boolean {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return false
+  }
+  return value !== null && typeof value === 'object' && jsonText(value) === null
 }
 
 /** Methods whose body Postman leaves out unless the request's protocolProfileBehavior.disableBodyPruning is on. */
@@ -305,6 +323,10 @@ function item(
   // that fallback could not carry (variables with an unquoted {{variable}} are no JSON) is not reported then.
   const gql = isObj(r['body']) && r['body']['mode'] === 'graphql' && r['body']['disabled'] !== true
   const g = gql && isObj(r['body']) ? fromPostmanGraphql(r['body']['graphql']) : null
+  if (g?.variables !== undefined && tooDeepToWrite(g.variables)) {
+    unmapped.push(`${where}: ${DEEP_VARIABLES}`)
+    delete g.variables
+  }
   const saved: SavedRequest = request(name, {
     method: method(r['method'], unmapped, where),
     url: u.url,
