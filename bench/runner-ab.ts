@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks'
 import { cliEntryArgs } from './cli-entry'
 import { median } from './paired'
 import { RUN_TIMEOUT_MS, startServer } from './runner-peers'
-import { writeCollection } from './runner-collection'
+import { writeCollection, writeOneRequest } from './runner-collection'
 
 /**
  * Two builds of the CLI on the runner bench's 1,000-request collection, run in turn (the order swapped every
@@ -17,11 +17,14 @@ import { writeCollection } from './runner-collection'
  *   node scripts/build-node.mjs --cli-only .flightdeck-tmp/me/cli-a   (one build; the other from another commit)
  *   npx tsx bench/runner-ab.ts .flightdeck-tmp/me/cli-a/index.js .flightdeck-tmp/me/cli-b/index.js
  *
- * BENCH_AB_ROUNDS sets the rounds (default 20).
+ * BENCH_AB_ROUNDS sets the rounds (default 20). BENCH_AB_ITERATIONS=N runs the runner bench's other shape instead:
+ * one request with `--iterations N` (what `runner.vs_autocannon` measures), the same CPU figures beside it.
  */
 
 const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 20)
-const REQUESTS = 1000
+/** The one-request run's iterations; 0: the 1,000-request collection. */
+const ITERATIONS = Number(process.env.BENCH_AB_ITERATIONS ?? 0)
+const REQUESTS = ITERATIONS > 0 ? ITERATIONS : 1000
 
 interface Run {
   rps: number
@@ -39,7 +42,9 @@ const LOADER =
 
 function runCli(cli: string, dir: string): Promise<Run> {
   const start = performance.now()
-  const child = spawn(process.execPath, [...cliEntryArgs(cli, LOADER), 'run', dir, '--concurrency', '50'], {
+  const iterations = ITERATIONS > 0 ? ['--iterations', String(ITERATIONS)] : []
+  const args = [...cliEntryArgs(cli, LOADER), 'run', dir, ...iterations, '--concurrency', '50']
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
@@ -77,8 +82,10 @@ async function main(): Promise<void> {
   const server = await startServer()
   const tmp = mkdtempSync(join(tmpdir(), 'fd-bench-ab-'))
   try {
-    const dir = join(tmp, 'thousand')
-    writeCollection(dir, 'Runner A/B', server.url, REQUESTS, 10)
+    const dir = join(tmp, ITERATIONS > 0 ? 'single' : 'thousand')
+    if (ITERATIONS > 0) writeOneRequest(dir, server.url)
+    else writeCollection(dir, 'Runner A/B', server.url, REQUESTS, 10)
+    const paths = ITERATIONS > 0 ? 1 : REQUESTS
     const runs = new Map<string, Run[]>([
       [a, []],
       [b, []],
@@ -87,7 +94,7 @@ async function main(): Promise<void> {
       await server.take()
       const r = await runCli(cli, dir)
       const seen = await server.take()
-      if (seen.requests !== REQUESTS || seen.paths !== REQUESTS)
+      if (seen.requests !== REQUESTS || seen.paths !== paths)
         throw new Error(`${cli}: the server saw ${seen.requests} requests on ${seen.paths} paths`)
       return r
     }
