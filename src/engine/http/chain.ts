@@ -52,6 +52,8 @@ export interface ExchangeResult {
 
 /** Shared by the chains that have had no response yet: only read. */
 const NO_HEADERS: HeaderList = []
+/** The events of every lean chain (Chain.lean): none are kept, so they share one empty list nobody may add to. */
+const NO_EVENTS: TimelineEvent[] = Object.freeze([]) as unknown as TimelineEvent[]
 
 /** One hop of a request: what it sends (a redirect's next hop sends what the redirect policy says). */
 export interface Hop {
@@ -83,12 +85,13 @@ export class Chain implements Runnable {
   visited: string[] | null = null
   /** Every hop's session id, the root's first (made holding it: most requests have no other hop). */
   readonly sids: string[]
-  readonly events: TimelineEvent[] = []
+  /** Kept as they come; a lean chain's stay the shared empty list. */
+  readonly events: TimelineEvent[]
   current: Exchange | PushExchange | null = null
   /** The hop queued for a slot whose exchange is not made yet: when it was queued, what it will send, where. */
   waiting: Hop | null = null
   waitingSince = 0
-  waitingHeaders: HeaderList = []
+  waitingHeaders: HeaderList = NO_HEADERS
   waitingOrigin = ''
   /** A push hop runs: its terminal event waits in `held` until its pushes have ended too. */
   holding = false
@@ -109,7 +112,7 @@ export class Chain implements Runnable {
    * are not made, the result's `events` stay empty, and its body is counted, not kept (unkept-body.ts). Its result
    * is told to those who wait when it ends, then forgotten (settled-chains.ts): a `waitFor` after that finds no session.
    */
-  lean = false
+  readonly lean: boolean
 
   constructor(
     readonly root: string,
@@ -117,8 +120,11 @@ export class Chain implements Runnable {
     readonly batch: BatchRef | undefined,
     readonly link: SessionLink | undefined,
     private readonly runner: HopRunner,
+    lean: boolean,
   ) {
     this.sids = [root]
+    this.lean = lean
+    this.events = lean ? NO_EVENTS : []
   }
 
   /** The scheduler gave the waiting hop its slot. */

@@ -108,13 +108,7 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
     lean = false,
   ): Result<SendResult> {
     const batchId = count > 1 ? randomUUID() : undefined
-    // Everything that is the same for every copy is worked out once.
-    let plan = fixed ? this.plans.get(spec) : undefined
-    if (!plan) {
-      plan = planSend(spec)
-      // A CA file is read at each send (it may have changed); such a plan is not kept.
-      if (fixed && !plan.options.caFile) this.plans.set(spec, plan)
-    }
+    const plan = this.planOf(spec, fixed)
     // One copy (every send of a run's step): its id in a list made to its size, no batch.
     if (count === 1) return ok({ sids: [this.startChain(plan, link?.batch, link, link?.sid, lean)] })
     const sids: string[] = []
@@ -123,6 +117,25 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
       sids.push(this.startChain(plan, batch, link, undefined, lean))
     }
     return ok(batchId ? { sids, batchId } : { sids })
+  }
+
+  /**
+   * One copy of a run's unchanging, lean step (`send(spec, 1, link, true, true)`): its session id alone, with no
+   * result or list around it (this runs for every request of a run).
+   */
+  sendFixedLean(spec: RequestSpec, link: SessionLink): string {
+    return this.startChain(this.planOf(spec, true), link.batch, link, link.sid, true)
+  }
+
+  /** Everything that is the same for every copy of `spec`, worked out once (kept when `fixed`). */
+  private planOf(spec: RequestSpec, fixed: boolean): SendPlan {
+    let plan = fixed ? this.plans.get(spec) : undefined
+    if (!plan) {
+      plan = planSend(spec)
+      // A CA file is read at each send (it may have changed); such a plan is not kept.
+      if (fixed && !plan.options.caFile) this.plans.set(spec, plan)
+    }
+    return plan
   }
 
   cancel(sid: string): boolean {
@@ -198,10 +211,10 @@ export class HttpEngine implements ExchangeOwner, PushHost, HopRunner {
     lean = false,
   ): string {
     const root = reserved !== undefined && !this.bySid.has(reserved) ? reserved : this.newSid()
-    const chain = new Chain(root, plan, batch, link, this)
     const { options } = plan
     // A traced request's request-sent is read (the trace index, the result's trace id); a pushing one is not lean.
-    chain.lean = lean && this.unwatched && !link?.trace && !plan.traced && !options.acceptPush
+    const keepsNothing = lean && this.unwatched && !link?.trace && !plan.traced && !options.acceptPush
+    const chain = new Chain(root, plan, batch, link, this, keepsNothing)
     if (!plan.url || plan.invalid) {
       const t = this.emitQueued(chain, root, plan.rawUrl, 0, undefined)
       const error = plan.invalid ?? { code: 'invalid_url' as const, message: 'Invalid URL' }

@@ -63,8 +63,11 @@ export class ResponseBody {
     let contentType = ''
     let contentLength = NaN
     let contentEncoding = ''
-    // One pass over the headers: this runs for every response.
-    for (const [k, v] of headers) {
+    // One pass over the headers, by index (no iterator): this runs for every response.
+    for (let i = 0; i < headers.length; i++) {
+      const header = headers[i] as [string, string]
+      const k = header[0]
+      const v = header[1]
       if (k.length === 12 && k.toLowerCase() === 'content-type') contentType = v
       else if (k.length === 14 && k.toLowerCase() === 'content-length') contentLength = Number(v)
       else if (k.length === 16 && k.toLowerCase() === 'content-encoding') contentEncoding = v

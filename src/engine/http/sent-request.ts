@@ -15,6 +15,24 @@ const SHORT_WORDS: Record<SentShort, string> = {
 }
 
 /**
+ * What a kept-alive connection tells each request after its first: the same every time (reused, its id, protocol
+ * and address), so it is worked out once per connection and shared, not made again for each request on it.
+ */
+const kReusedInfo = Symbol('reusedSocketInfo')
+type InfoCarrier = Socket & { [kReusedInfo]?: SocketInfo }
+
+function infoOf(socket: Socket | undefined): SocketInfo {
+  if (socket === undefined) return socketInfoOf(socket)
+  const carrier = socket as InfoCarrier
+  const known = carrier[kReusedInfo]
+  if (known !== undefined) return known
+  const info = socketInfoOf(socket)
+  // The first request on a connection claims its phases (its info says so): only a reused one's is shared.
+  if (info.reused) carrier[kReusedInfo] = info
+  return info
+}
+
+/**
  * What one attempt of an exchange put on the wire: the connection it was written to, its header block as
  * written and how many bytes it and the body took, and a note on how it was sent (a body's framing, a resend).
  * A resend (goaway-resend.ts) starts a new one; the note is all it carries over.
@@ -45,7 +63,7 @@ export class SentRequest {
   attach(socket: Socket | undefined, rawHeaders: string): SocketInfo {
     this.socket = socket
     this.readBefore = socket?.bytesRead ?? 0
-    const info = (this.info = socketInfoOf(socket))
+    const info = (this.info = infoOf(socket))
     this.headersBytes = Buffer.byteLength(rawHeaders) + 2
     // Parsed only when its event is made: most attempts of a lean hop (Chain.lean) make none.
     this.rawHeaders = rawHeaders

@@ -74,39 +74,28 @@ class BareWorker {
     private readonly state: BareState,
   ) {}
 
-  /** Runs iterations until one waits on the network or none is left. */
+  /** Runs the next iteration, or says the worker has ended when none is left. */
   next(): void {
     const { http, step, pacer, options, gate } = this.run
     try {
-      for (;;) {
-        if (this.state.broken) return
-        const i = this.run.take()
-        if (i === undefined) {
-          this.state.ended()
-          return
-        }
-        gate.tryAcquire()
-        const ready = (this.state.ready = readyPlain(step, pacer, options, this.state.ready))
-        if (!ready) {
-          this.iteration = i
-          runStep(http, step, i, NO_VARS, pacer, options, NONE_UNSET).then(this.ranStep, this.stepThrew)
-          return
-        }
-        const sid = queuePlain(http, step, i, ready.spec, options, undefined, ready.planned)
-        if (typeof sid !== 'string') {
-          // Not sent (refused before it was queued): that is the step's run.
-          const unsent = sid
-          gate.release()
-          this.run.done(unsent.result)
-          continue
-        }
-        this.iteration = i
-        this.sid = sid
-        this.spec = ready.spec
-        this.planned = ready.planned
-        if (!http.whenSettled(sid, this.settled)) throw new Error(`Unknown session ${sid}`)
+      if (this.state.broken) return
+      const i = this.run.take()
+      if (i === undefined) {
+        this.state.ended()
         return
       }
+      gate.tryAcquire()
+      const ready = (this.state.ready = readyPlain(step, pacer, options, this.state.ready))
+      this.iteration = i
+      if (!ready) {
+        runStep(http, step, i, NO_VARS, pacer, options, NONE_UNSET).then(this.ranStep, this.stepThrew)
+        return
+      }
+      const sid = queuePlain(http, step, options, undefined, ready.planned, ready.spec)
+      this.sid = sid
+      this.spec = ready.spec
+      this.planned = ready.planned
+      if (!http.whenSettled(sid, this.settled)) throw new Error(`Unknown session ${sid}`)
     } catch (e) {
       this.threw(e)
     }

@@ -14,6 +14,8 @@ import { runJobStep, type JobStepOutcome } from './job-step'
 import { MAX_SCAN, runAssertions, runExtractions, type MissingValue, type ResponseView } from './checks'
 import {
   failed,
+  NO_MISSING,
+  NO_UNKNOWN,
   NOTHING,
   result,
   type InternalOptions,
@@ -97,8 +99,7 @@ async function sendOnce(
   hook: WebhookValues | undefined,
   planned: StepSendPlan,
 ): Promise<StepRun> {
-  const sid = queuePlain(http, step, iteration, spec, options, hook, planned)
-  if (typeof sid !== 'string') return sid
+  const sid = queuePlain(http, step, options, hook, planned, spec)
   let outcome: ExchangeResult
   try {
     outcome = await http.waitFor(sid)
@@ -110,21 +111,18 @@ async function sendOnce(
 
 /**
  * A plain step's request queued (lean: only the result's final event, headers, trace id and resends are read, never
- * its events), in the run's requests in flight until its result is taken: its session id, or the step's run when
- * it could not be sent.
+ * its events), in the run's requests in flight until its result is taken: its session id. A request that cannot be
+ * sent (a bad URL, say) still gets one, and ends at once with an error.
  */
 export function queuePlain(
   http: HttpEngine,
   step: RunStep,
-  iteration: number,
-  spec: RequestSpec,
   options: InternalOptions,
   hook: WebhookValues | undefined,
   planned: StepSendPlan,
-): string | StepRun {
-  const sent = http.send(spec, 1, planned.link, true, true)
-  if (!sent.ok) return { result: failed(step, iteration, [], 1, sent.error, []), extracted: NOTHING }
-  const sid = sent.value.sids[0] as string
+  spec: RequestSpec,
+): string {
+  const sid = http.sendFixedLean(spec, planned.link)
   hook?.bind([sid])
   step.onSession?.(sid)
   options.inFlight.add(sid)
@@ -179,9 +177,9 @@ export function plainResult(
           final,
           plainView(final, outcome.headers, planned.readsHeaders),
           spec,
-          [],
+          NO_MISSING,
         )
-      : failed(step, iteration, [sid], 1, endError(final), [], final.timings.time),
+      : failed(step, iteration, [sid], 1, endError(final), NO_UNKNOWN, final.timings.time),
     outcome,
   )
 }
@@ -287,7 +285,7 @@ function checkedResult(
     passed,
     assertions,
     missing,
-    [],
+    NO_UNKNOWN,
   )
   if (answered.serverTiming) r.serverTiming = answered.serverTiming.entries
   return r

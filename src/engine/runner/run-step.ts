@@ -236,6 +236,13 @@ export interface StepRun {
 
 export const NOTHING: ReadonlyMap<string, string> = new Map()
 
+/**
+ * The empty lists most results carry (no extraction missing, no variable unknown), shared rather than made for each
+ * of a run's requests: frozen, so a result that tried to add to one would throw, not change every other result.
+ */
+export const NO_MISSING: MissingValue[] = Object.freeze([]) as unknown as MissingValue[]
+export const NO_UNKNOWN: string[] = Object.freeze([]) as unknown as string[]
+
 /** Every result has the same shape, built in one literal (this runs once per request of a run). */
 export function result(
   step: RunStep,
