@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { lstat, readdir, readFile, stat } from 'node:fs/promises'
 import { leftOutBecause, readRegularFile } from '../files/read-regular-file'
 import { basename, dirname, join } from 'node:path'
 import type { AuthSpec, RequestScripts, Variable } from '../../shared/collection'
@@ -7,6 +7,7 @@ import { blockMap, BruParseError, pairsOf, parseBru, textOf, valueOf, type BruPa
 import { authOf, kv, requestOf, type Blocks } from './bruno-request'
 import { copyFolderHeaders, emptyPlan, ImportError, varName, type ImportPlan, type PlanNode } from './plan'
 import { brunoImportPaths, withImportPaths } from './bruno-grpc'
+import { ImportFolder, LINK_LEFT_OUT, LINK_OUTSIDE } from './folder-links'
 
 /**
  * A Bruno collection folder: `bruno.json`, `collection.bru` (collection headers, auth, variables),
@@ -42,9 +43,15 @@ interface Walk {
   files: number
   bytes: number
   ignore: Set<string>
+  folder: ImportFolder
 }
 
-async function readBru(w: Walk, path: string, where: string): Promise<Blocks | null> {
+/** `isLink`: what the folder's listing said of the file, when it was listed (otherwise it is looked at). */
+async function readBru(w: Walk, path: string, where: string, isLink?: boolean): Promise<Blocks | null> {
+  if (await w.folder.leadsOutside(path, isLink)) {
+    w.u.push(`${where}: ${LINK_OUTSIDE}`)
+    return null
+  }
   if (++w.files > MAX_FILES) {
     if (w.files === MAX_FILES + 1) w.u.push(`more than ${MAX_FILES} files: the rest were not read`)
     return null
@@ -121,9 +128,6 @@ function folderSettings(
   }
 }
 
-/** What the report says of a linked request file or folder in the Bruno folder. */
-export const LINK_LEFT_OUT = 'a symbolic link; left out (the import reads the folder’s own files and folders)'
-
 async function isFolder(path: string): Promise<boolean> {
   return (await stat(path).catch(() => null))?.isDirectory() === true
 }
@@ -155,16 +159,16 @@ async function children(w: Walk, dir: string, path: string, depth: number): Prom
           folder: { name: (fb && valueOf(fb, 'meta', 'name')) || e.name, ...s, children: below },
         },
       })
-    } else if (e.isSymbolicLink() && (e.name.endsWith('.bru') || (await isFolder(join(dir, e.name))))) {
-      // A link may lead anywhere, back up to this folder too: what it holds is not read, and said.
+    } else if (e.isSymbolicLink() && (await isFolder(join(dir, e.name)))) {
       w.u.push(`${where}: ${LINK_LEFT_OUT}`)
     } else if (
-      e.isFile() &&
+      (e.isFile() || e.isSymbolicLink()) &&
       e.name.endsWith('.bru') &&
       e.name !== 'folder.bru' &&
       e.name !== 'collection.bru'
     ) {
-      const b = await readBru(w, join(dir, e.name), where)
+      // A linked request file is read when it leads to a file inside the folder (readBru judges it).
+      const b = await readBru(w, join(dir, e.name), where, e.isSymbolicLink())
       if (!b) continue
       const req = requestOf(b, e.name.replace(/\.bru$/, ''), w.u, where)
       if (req)
@@ -200,6 +204,8 @@ function protoFilesNote(v: unknown): string | null {
 export async function importBrunoFolder(dir: string): Promise<ImportPlan> {
   if (!(await isBrunoFolder(dir))) throw new ImportError(`${dir} is not a Bruno collection (no bruno.json)`)
   let config: Record<string, unknown> = {}
+  const linkedConfig = await new ImportFolder(dir).leadsOutside(join(dir, 'bruno.json'))
+  if (linkedConfig) throw new ImportError(`bruno.json is ${LINK_OUTSIDE.split(';')[0]}: not read`)
   try {
     const parsed: unknown = JSON.parse(await readFile(join(dir, 'bruno.json'), 'utf8'))
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
@@ -211,7 +217,7 @@ export async function importBrunoFolder(dir: string): Promise<ImportPlan> {
   const ignore = new Set(
     Array.isArray(config['ignore']) ? config['ignore'].filter((x): x is string => typeof x === 'string') : [],
   )
-  const w: Walk = { u: plan.unmapped, files: 0, bytes: 0, ignore }
+  const w: Walk = { u: plan.unmapped, files: 0, bytes: 0, ignore, folder: new ImportFolder(dir) }
   const protos = protoFilesNote(config['protobuf'])
   if (protos) w.u.push(protos)
   const importPaths = brunoImportPaths(config['protobuf'], w.u)
@@ -227,7 +233,9 @@ export async function importBrunoFolder(dir: string): Promise<ImportPlan> {
   withImportPaths(plan.children, importPaths)
   copyFolderHeaders(plan.children, s.headers, (l) => w.u.push(l), 'collection.bru')
   const envDir = join(dir, 'environments')
-  const envFiles = await readdir(envDir).catch(() => [] as string[])
+  const envLinked = (await lstat(envDir).catch(() => null))?.isSymbolicLink() === true
+  if (envLinked) w.u.push(`environments: ${LINK_LEFT_OUT}`)
+  const envFiles = envLinked ? [] : await readdir(envDir).catch(() => [] as string[])
   for (const f of envFiles.filter((n) => n.endsWith('.bru')).sort()) {
     const b = await readBru(w, join(envDir, f), `environments/${f}`)
     if (!b) continue

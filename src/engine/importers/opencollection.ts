@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises'
+import { lstat, readdir, stat } from 'node:fs/promises'
 import { leftOutBecause, readRegularFile } from '../files/read-regular-file'
 import { basename, dirname, join } from 'node:path'
 import { CORE_SCHEMA, load } from 'js-yaml'
@@ -13,6 +13,7 @@ import { extractionsOf } from './bruno-runtime'
 import { inlineRequestVars } from './bruno-request-vars'
 import { withPathParams } from './bruno-url'
 import { refuseExpanding } from './openapi-bounds'
+import { ImportFolder, LINK_LEFT_OUT, LINK_OUTSIDE } from './folder-links'
 import { auth, body, bruPairs, list, pairs } from './opencollection-fields'
 import {
   copyFolderHeaders,
@@ -257,8 +258,13 @@ async function readYaml(
   path: string,
   u: string[],
   where: string,
-  count: { files: number },
+  count: { files: number; folder: ImportFolder },
+  isLink?: boolean,
 ): Promise<Obj | null> {
+  if (await count.folder.leadsOutside(path, isLink)) {
+    u.push(`${where}: ${LINK_OUTSIDE}`)
+    return null
+  }
   if (++count.files > MAX_FILES) return null
   const read = await readRegularFile(path, MAX_FILE_BYTES)
   if (!read.ok) {
@@ -278,7 +284,9 @@ async function readYaml(
 /** The folder layout turned into the bundled shape (items nested), then mapped by the same code. */
 export async function importOpenCollectionFolder(dir: string): Promise<ImportPlan> {
   const u: string[] = []
-  const count = { files: 0 }
+  const count = { files: 0, folder: new ImportFolder(dir) }
+  if (await count.folder.leadsOutside(join(dir, 'opencollection.yml')))
+    throw new ImportError(`opencollection.yml is ${LINK_OUTSIDE.split(';')[0]}: not read`)
   const root = await readYaml(join(dir, 'opencollection.yml'), u, 'opencollection.yml', count)
   if (!root) throw new ImportError('opencollection.yml is not a YAML mapping')
   const walk = async (d: string, path: string, depth: number): Promise<Obj[]> => {
@@ -303,12 +311,15 @@ export async function importOpenCollectionFolder(dir: string): Promise<ImportPla
           info: { ...info, name: str(info['name'], e.name), type: 'folder' },
           items: await walk(join(d, e.name), where, depth + 1),
         })
+      } else if (e.isSymbolicLink() && (await stat(join(d, e.name)).catch(() => null))?.isDirectory()) {
+        u.push(`${where}: ${LINK_LEFT_OUT}`)
       } else if (
         /\.ya?ml$/.test(e.name) &&
         e.name !== 'folder.yml' &&
         !(depth === 0 && e.name === 'opencollection.yml')
       ) {
-        const item = await readYaml(join(d, e.name), u, where, count)
+        // A linked request file is read when it leads to a file inside the folder (readYaml judges it).
+        const item = await readYaml(join(d, e.name), u, where, count, e.isSymbolicLink())
         if (item) out.push(item)
       }
     }
@@ -318,7 +329,9 @@ export async function importOpenCollectionFolder(dir: string): Promise<ImportPla
   const bundled: Obj = Array.isArray(root['items'])
     ? { ...root, environments: list(root['environments']) }
     : { ...root, items: await walk(dir, '', 0), environments: [] }
-  const envs = await readdir(join(dir, 'environments')).catch(() => [] as string[])
+  const envLinked = (await lstat(join(dir, 'environments')).catch(() => null))?.isSymbolicLink() === true
+  if (envLinked) u.push(`environments: ${LINK_LEFT_OUT}`)
+  const envs = envLinked ? [] : await readdir(join(dir, 'environments')).catch(() => [] as string[])
   for (const f of envs.filter((n) => /\.ya?ml$/.test(n)).sort()) {
     const e = await readYaml(join(dir, 'environments', f), u, `environments/${f}`, count)
     if (e) (bundled['environments'] as Obj[]).push({ ...e, name: str(e['name'], f.replace(/\.ya?ml$/, '')) })
