@@ -125,5 +125,8 @@ describe('JSON edited by hand', () => {
       code: 'parse',
       message: `not valid JSON (Expected ',' or '}' after property value at line 4, column ${column})`,
     })
+    // A sentence is neither JSON nor an export in YAML: said as before.
+    const sentence = await runImport({ text: 'hello world' }, 'auto', t.dir, new MemorySecretStore())
+    expect(!sentence.ok && sentence.error.message).toMatch(/^not JSON or YAML \(Unexpected token/)
   })
 })

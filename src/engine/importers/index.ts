@@ -84,7 +84,9 @@ function parseStructured(text: string): { data: unknown; note: string | null } {
       // was told as "Unexpected token 'o', "openapi: 3"... is not valid JSON").
       if (!looksJson) throw new ImportError(`not JSON or YAML (${yamlWords(yamlError)})`)
     }
-    throw new ImportError(`not valid JSON (${jsonErrorWords(strictError, lenient.text)})`)
+    const words = jsonErrorWords(strictError, lenient.text)
+    // Text YAML reads as a lone value (a sentence, a number) is neither an export nor JSON.
+    throw new ImportError(looksJson ? `not valid JSON (${words})` : `not JSON or YAML (${words})`)
   }
 }
 
