@@ -6,6 +6,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { byteCount, sizeLimit } from '../../src/cli/byte-words'
 import { runCliChild } from './cli-child'
+import { guardOnlyAgainstHangs } from '../setup/hang-guard'
+
+guardOnlyAgainstHangs()
 
 /**
  * The command line's messages write sizes one way: a count of bytes grouped as en-US writes it, a limit in MiB
@@ -60,7 +63,7 @@ describe('sizes in the command line’s messages', () => {
     )
     expect(r.code).toBe(2)
     expect(requests).toBe(0)
-  }, 70_000)
+  })
 
   it('flightdeck graphql --query @file past 1 MiB says the limit grouped', async () => {
     requests = 0
@@ -72,5 +75,5 @@ describe('sizes in the command line’s messages', () => {
     )
     expect(r.code).toBe(2)
     expect(requests).toBe(0)
-  }, 70_000)
+  })
 })

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCliChild } from './cli-child'
+import { guardOnlyAgainstHangs } from '../setup/hang-guard'
+
+guardOnlyAgainstHangs()
 
 /**
  * `flightdeck grpc --collection DIR --request PATH` opens the saved request (its collection, its variables, its
@@ -49,28 +52,24 @@ describe('flightdeck grpc --collection while the server holds its reflection', (
   it.each([
     ['SIGINT', 130, 'on Ctrl\\+C'],
     ['SIGTERM', 143, 'on SIGTERM'],
-  ] as const)(
-    '%s ends the wait in words, exit %d, nothing left running',
-    async (signal, code, words) => {
-      paths.length = 0
-      const r = await runCliChild(['grpc', '--collection', dir, '--request', 'say'], {
-        root,
-        signal,
-        whenReady: () => paths.some((p) => p.includes('ServerReflection')),
-      })
-      expect(r.signal).toBeNull()
-      expect(r.code).toBe(code)
-      expect(r.stderr).toMatch(
-        new RegExp(
-          `^flightdeck: stopped ${words} while asking 127\\.0\\.0\\.1:\\d+ for its schema \\(reflection\\): the call was not made\\n$`,
-        ),
-      )
-      // Promptly: the signal ends the wait, not the reflection's 15 s deadline or a forced exit.
-      expect(Date.now() - r.signalledAt).toBeLessThan(3_000)
-      expect(paths.filter((p) => p.endsWith('/Say'))).toHaveLength(0)
-      // The process has gone, and with it every stream it had open: none is left at the server.
-      expect(held.filter((s) => !s.closed && !s.destroyed)).toHaveLength(0)
-    },
-    70_000,
-  )
+  ] as const)('%s ends the wait in words, exit %d, nothing left running', async (signal, code, words) => {
+    paths.length = 0
+    const r = await runCliChild(['grpc', '--collection', dir, '--request', 'say'], {
+      root,
+      signal,
+      whenReady: () => paths.some((p) => p.includes('ServerReflection')),
+    })
+    expect(r.signal).toBeNull()
+    expect(r.code).toBe(code)
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^flightdeck: stopped ${words} while asking 127\\.0\\.0\\.1:\\d+ for its schema \\(reflection\\): the call was not made\\n$`,
+      ),
+    )
+    // Promptly: the signal ends the wait, not the reflection's 15 s deadline or a forced exit.
+    expect(r.afterSignalMs).toBeLessThan(3_000)
+    expect(paths.filter((p) => p.endsWith('/Say'))).toHaveLength(0)
+    // The process has gone, and with it every stream it had open: none is left at the server.
+    expect(held.filter((s) => !s.closed && !s.destroyed)).toHaveLength(0)
+  })
 })
