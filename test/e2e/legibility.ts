@@ -1,5 +1,11 @@
 import type { Locator } from '@playwright/test'
 
+/**
+ * The least font size (px) of words a person reads to act on: a button's, a cue's count. It is the app's text
+ * size (theme.css --fs); the 11 px small size is for words beside them (notes, units, tooltips' lines).
+ */
+export const CONTROL_TEXT_PX = 12
+
 /** WCAG contrast of an element's text against the first opaque background at or above it. */
 export async function contrastOf(locator: Locator): Promise<number> {
   return locator.evaluate((el) => {

@@ -9,6 +9,7 @@ import { MAX_ATTEMPTS_KEPT, olderAttempts } from '../../src/renderer/streams/lan
 import { applyLaneBatch, EMPTY_LANES, type LaneMap } from '../../src/renderer/streams/lane-ticks'
 import {
   LogRows,
+  separatorRows,
   separatorOutcome,
   separatorsOf,
   separatorText,
@@ -276,11 +277,14 @@ describe('the lane’s attempt list', () => {
 
 describe('the message log’s rows', () => {
   /** Rows laid out one by one: the reference the O(log n) mapping must agree with. */
-  function naive(seps: readonly LogSeparator[], messages: number): string[] {
+  function naive(seps: readonly LogSeparator[], messages: number, span = 1): string[] {
     const out: string[] = []
     let k = 0
     for (let seq = 0; seq <= messages; seq++) {
-      while (k < seps.length && (seps[k]?.seq ?? 0) === seq) out.push(`s${seps[k++]?.attempt.n}`)
+      while (k < seps.length && (seps[k]?.seq ?? 0) === seq) {
+        const n = seps[k++]?.attempt.n
+        for (let i = 0; i < span; i++) out.push(`s${n}`)
+      }
       if (seq < messages) out.push(`m${seq}`)
     }
     return out
@@ -308,18 +312,26 @@ describe('the message log’s rows', () => {
       state = (state * 48271) % 2147483647
       return state % n
     }
-    for (let round = 0; round < 200; round++) {
+    for (let round = 0; round < 400; round++) {
+      // Separators of one row, and of two (the log's: their words wrap onto a second line).
+      const span = 1 + (round % 2)
       const messages = rand(40)
       const seqs = Array.from({ length: rand(8) }, () => rand(messages + 1)).sort((a, b) => a - b)
       const seps = seqs.map((s, i) => sep(s, i + 1))
-      const rows = new LogRows(seps, messages)
-      const expected = naive(seps, messages)
+      const rows = new LogRows(seps, messages, span)
+      const expected = naive(seps, messages, span)
       expect(rows.total).toBe(expected.length)
       const got = expected.map((_, i) => {
         const r = rows.at(i)
         return r.kind === 'message' ? `m${r.seq}` : `s${r.separator.attempt.n}`
       })
       expect(got).toEqual(expected)
+      // Each separator's rows name the row it starts at.
+      const starts = expected.map((_, i) => {
+        const r = rows.at(i)
+        return r.kind === 'separator' ? r.start : -1
+      })
+      expect(starts).toEqual(expected.map((x) => (x.startsWith('s') ? expected.indexOf(x) : -1)))
       for (let m = 0; m < messages; m++) expect(expected[rows.rowOf(m)]).toBe(`m${m}`)
       // The messages a window of rows shows.
       const a = rand(expected.length + 1)
@@ -330,6 +342,18 @@ describe('the message log’s rows', () => {
       if (want.length > 0) expect([range.first, range.last]).toEqual([want[0], want.at(-1)])
       else expect(range.last).toBeLessThan(range.first)
     }
+  })
+
+  it("takes the rows its words need wrapped in the log's width: one in a wide log, more in a narrow one", () => {
+    const long = [{ ...sep(2, 1), attempt: { ...sep(2, 1).attempt, after: 'The server ended the stream' } }]
+    const words = separatorText(long[0]!.attempt, true).length
+    expect(separatorRows(long, true, 1200)).toBe(1)
+    const narrow = separatorRows(long, true, 270)
+    expect(narrow).toBeGreaterThan(1)
+    // Room for every character at 6.5 px in the lines those rows hold, beside the rules (56 px).
+    expect(narrow * Math.floor((270 - 56) / 6.5)).toBeGreaterThanOrEqual(words)
+    expect(separatorRows(long, true, 40)).toBe(4)
+    expect(separatorRows([], true, 270)).toBe(1)
   })
 
   it('a separator the messages have not reached yet waits', () => {

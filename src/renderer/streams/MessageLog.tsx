@@ -8,7 +8,14 @@ import { useAppStore } from '../store/store-context'
 import { parseFieldPath, type PathStep } from './assemble'
 import { assembledPiece, pieceLine } from './assembled-preview'
 import type { StreamAttempt } from './lane-attempts'
-import { LogRows, separatorParts, separatorsOf, separatorText, type LogSeparator } from './log-rows'
+import {
+  LogRows,
+  separatorParts,
+  separatorRows,
+  separatorsOf,
+  separatorText,
+  type LogSeparator,
+} from './log-rows'
 import { isFiltered, MAX_SCAN_ASKS, needsRead } from './log-window'
 import { LogToolbar } from './LogToolbar'
 import { entryPreview, entryType } from './message-format'
@@ -59,6 +66,7 @@ export function MessageLog({
   const scrollRef = useRef<HTMLDivElement>(null)
   const [scrollTop, setScrollTop] = useState(0)
   const [height, setHeight] = useState(300)
+  const [width, setWidth] = useState(400)
 
   useEffect(() => showLog(sid), [sid, showLog])
 
@@ -66,9 +74,13 @@ export function MessageLog({
   useLayoutEffect(() => {
     const el = scrollRef.current
     if (!el) return
-    const ro = new ResizeObserver(() => setHeight(el.clientHeight))
+    const measure = (): void => {
+      setHeight(el.clientHeight)
+      setWidth(el.clientWidth)
+    }
+    const ro = new ResizeObserver(measure)
     ro.observe(el)
-    setHeight(el.clientHeight)
+    measure()
     return () => ro.disconnect()
     // The list exists once the view does (the first render, before showLog, has none).
   }, [hasView])
@@ -76,9 +88,11 @@ export function MessageLog({
   const filtered = view ? isFiltered(view.filter) : false
   const separators = useMemo(() => separatorsOf(attempts), [attempts])
   // With a filter on, rows are the engine's matches only: reconnects are not marked there.
+  // A reconnect's words wrap in a narrow pane: its separator takes the rows they need (the longest one's).
+  const sepRows = useMemo(() => separatorRows(separators, sse, width), [separators, sse, width])
   const rowMap = useMemo(
-    () => new LogRows(filtered ? [] : separators, lastSeq + 1),
-    [filtered, separators, lastSeq],
+    () => new LogRows(filtered ? [] : separators, lastSeq + 1, sepRows),
+    [filtered, separators, lastSeq, sepRows],
   )
   const messages = view ? (filtered ? view.total : lastSeq + 1) : 0
   const total = view ? (filtered ? view.total : rowMap.total) : 0
@@ -175,7 +189,16 @@ export function MessageLog({
               return <CutRow key={i} row={i} text={streamLogCutText(notKept, view.cut ?? undefined)} />
             const at = filtered ? null : rowMap.at(i)
             if (at?.kind === 'separator')
-              return <SeparatorRow key={i} row={i} separator={at.separator} sse={sse} />
+              // Drawn once, from its first row (or from the first row in view, when that one is scrolled past).
+              return at.start === i || i === firstRow ? (
+                <SeparatorRow
+                  key={at.start}
+                  row={at.start}
+                  rows={sepRows}
+                  separator={at.separator}
+                  sse={sse}
+                />
+              ) : null
             const e = entryAt(at ? at.seq : i)
             return (
               <div
@@ -236,7 +259,17 @@ function briefOutcome(outcome: string): string {
   return at > 0 && outcome.endsWith(')') ? outcome.slice(0, at) : outcome
 }
 
-function SeparatorRow({ row, separator, sse }: { row: number; separator: LogSeparator; sse: boolean }) {
+function SeparatorRow({
+  row,
+  rows,
+  separator,
+  sse,
+}: {
+  row: number
+  rows: number
+  separator: LogSeparator
+  sse: boolean
+}) {
   const a = separator.attempt
   const { head, outcome, rest } = separatorParts(a, sse)
   const why = a.ended && outcome !== null && a.openedAt !== null ? ` (${a.ended.reason})` : ''
@@ -245,12 +278,15 @@ function SeparatorRow({ row, separator, sse }: { row: number; separator: LogSepa
       role="row"
       aria-rowindex={row + 1}
       className={`stream-log-row stream-log-sep${outcome ? ' sep-outcome' : ''}`}
-      style={{ top: row * ROW_H }}
+      style={{ top: row * ROW_H, height: rows * ROW_H }}
       data-attempt={a.n}
     >
       <span role="gridcell" className="sep-text" title={`${separatorText(a, sse)}${why}`}>
         <span className="sep-rule" aria-hidden="true" />
-        <span className="sep-words">
+        <span
+          className="sep-words"
+          style={{ WebkitLineClamp: Math.max(1, Math.floor((rows * ROW_H - 4) / 15)) }}
+        >
           {head}
           {outcome ? <span className="sep-result"> · {briefOutcome(outcome)}</span> : null}
           {rest ? ` · ${rest}` : ''}

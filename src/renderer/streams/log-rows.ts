@@ -16,7 +16,8 @@ export interface LogSeparator {
   attempt: StreamAttempt
 }
 
-export type LogRow = { kind: 'message'; seq: number } | { kind: 'separator'; separator: LogSeparator }
+export type LogRow =
+  { kind: 'message'; seq: number } | { kind: 'separator'; separator: LogSeparator; start: number }
 
 /** Separators for a lane's reconnects (attempt 0 is the stream's start: none), in row order. */
 export function separatorsOf(attempts: readonly StreamAttempt[]): LogSeparator[] {
@@ -32,27 +33,29 @@ export function separatorsOf(attempts: readonly StreamAttempt[]): LogSeparator[]
 }
 
 export class LogRows {
-  /** Rows: messages and the separators at or before the end of the log. */
+  /** Rows: messages and the separators at or before the end of the log (each separator `span` rows). */
   readonly total: number
   private readonly seps: readonly LogSeparator[]
 
+  /** `span`: the rows a separator takes (two, so its words wrap onto a second line in a narrow pane). */
   constructor(
     separators: readonly LogSeparator[],
     readonly messages: number,
+    readonly span = 1,
   ) {
     // A separator past the end (the lane knows of a reconnect before its message count caught up) waits.
     let n = separators.length
     while (n > 0 && (separators[n - 1]?.seq ?? 0) > messages) n--
     this.seps = n === separators.length ? separators : separators.slice(0, n)
-    this.total = messages + this.seps.length
+    this.total = messages + this.seps.length * span
   }
 
-  /** Separator k sits at row seq_k + k (the k separators before it each push it down one). */
+  /** Separator k starts at row seq_k + k·span (the k separators before it each push it down `span` rows). */
   private sepRow(k: number): number {
-    return (this.seps[k]?.seq ?? 0) + k
+    return (this.seps[k]?.seq ?? 0) + k * this.span
   }
 
-  /** Separators whose row is before `row`. */
+  /** Separators that start before `row`. */
   private sepsBefore(row: number): number {
     let lo = 0
     let hi = this.seps.length
@@ -64,11 +67,21 @@ export class LogRows {
     return lo
   }
 
-  at(row: number): LogRow {
+  /** Message rows before `row` (a separator that starts before it and runs into it counts its rows up to it). */
+  private messagesBefore(row: number): number {
     const k = this.sepsBefore(row)
-    const sep = this.seps[k]
-    if (sep && this.sepRow(k) === row) return { kind: 'separator', separator: sep }
-    return { kind: 'message', seq: row - k }
+    if (k === 0) return row
+    const inLast = Math.min(this.span, row - this.sepRow(k - 1))
+    return row - (k - 1) * this.span - inLast
+  }
+
+  /** Row `row`: a message, or a separator with the row it starts at (a separator covers `span` rows). */
+  at(row: number): LogRow {
+    const k = this.sepsBefore(row + 1)
+    const sep = this.seps[k - 1]
+    if (sep && row < this.sepRow(k - 1) + this.span)
+      return { kind: 'separator', separator: sep, start: this.sepRow(k - 1) }
+    return { kind: 'message', seq: row - k * this.span }
   }
 
   /** The row of message `seq`. */
@@ -81,15 +94,34 @@ export class LogRows {
       if ((this.seps[mid]?.seq ?? 0) <= seq) lo = mid + 1
       else hi = mid
     }
-    return seq + lo
+    return seq + lo * this.span
   }
 
   /** The messages rows `first..last` show (clamped; `last < first` when they show none). */
   messageRange(first: number, last: number): { first: number; last: number } {
     const lo = Math.max(0, first)
     const hi = Math.min(this.total - 1, last)
-    return { first: lo - this.sepsBefore(lo), last: hi + 1 - this.sepsBefore(hi + 1) - 1 }
+    return { first: this.messagesBefore(lo), last: this.messagesBefore(hi + 1) - 1 }
   }
+}
+
+/** An upper bound of one character's width (px) in a separator's 11 px italic words (streams.css .stream-log-sep). */
+const SEP_CHAR_W = 6.5
+/** The separator's own room beside its words (px): the rules either side, their gaps, the row's padding. */
+const SEP_FRAME_W = 16 + 12 + 2 * 8 + 2 * 6
+/** At most this many rows for one separator; past them its words are cut (its tooltip holds them whole). */
+const SEP_MOST_ROWS = 4
+
+/**
+ * The rows (22 px each) a separator takes in a log `width` px wide: enough for the longest separator's words,
+ * wrapped, one line a row, so each is read whole in a narrow pane (the details beside the timeline at 1024 px).
+ */
+export function separatorRows(separators: readonly LogSeparator[], sse: boolean, width: number): number {
+  let longest = 0
+  for (const s of separators) longest = Math.max(longest, separatorText(s.attempt, sse).length)
+  if (longest === 0) return 1
+  const perLine = Math.max(1, Math.floor((width - SEP_FRAME_W) / SEP_CHAR_W))
+  return Math.min(SEP_MOST_ROWS, Math.max(1, Math.ceil(longest / perLine)))
 }
 
 /**
