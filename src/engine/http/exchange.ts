@@ -34,6 +34,21 @@ const PROGRESS_EVERY_MS = 50
 /** Shared by the responses that had no trailers (most): only read. */
 const NO_TRAILERS: HeaderList = []
 
+/**
+ * The last URL whose host was read, and its host: URL's `host` getter makes a new string at each read, and a run's
+ * requests (and most bursts) all go to one URL object, their plan's.
+ */
+let lastHostUrl: URL | null = null
+let lastHost = ''
+
+function hostOf(url: URL): string {
+  if (url !== lastHostUrl) {
+    lastHost = url.host
+    lastHostUrl = url
+  }
+  return lastHost
+}
+
 export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, SocketClaimant, PausedReader {
   readonly marks: ExchangeMarks
   private state: 'waiting' | 'preparing' | 'active' | 'finished' = 'waiting'
@@ -73,7 +88,13 @@ export class Exchange implements Dispatcher.DispatchHandler, ResponseBodyOwner, 
     // The exchange is the body's owner itself: no closures made per request for it.
     this.body = new ResponseBody(init.bodies, init.options, this, !init.lean)
     const { clock, url, options } = init
-    this.timeouts = new PhaseTimeouts(this, clock, url.host, options.headersTimeoutMs, options.idleTimeoutMs)
+    this.timeouts = new PhaseTimeouts(
+      this,
+      clock,
+      hostOf(url),
+      options.headersTimeoutMs,
+      options.idleTimeoutMs,
+    )
   }
 
   get sid(): string {
