@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process'
 import type { SnippetTarget } from '../../src/shared/body-view'
 import { savedToSpec } from '../../src/shared/collection'
+import { executableOnPath } from '../helpers/on-path'
 import { runTool } from '../setup/hang-guard'
 import { done } from './helpers'
 import type { Arrived, ImportTarget } from './import-formats-helpers'
@@ -20,17 +20,10 @@ export async function ranCurl(t: ImportTarget, command: string): Promise<Arrived
 }
 
 /**
- * Whether HTTPie's `http` is installed (Debian's `httpie`). Tests that run its commands skip with
- * `HTTPIE_MISSING` without it: a skip that says why, never a pass.
+ * Whether HTTPie's `http` is installed (Debian's `httpie`), found without running it (test/helpers/on-path.ts).
+ * Tests that run its commands skip with `HTTPIE_MISSING` without it: a skip that says why, never a pass.
  */
-export const hasHttpie = ((): boolean => {
-  try {
-    execFileSync('http', ['--version'], { stdio: 'ignore', timeout: 10_000 })
-    return true
-  } catch {
-    return false
-  }
-})()
+export const hasHttpie = executableOnPath('http')
 
 export const HTTPIE_MISSING =
   'HTTPie is not installed (apt-get install httpie): its commands were not run against the stub'

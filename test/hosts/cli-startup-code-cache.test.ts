@@ -1,7 +1,10 @@
 import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { guardOnlyAgainstHangs } from '../setup/hang-guard'
 import { builtCli, builtMain, oneRequestCollection, startupFixture } from './cli-startup-probe'
+
+guardOnlyAgainstHangs()
 
 /**
  * The built CLI's code cache (src/cli/command-loader.ts): a command's file is compiled once and later starts
@@ -59,7 +62,7 @@ describe("the built CLI's code cache", () => {
     expect(damaged.compiled).toEqual([{ file: expect.stringMatching(/send-command/), cache: 'refused' }])
     const again = await builtCli(dir, ['send', url()], {}, env)
     expect(again.compiled).toEqual([{ file: expect.stringMatching(/send-command/), cache: 'taken' }])
-  }, 60_000)
+  })
 
   it('run --help and refused arguments make no code cache: the first run that starts makes it', async () => {
     // A cache holds the functions compiled before it was made, and later starts take it as it is: one made by
@@ -87,7 +90,7 @@ describe("the built CLI's code cache", () => {
       expect(r.compiled).toEqual([{ file: expect.stringMatching(/run-command-\w+\.cjs$/), cache }])
     }
     expect(caches()).toHaveLength(1)
-  }, 60_000)
+  })
 
   it('a code cache folder that cannot be written costs the cache, not the command', async () => {
     const notAFolder = join(dir, 'not-a-folder')

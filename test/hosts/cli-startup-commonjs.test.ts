@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process'
 import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { guardOnlyAgainstHangs, HANG_GUARD_MS } from '../setup/hang-guard'
 import { root, startupFixture } from './cli-startup-probe'
+
+guardOnlyAgainstHangs()
 
 /**
  * An installed `flightdeck` (bin/flightdeck.js running out/cli, no src/ beside it) starts without Node's ES module
@@ -13,7 +16,8 @@ import { root, startupFixture } from './cli-startup-probe'
  */
 
 const entry = process.env.FLIGHTDECK_TEST_CLI ?? join(root, 'out/cli/index.js')
-const KILL_AFTER_MS = 18_000
+/** A start that has not ended by then is killed: a hang guard (test/setup/hang-guard.ts), not a speed bound. */
+const KILL_AFTER_MS = HANG_GUARD_MS - 10_000
 
 const ES_MODULE_LOADER = [
   'internal/modules/esm/loader',
@@ -109,5 +113,5 @@ describe('an installed flightdeck starts as CommonJS', () => {
     const sse = await start(dir, bin, ['sse', '--help'])
     expect(sse.code).toBe(0)
     expect(sse.stdout).toContain('flightdeck sse')
-  }, 60_000)
+  })
 })

@@ -2,8 +2,13 @@ import { execFile } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { guardOnlyAgainstHangs, HANG_GUARD_MS } from '../setup/hang-guard'
 import { startAuthServer } from '../fixtures/auth-server'
 import { builtCli, counted, root, startupFixture } from './cli-startup-probe'
+
+guardOnlyAgainstHangs()
+/** A start that has not ended by then is killed: a hang guard, not a speed bound. */
+const KILL_AFTER_MS = HANG_GUARD_MS - 10_000
 
 /**
  * `send` is built as two files (scripts/cli-split-command.mjs): the one its start evaluates, and the code it
@@ -84,7 +89,7 @@ describe("send's start evaluates none of the code it reaches only lazily", () =>
         { file: expect.stringMatching(/send-lazy-\w+\.cjs$/), cache },
       ])
     }
-  }, 60_000)
+  })
 
   it('a plain send loads no node:fs/promises (nor the readline and file-watcher modules it loads)', async () => {
     // As bin/flightdeck.js starts it (its CommonJS entry): builtCli's ES module entry has Node's ES module loader,
@@ -98,7 +103,7 @@ describe("send's start evaluates none of the code it reaches only lazily", () =>
     const modules = (counted(child.stderr, 'modules') ?? []) as string[]
     expect(modules).toContain('NativeModule net')
     expect(modules.filter((m) => /fs\/promises|readline|fs\/watchers/.test(m))).toEqual([])
-  }, 30_000)
+  })
 
   it('a saved request with digest auth loads the auth runner from the lazy file and signs in', async () => {
     const server = await startAuthServer()
@@ -129,16 +134,16 @@ describe("send's start evaluates none of the code it reaches only lazily", () =>
     } finally {
       await server.close()
     }
-  }, 60_000)
+  })
 })
 
-/** `node args…` with env added, killed after 20 s; its output either way. */
+/** `node args…` with env added, killed after KILL_AFTER_MS (a hang guard); its output either way. */
 function runNode(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
   return new Promise((done) => {
     execFile(
       process.execPath,
       args,
-      { env: { ...process.env, ...env }, timeout: 20_000, maxBuffer: 4 * 1024 * 1024 },
+      { env: { ...process.env, ...env }, timeout: KILL_AFTER_MS, maxBuffer: 4 * 1024 * 1024 },
       (_error, stdout, stderr) => done({ stdout, stderr }),
     )
   })

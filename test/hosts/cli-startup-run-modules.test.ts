@@ -1,7 +1,12 @@
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { guardOnlyAgainstHangs, HANG_GUARD_MS } from '../setup/hang-guard'
 import { counted, oneRequestCollection, root, startupFixture } from './cli-startup-probe'
+
+guardOnlyAgainstHangs()
+/** A start that has not ended by then is killed: a hang guard, not a speed bound. */
+const KILL_AFTER_MS = HANG_GUARD_MS - 10_000
 
 /**
  * What a one-request `flightdeck run` loads of Node's own modules: node:fs/promises (with the readline and
@@ -28,16 +33,16 @@ describe('a one-request run', () => {
     const modules = (counted(child.stderr, 'modules') ?? []) as string[]
     expect(modules).toContain('NativeModule net')
     expect(modules.filter((m) => /fs\/promises|readline|fs\/watchers/.test(m))).toEqual([])
-  }, 30_000)
+  })
 })
 
-/** `node args…` with env added, killed after 20 s; its output either way. */
+/** `node args…` with env added, killed after KILL_AFTER_MS (a hang guard); its output either way. */
 function runNode(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
   return new Promise((done) => {
     execFile(
       process.execPath,
       args,
-      { env: { ...process.env, ...env }, timeout: 20_000, maxBuffer: 4 * 1024 * 1024 },
+      { env: { ...process.env, ...env }, timeout: KILL_AFTER_MS, maxBuffer: 4 * 1024 * 1024 },
       (_error, stdout, stderr) => done({ stdout, stderr }),
     )
   })

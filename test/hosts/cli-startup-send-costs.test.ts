@@ -2,7 +2,12 @@ import { execFile } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { guardOnlyAgainstHangs, HANG_GUARD_MS } from '../setup/hang-guard'
 import { counted, root, startupFixture } from './cli-startup-probe'
+
+guardOnlyAgainstHangs()
+/** A start that has not ended by then is killed: a hang guard, not a speed bound. */
+const KILL_AFTER_MS = HANG_GUARD_MS - 10_000
 
 /**
  * Two fixed costs a plain `flightdeck send` no longer pays, seen in the process of the built CLI as
@@ -36,16 +41,16 @@ describe('a plain send', () => {
     const scavenges = send.stdout.split('\n').filter((l) => /\bScavenge\b/.test(l))
     expect(scavenges.length, scavenges.join('\n')).toBeGreaterThan(0)
     expect(scavenges.length, scavenges.join('\n')).toBeLessThanOrEqual(3)
-  }, 30_000)
+  })
 })
 
-/** `node args…` with env added, killed after 20 s; its output either way. */
+/** `node args…` with env added, killed after KILL_AFTER_MS (a hang guard); its output either way. */
 function runNode(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
   return new Promise((done) => {
     execFile(
       process.execPath,
       args,
-      { env: { ...process.env, ...env }, timeout: 20_000, maxBuffer: 4 * 1024 * 1024 },
+      { env: { ...process.env, ...env }, timeout: KILL_AFTER_MS, maxBuffer: 4 * 1024 * 1024 },
       (_error, stdout, stderr) => done({ stdout, stderr }),
     )
   })

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { guardOnlyAgainstHangs } from '../setup/hang-guard'
 import { builtMain, oneRequestCollection, startupFixture } from './cli-startup-probe'
+
+guardOnlyAgainstHangs()
 
 /**
  * The built CLI's WebAssembly (undici's llhttp, the QuickJS script sandbox) stays in V8's baseline compiler
@@ -36,5 +39,5 @@ describe("the built CLI's WebAssembly tiers", () => {
     expect(s.code).toBe(0)
     expect(s.out).toContain('5 passed')
     expect(turbofanCompiles(s.out)).toBe(0)
-  }, 60_000)
+  })
 })

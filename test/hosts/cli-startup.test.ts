@@ -4,8 +4,11 @@ import { createSecureServer } from 'node:http2'
 import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
+import { guardOnlyAgainstHangs } from '../setup/hang-guard'
 import { makeTestPki } from '../fixtures/certs'
 import { builtCli, builtMain, counted, oneRequestCollection, root, startupFixture } from './cli-startup-probe'
+
+guardOnlyAgainstHangs()
 
 /**
  * What the built CLI loads to start: a command loads its own code and no other's, so `--help` costs about a
@@ -157,7 +160,7 @@ describe('what the built CLI loads to start', () => {
       gzipped.close()
       h2.close()
     }
-  }, 60_000)
+  })
 
   it("a one-request run loads no Node module send does not, node:crypto included (its trace id's draw loaded it)", async () => {
     const collection = oneRequestCollection(dir, 'one-request-builtins', url())
