@@ -33,6 +33,11 @@ const CONNECTIONS = 50
 const SHORT = 50
 const CLI = resolve(process.env.BENCH_RUNNER_CLI ?? join(ROOT, 'out', 'cli', 'index.js'))
 const TICK_US = 1e6 / 100
+/**
+ * The V8 flags the CLI sets for a run (src/cli/index.ts: wasm-tiering.ts, run-gc.ts), given to every undici rung, so
+ * a rung differs from the next by code only (without them the engine rung marked incrementally: ~10 us a request).
+ */
+const CLI_RUN_FLAGS = ['--liftoff-only', '--no-incremental-marking']
 /** The rungs bundled as the CLI is (undici inlined): code run through tsx's loader is not quite the CLI's. */
 const RUNG_BUNDLE = join(ROOT, '.flightdeck-tmp', `runner-ladder-${process.pid}.cjs`)
 
@@ -111,7 +116,8 @@ async function measure(server: Server & { pid: number }, rung: string, dir: stri
     if (seen.requests !== amount + SHORT) throw new Error(`cli: server saw ${seen.requests}`)
     return { cpuUs, serverUs: s1 - s0, ms }
   }
-  const r = await run([RUNG_BUNDLE, rung, `${server.url}/hit`, String(amount), String(CONNECTIONS)])
+  const flags = rung === 'autocannon' ? [] : CLI_RUN_FLAGS
+  const r = await run([...flags, RUNG_BUNDLE, rung, `${server.url}/hit`, String(amount), String(CONNECTIONS)])
   const s1 = serverCpuUs(server.pid)
   if (r.code !== 0) throw new Error(`${rung} failed (${r.code}): ${r.err.slice(-1000)}`)
   const line = JSON.parse(r.out.trim().split('\n').pop() ?? '{}') as { cpuUs: number; ms: number; ok: number }
