@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { expect, test, type Locator, type Page } from '@playwright/test'
+import { type Locator, type Page } from '@playwright/test'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { expect, test } from './file-page'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**

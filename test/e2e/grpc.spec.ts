@@ -1,6 +1,7 @@
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { expect, test } from './file-page'
 import { rowsAfterRestore } from './timeline-restored'
 import { replaceEditorText } from './code-editor-input'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'

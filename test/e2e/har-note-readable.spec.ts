@@ -1,5 +1,6 @@
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
 import { harOfUpload } from '../engine/har-upload-entry'
+import { expect, test } from './file-page'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**

@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, test, type Locator, type Page } from '@playwright/test'
+import { type Locator, type Page } from '@playwright/test'
 import { connectAsync, type MqttClient } from 'mqtt'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
 import { startSocketIoServer, type SocketIoFixture } from '../fixtures/socketio-server'
+import { expect, test } from './file-page'
 import { startBuiltWebHost } from './web-host'
 
 /**

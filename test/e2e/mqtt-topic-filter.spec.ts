@@ -1,6 +1,7 @@
 import { connectAsync, type MqttClient } from 'mqtt'
-import { expect, test, type Locator } from '@playwright/test'
+import { type Locator } from '@playwright/test'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto, type MosquittoFixture } from '../fixtures/mosquitto'
+import { expect, test } from './file-page'
 import { placeholderRoom } from './legibility'
 import { rowsAfterRestore } from './timeline-restored'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'

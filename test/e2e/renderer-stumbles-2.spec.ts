@@ -1,6 +1,7 @@
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
+import { expect, test } from './file-page'
 import { openShop, startShop, type UsersEyeShop } from './users-eye-steps'
 
 /**

@@ -1,8 +1,9 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { expect, test, type Page, type WebSocketRoute } from '@playwright/test'
+import { type Page, type WebSocketRoute } from '@playwright/test'
 import { Server } from 'socket.io'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
+import { expect, test } from './file-page'
 import { openShop, startShop, type UsersEyeShop } from './users-eye-steps'
 
 /**

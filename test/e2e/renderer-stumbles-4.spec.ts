@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http'
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
+import { expect, test } from './file-page'
 import { openShop, startShop, type UsersEyeShop } from './users-eye-steps'
 
 /**

@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { expect, test } from '@playwright/test'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
+import { expect, test } from './file-page'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**

@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { expect, test } from './file-page'
 import { startBuiltWebHost, untilHostWorked, type RunningWebHost } from './web-host'
 import { docsPicture } from './docs-pictures'
 

@@ -1,8 +1,9 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
 import { startServerTimingServer, type ServerTimingFixture } from '../fixtures/server-timing-server'
+import { expect, test } from './file-page'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 import { docsPicture } from './docs-pictures'
 

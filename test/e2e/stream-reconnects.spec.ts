@@ -1,5 +1,6 @@
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
+import { expect, test } from './file-page'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 import { docsPicture } from './docs-pictures'
 

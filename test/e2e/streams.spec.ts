@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startSseServer, type SseFixture } from '../fixtures/sse-server'
 import { startWsServer, type WsFixture } from '../fixtures/ws-server'
+import { expect, test } from './file-page'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 import { docsPicture } from './docs-pictures'
 

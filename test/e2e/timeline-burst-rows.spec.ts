@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
+import { expect, test } from './file-page'
 import { startScaleServer, type ScaleServer } from './scale-server'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 

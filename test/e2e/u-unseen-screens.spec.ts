@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { expect, test, type Locator, type Page } from '@playwright/test'
+import { type Locator, type Page } from '@playwright/test'
 import { MOSQUITTO, MOSQUITTO_MISSING, startMosquitto } from '../fixtures/mosquitto'
 import { startHttp2Server } from '../fixtures/servers'
+import { expect, test } from './file-page'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 
 /**

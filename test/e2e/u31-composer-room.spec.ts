@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test'
 import { box, pictures, settled, within } from './page-geometry'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
+import { expect, test } from './file-page'
 
 /**
  * The room in the composer, measured through the browser host in headless Chromium (no scrollbars): the Scripts

@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, test, type Locator, type Page } from '@playwright/test'
+import { type Locator, type Page } from '@playwright/test'
 import { startGraphqlServer, type GraphqlFixture } from '../fixtures/graphql-server'
 import { startGrpcServer, type GrpcTestServer } from '../fixtures/grpc/grpc-server'
 import { startHttpServer, type Fixture } from '../fixtures/servers'
+import { expect, test } from './file-page'
 import { contrastOf, placeholderRoom } from './legibility'
 import { startBuiltWebHost, type RunningWebHost } from './web-host'
 

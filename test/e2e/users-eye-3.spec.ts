@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
+import { expect, test } from './file-page'
 import { checkAnswer, openShop, runFolder, sendForNotSent, shoot, startShop } from './users-eye-steps'
 import type { UsersEyeShop } from './users-eye-steps'
 import type { RunningWebHost } from './web-host'

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
+import { expect, test } from './file-page'
 import { openShop, sendForNotSent, shoot, startShop, type UsersEyeShop } from './users-eye-steps'
 import { startBuiltWebHost } from './web-host'
 
