@@ -12,6 +12,19 @@
  * V8's flags are the process's, and a code cache is checked against them (src/cli/command-loader.ts): the CLI
  * sets this before it loads a command, with `--liftoff-only` (src/engine/wasm-tiering.ts). The app, a long-lived
  * process a person works in, marks incrementally as by default.
+ *
+ * V8's other threads in such a run, and why no flag for them: a 20,000-request run spends ~300-400 ms of CPU on
+ * V8's four background threads beside ~800-1,000 on its main one (/proc per thread, load 30-40), ~90 % of it
+ * TurboFan (with `--no-concurrent-recompilation` on node's command line they fall to ~30 ms, and the compiles
+ * land on the main thread); the parallel scavenge's helpers and sweeping take the rest, libuv's pool nothing.
+ * What would move that work (`--single-threaded`, `--single-threaded-gc`, `--no-concurrent-recompilation`,
+ * `--v8-pool-size`) is read when V8 starts: set here, as the CLI sets its flags, they change nothing (the
+ * threads' CPU stays), and bin/flightdeck.js's `#!/usr/bin/env node` cannot carry them. `--maglev` compiles
+ * nothing on Node 20. `--no-turbofan` makes the main thread ~2.5x busier (the run 0.63 of its rate); smaller
+ * inlining (`--max-inlined-bytecode-size-cumulative` 460 or 200, `--no-turbo-inlining`) and the mid-tier
+ * register allocator leave the background CPU as it is (it is ~150 compiles, not their size); the young
+ * generation's size (`--min-semi-space-size` 8 or 16, `--max-semi-space-size=64`) moved nothing beyond the
+ * noise. What did help is how soon the requests' code is optimised: src/cli/run-tiering.ts.
  */
 export function runProcessGc(): void {
   process.getBuiltinModule('node:v8').setFlagsFromString('--no-incremental-marking')
