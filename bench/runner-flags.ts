@@ -13,7 +13,8 @@ import { writeCollection, writeOneRequest } from './runner-collection'
  * the variants taken in turn (the order rotated every round) against bench/runner-server.mjs: what a flag the
  * `run` process might set costs or saves. Each variant is `name=flags`; its flags are set as the CLI sets its own
  * (`v8.setFlagsFromString` before the CLI loads), or, after a leading `node:`, given on node's command line (for
- * what only a start can set, such as `--v8-pool-size`). The first variant is the baseline every other is paired
+ * what only a start can set, such as `--v8-pool-size`); `name@other/index.js=flags` runs another build instead (a
+ * change that sets a flag part way through the run). The first variant is the baseline every other is paired
  * with, round by round.
  *
  *   node scripts/build-node.mjs --cli-only .flightdeck-tmp/me/cli
@@ -30,6 +31,8 @@ const PATHS = ITERATIONS > 0 ? 1 : 1000
 
 interface Variant {
   name: string
+  /** The build's index.js. */
+  cli: string
   /** Set at run time, as the CLI sets its own. */
   runtime: string
   /** On node's command line. */
@@ -45,13 +48,14 @@ interface Run {
   mainCpuMs: number
 }
 
-function parseVariant(arg: string): Variant {
+function parseVariant(arg: string, defaultCli: string): Variant {
   const at = arg.indexOf('=')
-  if (at <= 0) throw new Error(`a variant is name=flags, not ${arg}`)
+  if (at <= 0) throw new Error(`a variant is name=flags or name@cli=flags, not ${arg}`)
+  const [name = '', build] = arg.slice(0, at).split('@')
+  const cli = build === undefined ? defaultCli : resolve(build)
   const flags = arg.slice(at + 1).trim()
-  if (flags.startsWith('node:'))
-    return { name: arg.slice(0, at), runtime: '', node: flags.slice(5).trim().split(/\s+/) }
-  return { name: arg.slice(0, at), runtime: flags, node: [] }
+  if (flags.startsWith('node:')) return { name, cli, runtime: '', node: flags.slice(5).trim().split(/\s+/) }
+  return { name, cli, runtime: flags, node: [] }
 }
 
 function prelude(v: Variant): string {
@@ -67,9 +71,17 @@ function prelude(v: Variant): string {
   )
 }
 
-function runCli(cli: string, v: Variant, dir: string): Promise<Run> {
+function runCli(v: Variant, dir: string): Promise<Run> {
   const iterations = ITERATIONS > 0 ? ['--iterations', String(ITERATIONS)] : []
-  const args = [...v.node, ...cliEntryArgs(cli, prelude(v)), 'run', dir, ...iterations, '--concurrency', '50']
+  const args = [
+    ...v.node,
+    ...cliEntryArgs(v.cli, prelude(v)),
+    'run',
+    dir,
+    ...iterations,
+    '--concurrency',
+    '50',
+  ]
   const start = performance.now()
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
@@ -105,7 +117,7 @@ async function main(): Promise<void> {
       'usage: npx tsx bench/runner-flags.ts <cli/index.js> base= name=--flag [name=node:--flag …]',
     )
   const cli = resolve(cliArg)
-  const variants = variantArgs.map(parseVariant)
+  const variants = variantArgs.map((arg) => parseVariant(arg, cli))
   const server = await startServer()
   const tmp = mkdtempSync(join(tmpdir(), 'fd-bench-flags-'))
   try {
@@ -115,7 +127,7 @@ async function main(): Promise<void> {
     const runs = new Map<string, Run[]>(variants.map((v) => [v.name, []]))
     const once = async (v: Variant): Promise<Run> => {
       await server.take()
-      const r = await runCli(cli, v, dir)
+      const r = await runCli(v, dir)
       const seen = await server.take()
       if (seen.requests !== REQUESTS || seen.paths !== PATHS)
         throw new Error(`${v.name}: the server saw ${seen.requests} requests on ${seen.paths} paths`)
