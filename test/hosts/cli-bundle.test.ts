@@ -5,6 +5,9 @@ import { startHttpServer, type Fixture } from '../fixtures/servers'
 import { startSocketIoServer, type SocketIoFixture } from '../fixtures/socketio-server'
 import { runModuleScript, type ScriptRun } from './module-script'
 import { copyBuiltCli, type PrivateCli } from './private-cli'
+import { guardOnlyAgainstHangs } from '../setup/hang-guard'
+
+guardOnlyAgainstHangs()
 
 /**
  * The BUILT CLI (what `npm install` users run), where the tests around it run the TypeScript source: libraries
@@ -35,7 +38,6 @@ function bundled(args: string[]): Promise<ScriptRun> {
   return runModuleScript(script, {
     args,
     env: { NODE_OPTIONS: '', FLIGHTDECK_CONFIG_DIR: join(built.work, 'config') },
-    killAfterMs: 60_000,
   })
 }
 
@@ -57,7 +59,7 @@ describe('the built CLI', () => {
       ['welcome', [{ token: null, room: null }]],
       ['echo', [{ n: 7 }]],
     ])
-  }, 90_000)
+  })
 })
 
 /**
@@ -119,7 +121,7 @@ describe('the built CLI sends a multipart file part', () => {
     const bodies = uploadsSince(before)
     expect(bodies).toHaveLength(1)
     expectTheFilePart(bodies[0])
-  }, 90_000)
+  })
 
   // Last in the file: it takes the copy's out/cli/cached away, so `send` runs from its ES-module chunks.
   it('from its ES-module chunks (no out/cli/cached), as `send --collection`', async () => {
@@ -132,5 +134,5 @@ describe('the built CLI sends a multipart file part', () => {
     const bodies = uploadsSince(before)
     expect(bodies).toHaveLength(1)
     expectTheFilePart(bodies[0])
-  }, 90_000)
+  })
 })

@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runModuleScript } from './module-script'
 import { startAnsweringServer, type AnsweringServer } from '../fixtures/answering-server'
+import { guardOnlyAgainstHangs } from '../setup/hang-guard'
+
+guardOnlyAgainstHangs()
 
 /**
  * The built CLI closes its connections at the end of every command, and undici gives each `destroy()` a
@@ -51,7 +54,6 @@ process.stderr.write('[stacks] ' + JSON.stringify(stacks) + '\\n')
       FLIGHTDECK_CODE_CACHE_DIR: join(dir, 'code-cache'),
     },
     // Within the test's own 20 s: a hang ends as a clear failure, not a stuck run.
-    killAfterMs: 18_000,
   })
   const line = err.split('\n').find((l) => l.startsWith('[stacks] '))
   if (!line) throw new Error(`no stacks line (exit ${code}): ${err.slice(-2000)}`)

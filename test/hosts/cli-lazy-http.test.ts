@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runModuleScript } from './module-script'
 import { startAnsweringServer, type AnsweringServer } from '../fixtures/answering-server'
+import { guardOnlyAgainstHangs } from '../setup/hang-guard'
+
+guardOnlyAgainstHangs()
 
 /**
  * Node's HTTP server and client modules (node:http and its seven internal modules) are no part of a request
@@ -55,7 +58,6 @@ process.stderr.write('[http] ' + JSON.stringify(loaded.map((x) => x.slice(13))) 
       FLIGHTDECK_CODE_CACHE_DIR: join(dir, 'code-cache'),
     },
     // Within the test's own 20 s: a hang ends as a clear failure, not a stuck run.
-    killAfterMs: 18_000,
   })
   const line = err.split('\n').find((l) => l.startsWith('[http] '))
   if (!line) throw new Error(`no [http] line (exit ${code}): ${err.slice(-2000)}`)

@@ -35,7 +35,6 @@ async function send(
       FLIGHTDECK_CODE_CACHE_DIR: cacheDir,
       ...env,
     },
-    killAfterMs: 20_000,
   })
   return cacheProbeRun(run)
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { HANG_GUARD_MS } from '../setup/hang-guard'
 
 /** How a script's process ended: its exit code (null when it was killed) and what it wrote. */
 export interface ScriptRun {
@@ -15,8 +16,12 @@ export interface ScriptLaunch {
   /** Added to this process's environment. */
   env?: Record<string, string>
   cwd?: string
-  /** Killed (SIGKILL) when it has not ended by then: a hang ends as code null, never as a stuck test. */
-  killAfterMs: number
+  /**
+   * Killed (SIGKILL) when it has not ended by then: a hang ends as code null, never as a stuck test. A hang guard,
+   * not a speed bound (18 s killed starts that were only waiting for a core at load 35): HANG_GUARD_MS less 10 s
+   * unless given, inside the case timeout of a file that takes guardOnlyAgainstHangs().
+   */
+  killAfterMs?: number
 }
 
 /** Runs `script` as an ES module in a Node process of its own (`node --input-type=module -e script`). */
@@ -35,7 +40,7 @@ export function runModuleScript(script: string, launch: ScriptLaunch): Promise<S
     let err = ''
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c))
     child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c))
-    const timer = setTimeout(() => child.kill('SIGKILL'), launch.killAfterMs)
+    const timer = setTimeout(() => child.kill('SIGKILL'), launch.killAfterMs ?? HANG_GUARD_MS - 10_000)
     child.on('error', reject)
     child.on('close', (code) => {
       clearTimeout(timer)
