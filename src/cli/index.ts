@@ -1,7 +1,6 @@
 import { liftoffOnly } from '../engine/wasm-tiering'
 import { runProcessGc } from '../engine/http/run-gc'
 import { sendProcessGc } from './send-gc'
-import { runEndedTiering, runRequestsTiering } from './run-tiering'
 import { parseCliArgs, USAGE } from './args'
 import { loadCommand } from './command-loader'
 import { DirectOutput } from './direct-output'
@@ -116,13 +115,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     const run = await loadCommand('run-command', () => import('./run-command'))
     const tty = io === processIo && process.stderr.isTTY === true
     let started = false
-    const onStarted = (): void => {
-      started = true
-      // Its requests are what is hot from here on (run-tiering.ts); only a `flightdeck` process sets V8's flags.
-      if (io === processIo) runRequestsTiering()
-    }
-    const code = await run.module.runRunCli(argv.slice(1), { ...io, tty, started: onStarted })
-    if (started && io === processIo) runEndedTiering()
+    const code = await run.module.runRunCli(argv.slice(1), { ...io, tty, started: () => (started = true) })
     // V8's code cache holds the functions compiled before it was made, and every later start takes it as it
     // is: one made by `run --help` or a refused argument lacked most of a run's (a one-request run given it
     // cost a fifth more instructions). So only a run that started makes it.

@@ -24,7 +24,11 @@
  * inlining (`--max-inlined-bytecode-size-cumulative` 460 or 200, `--no-turbo-inlining`) and the mid-tier
  * register allocator leave the background CPU as it is (it is ~150 compiles, not their size); the young
  * generation's size (`--min-semi-space-size` 8 or 16, `--max-semi-space-size=64`) moved nothing beyond the
- * noise. What did help is how soon the requests' code is optimised: src/cli/run-tiering.ts.
+ * noise. A quarter of the interrupt budget once the requests start (so their code is optimised sooner) helped
+ * the one-request 20,000-request run (main thread 0.92 of the CPU, all threads 0.93, 11 paired rounds) but cost
+ * the 1,000-request collection run more background compiles than it saved: all threads 1.26, the run's rate 0.61
+ * and spawn to exit 0.70, slower in 10 of 11 rounds (load 23-25); 200,000 requests came out even. So it is not
+ * set. (Paired fresh processes, bench/runner-flags.ts, session 38.)
  */
 export function runProcessGc(): void {
   process.getBuiltinModule('node:v8').setFlagsFromString('--no-incremental-marking')
