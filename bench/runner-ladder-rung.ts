@@ -18,6 +18,8 @@ const RUNGS = [
   'autocannon',
   'dispatch',
   'dispatch+channel',
+  'undici-pool',
+  'reusing-pool',
   'pool',
   'pool+headers',
   'pool+claim',
@@ -66,6 +68,15 @@ async function onceFor(which: Rung): Promise<Once> {
     }
     const { Agent } = await import('../src/engine/http/undici-parts')
     return dispatchLoop(new Agent({ connections }), plain)
+  }
+  // One origin's pool alone, undici's and the engine's (reusing-pool.ts), with bare dispatch's options.
+  if (which === 'undici-pool') {
+    const { default: PoolClass } = await import('undici/lib/dispatcher/pool.js')
+    return dispatchLoop(new PoolClass(origin, { connections }), plain)
+  }
+  if (which === 'reusing-pool') {
+    const { ReusingPool } = await import('../src/engine/http/reusing-pool')
+    return dispatchLoop(new ReusingPool(origin, { connections }), plain)
   }
   const { createClock } = await import('../src/engine/clock')
   const { AgentPool } = await import('../src/engine/http/agent-pool')

@@ -19,6 +19,8 @@ const RUNGS = [
   'autocannon',
   'dispatch',
   'dispatch+channel',
+  'undici-pool',
+  'reusing-pool',
   'pool',
   'pool+headers',
   'pool+claim',
