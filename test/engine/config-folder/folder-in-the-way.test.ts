@@ -20,6 +20,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { runRunCli } from '../../../src/cli/run-command'
 import { emptySavedRequest } from '../../../src/shared/collection'
 import { createEngineService, type EngineService } from '../../../src/engine/service'
+import { CHILD_CASE_TIMEOUT_MS, childExit } from '../../helpers/child-wait'
 
 /**
  * Something in the way of a folder Flightdeck makes (its config folder, a collection's `environments/`, a
@@ -239,33 +240,47 @@ describe('a file where `flightdeck run --out` should make its folder', () => {
 describe.skipIf(!existsSync('/proc/self'))('a folder that cannot be made (under /proc)', () => {
   const nowhere = '/proc/flightdeck-no-such'
 
-  it('flightdeck import --into ends with a clear error, as a child process given 20 s', async () => {
-    const r = root()
-    const file = join(r, 'one.postman_collection.json')
-    writeFileSync(
-      file,
-      JSON.stringify({
-        info: { name: 'One', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
-        item: [{ name: 'Get', request: { method: 'GET', url: 'http://127.0.0.1:9/' } }],
-      }),
-    )
-    const bin = fileURLToPath(new URL('../../../bin/flightdeck.js', import.meta.url))
-    const child = spawn(process.execPath, [bin, 'import', file, '--into', `${nowhere}/col`], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FLIGHTDECK_CONFIG_DIR: join(r, 'config') },
-    })
-    let stderr = ''
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
-    child.stdout.resume()
-    // A child (~1 s of start-up, up to 4 s at load 20) because a hang must be killable; the bound: a hang is
-    // killed, so the test fails on its exit code rather than by vitest's timeout.
-    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000)
-    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)))
-    clearTimeout(killer)
-    expect(code).toBe(2)
-    expect(stderr).toContain(`cannot import ${file}`)
-    expect(stderr).toContain('ENOENT')
-  }, 25_000)
+  it(
+    'flightdeck import --into ends with a clear error, as a child process',
+    async () => {
+      const r = root()
+      const file = join(r, 'one.postman_collection.json')
+      writeFileSync(
+        file,
+        JSON.stringify({
+          info: {
+            name: 'One',
+            schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
+          },
+          item: [{ name: 'Get', request: { method: 'GET', url: 'http://127.0.0.1:9/' } }],
+        }),
+      )
+      const bin = fileURLToPath(new URL('../../../bin/flightdeck.js', import.meta.url))
+      const child = spawn(process.execPath, [bin, 'import', file, '--into', `${nowhere}/col`], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, FLIGHTDECK_CONFIG_DIR: join(r, 'config') },
+      })
+      let stderr = ''
+      child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
+      child.stdout.resume()
+      // A child because a hang must be killable; the wait is bounded by the child's CPU time (test/helpers/child-wait.ts),
+      // not by the wall clock: 20 s killed a start that was only waiting for a core at load 35.
+      const closed = new Promise<void>((done) => child.once('close', () => done()))
+      try {
+        const { code } = await childExit(child)
+        await closed
+        expect(code).toBe(2)
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGKILL')
+          await closed
+        }
+      }
+      expect(stderr).toContain(`cannot import ${file}`)
+      expect(stderr).toContain('ENOENT')
+    },
+    CHILD_CASE_TIMEOUT_MS,
+  )
 
   it('a Bruno or Postman export there is refused with a clear file error', async () => {
     const r = root()
