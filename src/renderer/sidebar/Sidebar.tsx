@@ -17,7 +17,9 @@ export function Sidebar() {
   const [files, setFiles] = useState(false)
   const folderField = useRef<HTMLInputElement>(null)
   const importButton = useRef<HTMLButtonElement>(null)
-  const none = collections.length === 0
+  const listed = useAppStore((s) => s.collectionsListed)
+  // Before the host says what is open, nothing is known to be missing: no empty state yet (see collectionsListed).
+  const none = listed && collections.length === 0
 
   return (
     <aside className="sidebar" aria-label="Collections">
@@ -72,6 +74,11 @@ export function Sidebar() {
             keepFocus()
           }}
         />
+      ) : null}
+      {!listed && !opening ? (
+        <p className="small muted sidebar-empty" role="status">
+          Asking the host for the open collections…
+        </p>
       ) : null}
       {none ? (
         <p className="small muted sidebar-empty">

@@ -24,6 +24,12 @@ import type { AppState } from '../store/app-state'
 
 export interface CollectionsSlice {
   collections: CollectionInfo[]
+  /**
+   * Whether the host has answered which collections are open (or failed to). Until then the sidebar says it is
+   * asking rather than offering the empty state's folder field, which would vanish under a person typing into it
+   * when the host's open collections arrive.
+   */
+  collectionsListed: boolean
   recentCollections: string[]
   /** The collection new requests are saved into and whose environment the toolbar shows. */
   activeDir: string | null
@@ -144,6 +150,7 @@ export function createCollectionsSlice(
 
     return {
       collections: [],
+      collectionsListed: false,
       recentCollections: [],
       activeDir: null,
       activeDirChoices: 0,
@@ -159,11 +166,12 @@ export function createCollectionsSlice(
       loadCollections: async () => {
         const res = await client.invoke('collection.list', {})
         if (!res.ok) {
-          set({ collectionError: res.error.message })
+          set({ collectionError: res.error.message, collectionsListed: true })
           return
         }
         set((s) => ({
           collections: res.value.open,
+          collectionsListed: true,
           recentCollections: res.value.recent,
           activeDir: s.activeDir ?? res.value.open[0]?.dir ?? null,
           // The host remembers the choice across restarts (and origins); it wins over this page's memory.
