@@ -100,7 +100,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await io.close()
   await broker?.close()
-  for (const d of [dir, configDir, out]) rmSync(d, { recursive: true, force: true })
+  for (const d of [dir, configDir, out]) if (d) rmSync(d, { recursive: true, force: true })
 })
 
 async function run(path: string): Promise<{ code: number; stdout: string; json: JsonRunReport }> {

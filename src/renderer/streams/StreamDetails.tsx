@@ -18,6 +18,7 @@ import { TraceLine } from '../timeline/TraceLink'
 import { bidiVisible, VisibleControls } from '../app/VisibleControls'
 import { selectTabLiveSession } from './tab-session'
 import './streams.css'
+import './stream-log-separators.css'
 import { groupDigits } from '../../shared/group-digits'
 
 type Tab = 'messages' | 'send' | 'assemble' | 'handshake'

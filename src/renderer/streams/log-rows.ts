@@ -105,7 +105,7 @@ export class LogRows {
   }
 }
 
-/** An upper bound of one character's width (px) in a separator's 11 px italic words (streams.css .stream-log-sep). */
+/** An upper bound of one character's width (px) in a separator's 11 px italic words (stream-log-separators.css). */
 const SEP_CHAR_W = 6.5
 /** The separator's own room beside its words (px): the rules either side, their gaps, the row's padding. */
 const SEP_FRAME_W = 16 + 12 + 2 * 8 + 2 * 6
