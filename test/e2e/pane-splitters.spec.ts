@@ -118,6 +118,8 @@ test('panes give way in a smaller window, come back in a bigger one, and the spl
   expect(rowsRoom, 'timeline room for rows below a GraphQL composer').toBeGreaterThanOrEqual(2 * 22)
   await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'HTTP' })
   await page.setViewportSize({ width: 1280, height: 800 })
+  // The window's new size reaches the pane a frame or two later: the splitter agrees with the old drawing till then.
+  await expect.poll(() => drawn(composer, 'height')).toBe(320)
   expect(await reportsDrawn(composerSplit, composer, 'height')).toBe(320)
   // A WebSocket's messages are written and read in the details pane: its composer keeps the floor.
   await page.getByRole('combobox', { name: 'Session type' }).selectOption({ label: 'WebSocket' })
@@ -166,6 +168,7 @@ test('panes give way in a smaller window, come back in a bigger one, and the spl
   await expect(composerSplit).toHaveAttribute('aria-valuenow', '640')
   // …then a short window: the composer gives way; the timeline and the splitter are still on screen.
   await page.setViewportSize({ width: 1280, height: 480 })
+  await expect.poll(() => drawn(composer, 'height')).toBeLessThan(640)
   const short = await reportsDrawn(composerSplit, composer, 'height')
   expect(short).toBeLessThan(640)
   expect(short).toBeGreaterThanOrEqual(120)
@@ -196,6 +199,7 @@ test('panes give way in a smaller window, come back in a bigger one, and the spl
   const whole = await reportsDrawn(detailsSplit, details, 'width')
   expect(whole).toBeGreaterThanOrEqual(1000)
   await page.setViewportSize({ width: 1280, height: 800 })
+  await expect.poll(() => drawn(details, 'width')).toBeLessThan(whole)
   const narrow = await reportsDrawn(detailsSplit, details, 'width')
   expect(narrow).toBeLessThan(whole)
   expect(await drawn(page.locator('.workspace > .timeline'), 'width')).toBeGreaterThanOrEqual(540)
